@@ -1,0 +1,15 @@
+// The backends connect() knows, by URL scheme. A backend built in adds its line here.
+
+#include "atomkv/backend_registry.hpp"
+#include "memory/memory_store.hpp"
+
+namespace atomkv::backend {
+
+std::span<const scheme_entry> builtin_schemes() {
+  static const scheme_entry entries[] = {
+      {"memory", &memory::make_store},
+  };
+  return entries;
+}
+
+}  // namespace atomkv::backend

@@ -1,0 +1,77 @@
+#pragma once
+// One bucket of the memory backend: a hash table split into stripes by the high bits of the key
+// hash, each with its own lock, so that unrelated keys never wait on each other.
+//
+// Versions: every write stamps the entry with the next value of its stripe's clock, so a watch
+// that remembered (present, version) sees any later write, a rewrite of the same bytes and a
+// delete-then-recreate alike. A watch of a missing key pins a tombstone entry, so that a key
+// created and deleted again before commit still shows a newer version (no ABA).
+
+#include <bitset>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+
+#include "atomkv/backend.hpp"
+#include "key_hash.hpp"
+
+namespace atomkv::memory {
+
+class keyspace final : public backend::bucket, public std::enable_shared_from_this<keyspace> {
+ public:
+  static constexpr unsigned stripe_bits = 8;
+  static constexpr std::size_t stripe_count = std::size_t{1} << stripe_bits;
+
+  struct entry {
+    std::string value;
+    std::uint64_t version = 0;  // the stripe clock at the last write
+    std::uint32_t pins = 0;     // transactions that watched this key while it was missing
+    bool present = false;       // false: a tombstone kept only for its pins
+  };
+
+  struct alignas(64) stripe {
+    std::mutex lock;
+    std::unordered_map<std::string, entry, key_hasher, std::equal_to<>> entries;
+    std::uint64_t clock = 0;
+    std::size_t present = 0;  // entries with a value, for DBSIZE
+  };
+
+  using stripe_set = std::bitset<stripe_count>;
+
+  static std::size_t stripe_of(std::uint64_t hash) { return hash >> (64 - stripe_bits); }
+  static std::size_t stripe_of(std::string_view key) { return stripe_of(key_hash(key)); }
+
+  result<std::vector<op_result>> apply(std::span<const operation> ops) override;
+  result<std::unique_ptr<backend::transaction>> begin() override;
+  result<backend::key_page> list_keys(std::optional<std::string_view> cursor,
+                                      const backend::list_options& options) override;
+
+  result<std::optional<std::string>> get(std::string_view key) override;
+  result<void> set(std::string_view key, std::string_view value) override;
+  result<bool> remove(std::string_view key) override;
+  result<bool> exists(std::string_view key) override;
+  result<std::int64_t> increment(std::string_view key, std::int64_t delta) override;
+
+  // For transactions, with the stripes of `ops` (and their own) held.
+  stripe& stripe_for(std::string_view key) { return stripes_[stripe_of(key)]; }
+  void add_stripes(std::span<const operation> ops, stripe_set& set) const;
+  void lock(const stripe_set& set);
+  void unlock(const stripe_set& set);
+  op_result execute(const operation& op);
+
+  // Drops a tombstone pin taken by a watch of a missing key (its stripe held).
+  static void unpin(stripe& s, std::string_view key);
+
+ private:
+  op_result execute_single(const operation& op);
+  static void write(stripe& s, entry& e, std::string_view value);
+  static bool erase(stripe& s, std::string_view key);
+  void clear_all();
+  std::size_t count_all() const;
+
+  std::unique_ptr<stripe[]> stripes_ = std::make_unique<stripe[]>(stripe_count);
+};
+
+}  // namespace atomkv::memory

@@ -1,0 +1,21 @@
+#include "memory_store.hpp"
+
+namespace atomkv::memory {
+
+result<std::shared_ptr<backend::bucket>> memory_store::open(std::string_view identifier) {
+  std::lock_guard guard(lock_);
+  auto& slot = buckets_[std::string(identifier)];
+  if (!slot) {
+    slot = std::make_shared<keyspace>();
+  }
+  return std::shared_ptr<backend::bucket>(slot);
+}
+
+result<std::shared_ptr<backend::store>> make_store(const store_url& url) {
+  if (!url.host.empty() || (!url.path.empty() && url.path != "/")) {
+    return failure(error::no_such_store("memory:// takes no host or path"));
+  }
+  return std::shared_ptr<backend::store>(std::make_shared<memory_store>());
+}
+
+}  // namespace atomkv::memory

@@ -1,0 +1,83 @@
+#include "memory_transaction.hpp"
+
+namespace atomkv::memory {
+
+result<std::vector<std::optional<std::string>>> memory_transaction::watch(
+    std::span<const std::string_view> keys, bool read_values) {
+  std::vector<std::optional<std::string>> values;
+  values.reserve(read_values ? keys.size() : 0);
+  for (std::string_view key : keys) {
+    auto& s = space_->stripe_for(key);
+    std::lock_guard guard(s.lock);
+    auto it = s.entries.find(key);
+    if (it == s.entries.end()) {
+      // A missing key gets a pinned tombstone, so that create-then-delete moves its version.
+      it = s.entries.emplace(std::string(key), keyspace::entry{}).first;
+      it->second.version = ++s.clock;
+    }
+    keyspace::entry& e = it->second;
+    if (!e.present) {
+      ++e.pins;
+    }
+    watches_.push_back({std::string(key), e.version, e.present});
+    if (read_values) {
+      values.push_back(e.present ? std::optional<std::string>(e.value) : std::nullopt);
+    }
+  }
+  return values;
+}
+
+bool memory_transaction::unchanged() const {
+  for (const auto& w : watches_) {
+    auto& s = space_->stripe_for(w.key);
+    auto it = s.entries.find(w.key);
+    if (it == s.entries.end() || it->second.version != w.version ||
+        it->second.present != w.present) {
+      return false;
+    }
+  }
+  return true;
+}
+
+result<std::optional<std::vector<op_result>>> memory_transaction::commit(
+    std::span<const operation> ops) {
+  keyspace::stripe_set held;
+  for (const auto& w : watches_) {
+    held.set(keyspace::stripe_of(w.key));
+  }
+  space_->add_stripes(ops, held);
+  space_->lock(held);
+  std::optional<std::vector<op_result>> results;
+  if (unchanged()) {
+    results.emplace();
+    results->reserve(ops.size());
+    for (const auto& op : ops) {
+      results->push_back(space_->execute(op));
+    }
+  }
+  release_held();
+  space_->unlock(held);
+  return results;
+}
+
+void memory_transaction::release_held() {
+  for (const auto& w : watches_) {
+    if (!w.present) {
+      keyspace::unpin(space_->stripe_for(w.key), w.key);
+    }
+  }
+  watches_.clear();
+}
+
+void memory_transaction::release() {
+  for (const auto& w : watches_) {
+    if (!w.present) {
+      auto& s = space_->stripe_for(w.key);
+      std::lock_guard guard(s.lock);
+      keyspace::unpin(s, w.key);
+    }
+  }
+  watches_.clear();
+}
+
+}  // namespace atomkv::memory

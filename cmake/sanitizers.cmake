@@ -1,0 +1,10 @@
+# Sanitizers apply to every target so that the library, the tests and the proxy agree on ABI.
+if(ATOMKV_SANITIZE)
+  set(_atomkv_san_flags -fsanitize=${ATOMKV_SANITIZE} -fno-omit-frame-pointer -g)
+  if(ATOMKV_SANITIZE MATCHES "undefined")
+    list(APPEND _atomkv_san_flags -fno-sanitize-recover=undefined)
+  endif()
+  add_compile_options(${_atomkv_san_flags})
+  add_link_options(-fsanitize=${ATOMKV_SANITIZE})
+  message(STATUS "atomkv: building with -fsanitize=${ATOMKV_SANITIZE}")
+endif()

@@ -1,0 +1,82 @@
+#pragma once
+// The vocabulary of the backend contract: one step of an atomic batch and its outcome.
+//
+// A list of operations is what MULTI ... EXEC queues, and also what `cas` (one set) and
+// `increment` (one increment) are made of. Each operation acts on one key of one bucket, except
+// `clear` and `count`, which act on the whole bucket. Keys and values are borrowed for the
+// duration of the call that receives them: a backend copies what it keeps.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace atomkv {
+
+struct operation {
+  enum class kind : std::uint8_t {
+    get,        // GET: value or nil
+    set,        // SET: ok, or nil when `when` did not hold; with return_previous the old value/nil
+    remove,     // DEL of one key: integer 1 if it existed, else 0
+    exists,     // EXISTS of one key: integer 1 or 0
+    increment,  // INCRBY: integer new value, or an error; the value is unchanged on error
+    take,       // GETDEL: value or nil; the key is removed
+    length,     // STRLEN: integer byte length, 0 when missing
+    clear,      // FLUSHDB: ok; every key of the bucket is removed
+    count,      // DBSIZE: integer number of keys in the bucket
+  };
+  enum class condition : std::uint8_t { always, if_missing, if_present };
+
+  kind what = kind::get;
+  std::string_view key;
+  std::string_view value;              // set
+  std::int64_t delta = 0;              // increment
+  condition when = condition::always;  // set
+  bool return_previous = false;        // set
+
+  static operation get(std::string_view key) { return {.what = kind::get, .key = key}; }
+  static operation set(std::string_view key, std::string_view value,
+                       condition when = condition::always, bool return_previous = false) {
+    return {.what = kind::set,
+            .key = key,
+            .value = value,
+            .when = when,
+            .return_previous = return_previous};
+  }
+  static operation remove(std::string_view key) { return {.what = kind::remove, .key = key}; }
+  static operation exists(std::string_view key) { return {.what = kind::exists, .key = key}; }
+  static operation increment(std::string_view key, std::int64_t delta) {
+    return {.what = kind::increment, .key = key, .delta = delta};
+  }
+  static operation take(std::string_view key) { return {.what = kind::take, .key = key}; }
+  static operation length(std::string_view key) { return {.what = kind::length, .key = key}; }
+  static operation clear() { return {.what = kind::clear}; }
+  static operation count() { return {.what = kind::count}; }
+
+  // Whether the operation may write. Read-only batches need no write locks.
+  bool writes() const {
+    return what == kind::set || what == kind::remove || what == kind::increment ||
+           what == kind::take || what == kind::clear;
+  }
+};
+
+// What one operation produced. Errors of one operation (a non-integer for INCRBY, a wrong type
+// on Redis) do not undo the others, exactly as inside Redis's EXEC.
+struct op_result {
+  enum class kind : std::uint8_t { nil, ok, value, integer, error };
+
+  kind what = kind::nil;
+  std::string text;          // value; or, for error, the full RESP error line ("ERR ...")
+  std::int64_t integer = 0;  // integer
+
+  static op_result nil() { return {}; }
+  static op_result ok() { return {.what = kind::ok}; }
+  static op_result of_value(std::string v) { return {.what = kind::value, .text = std::move(v)}; }
+  static op_result of_integer(std::int64_t i) { return {.what = kind::integer, .integer = i}; }
+  static op_result failed(std::string line) {
+    return {.what = kind::error, .text = std::move(line)};
+  }
+
+  bool operator==(const op_result&) const = default;
+};
+
+}  // namespace atomkv

@@ -1,0 +1,27 @@
+#pragma once
+// Store URLs: scheme://[user[:password]@]host[:port][/path][?name=value&...]
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "atomkv/result.hpp"
+
+namespace atomkv {
+
+struct store_url {
+  std::string scheme;                   // lower-case, e.g. "redis"
+  std::optional<std::string> user;      // percent-decoded
+  std::optional<std::string> password;  // percent-decoded
+  std::string host;                     // may be empty (redis+unix:///path, sqlite:///path)
+  std::optional<std::uint16_t> port;
+  std::string path;  // from the first '/' after the authority, '/' included
+  std::map<std::string, std::string, std::less<>> query;  // percent-decoded
+};
+
+// A malformed URL (no "://", a bad port, a bad %-escape) is no-such-store with the reason.
+result<store_url> parse_store_url(std::string_view url);
+
+}  // namespace atomkv
