@@ -68,27 +68,30 @@ class request_decoder {
 
  private:
   enum class state { start, multibulk, inline_line, failed };
+  // A step of the parse loop: a decode_status, or "an empty request was skipped, go on".
+  enum class step { complete, need_more, error, skipped };
 
   struct span {
     std::size_t offset;
     std::size_t length;
   };
 
-  decode_status decode_multibulk(std::string_view buffer, request& out);
-  decode_status decode_inline(std::string_view buffer, request& out);
-  decode_status fail(std::string message);
-  void start_next(std::size_t at);
+  step decode_multibulk(std::string_view buffer, request& out);
+  step decode_inline(std::string_view buffer, request& out);
+  step read_length_line(std::string_view buffer, std::size_t& line_end, const char* too_big);
+  step fail(std::string_view message);
+  void begin_line(std::size_t at);
+  void finish(std::size_t end);
 
-  // Finds the '\r' ending a length line starting at line_start_; npos while it has not arrived.
-  std::size_t find_length_line_end(std::string_view buffer);
+  // Finds `terminator` in the line that starts at pos_, resuming where the last search stopped;
+  // npos while it has not arrived or if a NUL byte comes first.
+  std::size_t find_line_end(std::string_view buffer, char terminator);
 
   request_limits limits_;
   state state_ = state::start;
   std::size_t consumed_ = 0;
   std::string error_;
 
-  // Where the current request begins in the buffer (after skipped empty requests).
-  std::size_t request_start_ = 0;
   // Parse position: the start of the next line or bulk to read.
   std::size_t pos_ = 0;
   // How far a line terminator search has looked, so that it is not repeated.
@@ -96,8 +99,9 @@ class request_decoder {
   // A NUL byte was seen in the current line: it cannot end (Redis's strchr stops there).
   bool line_has_nul_ = false;
 
-  // Multibulk progress: arguments still expected, the pending bulk's length (-1: none yet),
-  // and the arguments read so far as offsets into the buffer.
+  // Multibulk progress: whether the "*<n>" line was read, arguments still expected, the pending
+  // bulk's length (-1: none yet), and the arguments read so far as offsets into the buffer.
+  bool have_count_ = false;
   std::size_t args_left_ = 0;
   long long bulk_length_ = -1;
   std::vector<span> spans_;
