@@ -18,6 +18,29 @@ constexpr char kTooBigBulkCount[] = "ERR Protocol error: too big bulk count stri
 // Arguments announced by "*<n>" are not all reserved up front: a client may lie.
 constexpr std::size_t kMaxArgsReservedAhead = 1024;
 
+// Reads "<n>\r?" at p for the fast path: a plain decimal without leading zeros, short enough not
+// to overflow. Anything else is left to the general path, which knows Redis's errors.
+bool read_plain_length(const char*& p, const char* end, std::size_t& value) {
+  const char* q = p;
+  if (q == end || *q < '0' || *q > '9') {
+    return false;
+  }
+  std::size_t v = static_cast<std::size_t>(*q++ - '0');
+  const char* const max_end = q + 17;
+  while (q < end && *q >= '0' && *q <= '9') {
+    if (v == 0 || q == max_end) {
+      return false;
+    }
+    v = v * 10 + static_cast<std::size_t>(*q++ - '0');
+  }
+  if (end - q < 2 || *q != '\r') {
+    return false;  // the byte after '\r' must be there too
+  }
+  value = v;
+  p = q + 2;
+  return true;
+}
+
 }  // namespace
 
 void request_decoder::reset() {
@@ -43,7 +66,14 @@ decode_status request_decoder::decode(std::string_view buffer, request& out) {
         if (pos_ >= buffer.size()) {
           return decode_status::need_more;
         }
-        state_ = buffer[pos_] == '*' ? state::multibulk : state::inline_line;
+        if (buffer[pos_] == '*') {
+          if (decode_multibulk_fast(buffer, out)) {
+            return decode_status::complete;
+          }
+          state_ = state::multibulk;
+        } else {
+          state_ = state::inline_line;
+        }
         begin_line(pos_);
         continue;
       case state::multibulk:
@@ -130,6 +160,34 @@ request_decoder::step request_decoder::read_length_line(std::string_view buffer,
   }
   line_end = cr;
   return step::complete;
+}
+
+// The common case in one pass: a whole, well-formed multibulk request already in the buffer.
+// Returns false, having changed nothing but `out`, when the general path must take over (the
+// request is incomplete, empty, or breaks a rule); it then reaches the same result.
+bool request_decoder::decode_multibulk_fast(std::string_view buffer, request& out) {
+  const char* p = buffer.data() + pos_ + 1;
+  const char* const end = buffer.data() + buffer.size();
+  std::size_t count = 0;
+  if (!read_plain_length(p, end, count) || count == 0 || count > limits_.max_multibulk_length) {
+    return false;
+  }
+  out.clear();
+  for (std::size_t i = 0; i < count; ++i) {
+    if (p == end || *p != '$') {
+      return false;
+    }
+    ++p;
+    std::size_t length = 0;
+    if (!read_plain_length(p, end, length) || length > limits_.max_bulk_length ||
+        static_cast<std::size_t>(end - p) < length + 2) {
+      return false;
+    }
+    out.args.emplace_back(p, length);
+    p += length + 2;
+  }
+  finish(static_cast<std::size_t>(p - buffer.data()));
+  return true;
 }
 
 request_decoder::step request_decoder::decode_multibulk(std::string_view buffer, request& out) {

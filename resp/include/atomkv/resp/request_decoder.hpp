@@ -76,6 +76,7 @@ class request_decoder {
     std::size_t length;
   };
 
+  bool decode_multibulk_fast(std::string_view buffer, request& out);
   step decode_multibulk(std::string_view buffer, request& out);
   step decode_inline(std::string_view buffer, request& out);
   step read_length_line(std::string_view buffer, std::size_t& line_end, const char* too_big);
