@@ -124,7 +124,9 @@ void client::process_input() {
   flush();
 }
 
-void client::execute(std::span<const std::string_view> args) { dispatch(*this, args); }
+void client::execute(std::span<const std::string_view> args) {
+  dispatch(*this, args);
+}
 
 resp::reply_writer client::reply() {
   if (pending_.empty()) {
@@ -133,7 +135,9 @@ resp::reply_writer client::reply() {
   return resp::reply_writer(pending_.append_ready(), session_.proto);
 }
 
-reply_queue::ticket client::defer() { return pending_.reserve(); }
+reply_queue::ticket client::defer() {
+  return pending_.reserve();
+}
 
 void client::fulfil(reply_queue::ticket ticket,
                     const std::function<void(resp::reply_writer&)>& write) {
@@ -152,7 +156,9 @@ void client::fulfil(reply_queue::ticket ticket,
   }
 }
 
-std::size_t client::pending_output() const { return output_.size() + bytes_in_flight_; }
+std::size_t client::pending_output() const {
+  return output_.size() + bytes_in_flight_;
+}
 
 void client::flush() {
   if (closing_) {

@@ -12,8 +12,8 @@ struct registry {
   std::unordered_map<std::string_view, const command_spec*> by_name;
 
   registry() {
-    for (auto table : {string_commands(), key_commands(), connection_commands(),
-                       server_commands(), transaction_commands()}) {
+    for (auto table : {string_commands(), key_commands(), connection_commands(), server_commands(),
+                       transaction_commands()}) {
       all.insert(all.end(), table.begin(), table.end());
     }
     for (const auto& spec : all) {
@@ -69,7 +69,9 @@ const command_spec* find_command(args_view args, bool& unknown_subcommand) {
   return spec;
 }
 
-std::span<const command_spec> all_commands() { return commands().all; }
+std::span<const command_spec> all_commands() {
+  return commands().all;
+}
 
 std::vector<const command_spec*> subcommands_of(std::string_view container) {
   std::vector<const command_spec*> subs;

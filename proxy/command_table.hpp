@@ -45,10 +45,10 @@ enum command_flag : std::uint32_t {
   flag_write = 1 << 0,
   flag_readonly = 1 << 1,
   flag_fast = 1 << 2,
-  flag_no_auth = 1 << 3,     // allowed before AUTH
+  flag_no_auth = 1 << 3,  // allowed before AUTH
   flag_admin = 1 << 4,
-  flag_no_queue = 1 << 5,    // runs at once inside MULTI (EXEC, DISCARD, MULTI, WATCH, QUIT, RESET)
-  flag_container = 1 << 7,   // has subcommands: CLIENT, CONFIG, COMMAND
+  flag_no_queue = 1 << 5,   // runs at once inside MULTI (EXEC, DISCARD, MULTI, WATCH, QUIT, RESET)
+  flag_container = 1 << 7,  // has subcommands: CLIENT, CONFIG, COMMAND
 };
 
 struct command_spec {

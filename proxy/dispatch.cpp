@@ -37,16 +37,16 @@ void run_data_command(client& c, const command_spec& spec, args_view args) {
     return;
   }
   auto ticket = c.defer();
-  bucket->apply_async(ops, [self = c.shared_from_this(), ticket,
-                            plan](result<std::vector<op_result>> applied) {
-    self->fulfil(ticket, [&](resp::reply_writer& out) {
-      if (!applied) {
-        out.error(backend_error_line(applied.error()));
-        return;
-      }
-      write_reply(plan, applied.value(), out);
-    });
-  });
+  bucket->apply_async(
+      ops, [self = c.shared_from_this(), ticket, plan](result<std::vector<op_result>> applied) {
+        self->fulfil(ticket, [&](resp::reply_writer& out) {
+          if (!applied) {
+            out.error(backend_error_line(applied.error()));
+            return;
+          }
+          write_reply(plan, applied.value(), out);
+        });
+      });
 }
 
 }  // namespace

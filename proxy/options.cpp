@@ -19,9 +19,12 @@ std::string lower(std::string text) {
 bool parse_size(std::string text, std::size_t& out) {
   text = lower(text);
   std::size_t multiplier = 1;
-  const std::pair<const char*, std::size_t> suffixes[] = {
-      {"gb", std::size_t{1} << 30}, {"mb", std::size_t{1} << 20}, {"kb", std::size_t{1} << 10},
-      {"g", 1000000000},            {"m", 1000000},               {"k", 1000}};
+  const std::pair<const char*, std::size_t> suffixes[] = {{"gb", std::size_t{1} << 30},
+                                                          {"mb", std::size_t{1} << 20},
+                                                          {"kb", std::size_t{1} << 10},
+                                                          {"g", 1000000000},
+                                                          {"m", 1000000},
+                                                          {"k", 1000}};
   for (const auto& [suffix, factor] : suffixes) {
     std::string_view s(suffix);
     if (text.size() > s.size() && text.ends_with(s)) {

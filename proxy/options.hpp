@@ -14,10 +14,10 @@ struct options {
   std::string bind = "127.0.0.1";
   std::uint16_t port = 6380;
   std::string backend = "memory://";
-  std::string requirepass;                  // empty: no password
+  std::string requirepass;  // empty: no password
   std::size_t maxclients = 10000;
-  std::uint64_t timeout = 0;                // idle seconds before a client is closed; 0: never
-  std::size_t databases = 16;               // SELECT 0 .. databases-1
+  std::uint64_t timeout = 0;   // idle seconds before a client is closed; 0: never
+  std::size_t databases = 16;  // SELECT 0 .. databases-1
   std::size_t client_output_buffer_limit = std::size_t{256} << 20;  // bytes; then disconnect
   std::size_t client_query_buffer_limit = std::size_t{1} << 30;     // bytes; then disconnect
   std::size_t proto_max_bulk_len = std::size_t{512} << 20;

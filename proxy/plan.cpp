@@ -22,8 +22,7 @@ void write_result(const op_result& result, resp::reply_writer& out) {
   }
 }
 
-void write_reply(const planned& p, const std::vector<op_result>& results,
-                 resp::reply_writer& out) {
+void write_reply(const planned& p, const std::vector<op_result>& results, resp::reply_writer& out) {
   const op_result* first = results.data() + p.first;
   // An error of any operation is the command's reply (a wrong type on Redis, for example).
   for (std::size_t i = 0; i < p.count; ++i) {

@@ -12,12 +12,12 @@
 namespace atomkv::proxy {
 
 enum class reply_shape : std::uint8_t {
-  single,      // the one result as it is: nil, +OK, bulk, integer or error
-  sum,         // the sum of integer results (DEL, EXISTS of several keys)
-  values,      // an array of the results (MGET)
-  ok,          // +OK whatever the results (MSET)
-  flag,        // :1 if the result is ok, :0 if nil (SETNX)
-  type,        // +string if the key exists, else +none (TYPE)
+  single,  // the one result as it is: nil, +OK, bulk, integer or error
+  sum,     // the sum of integer results (DEL, EXISTS of several keys)
+  values,  // an array of the results (MGET)
+  ok,      // +OK whatever the results (MSET)
+  flag,    // :1 if the result is ok, :0 if nil (SETNX)
+  type,    // +string if the key exists, else +none (TYPE)
 };
 
 // One planned command's share of a batch of operations.
@@ -28,8 +28,7 @@ struct planned {
 };
 
 // Writes the reply of `p` from `results` (the whole batch's results).
-void write_reply(const planned& p, const std::vector<op_result>& results,
-                 resp::reply_writer& out);
+void write_reply(const planned& p, const std::vector<op_result>& results, resp::reply_writer& out);
 
 // Writes one result as Redis would.
 void write_result(const op_result& result, resp::reply_writer& out);

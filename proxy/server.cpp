@@ -67,7 +67,9 @@ void server::accept_one() {
   }
 }
 
-void server::forget(client& gone) { clients_.erase(gone.id()); }
+void server::forget(client& gone) {
+  clients_.erase(gone.id());
+}
 
 void server::log_client_closed(const client& c, const char* why) {
   std::fprintf(stderr, "atomkv-proxy: closing client id=%llu addr=%s: %s\n",
@@ -87,8 +89,7 @@ std::shared_ptr<backend::bucket> server::bucket(std::size_t db, std::string& err
   return slot;
 }
 
-std::vector<std::pair<std::size_t, std::shared_ptr<backend::bucket>>> server::open_buckets()
-    const {
+std::vector<std::pair<std::size_t, std::shared_ptr<backend::bucket>>> server::open_buckets() const {
   std::vector<std::pair<std::size_t, std::shared_ptr<backend::bucket>>> open;
   for (std::size_t db = 0; db < buckets_.size(); ++db) {
     if (buckets_[db]) {
@@ -98,9 +99,13 @@ std::vector<std::pair<std::size_t, std::shared_ptr<backend::bucket>>> server::op
   return open;
 }
 
-void server::on_signal(uv_signal_t* handle, int) { static_cast<server*>(handle->data)->shutdown(); }
+void server::on_signal(uv_signal_t* handle, int) {
+  static_cast<server*>(handle->data)->shutdown();
+}
 
-void server::on_tick(uv_timer_t* timer) { static_cast<server*>(timer->data)->close_idle_clients(); }
+void server::on_tick(uv_timer_t* timer) {
+  static_cast<server*>(timer->data)->close_idle_clients();
+}
 
 void server::close_idle_clients() {
   if (config_.timeout == 0) {

@@ -24,7 +24,9 @@ void run_ping(client&, args_view a, resp::reply_writer& out) {
   }
 }
 
-void run_echo(client&, args_view a, resp::reply_writer& out) { out.bulk(a[1]); }
+void run_echo(client&, args_view a, resp::reply_writer& out) {
+  out.bulk(a[1]);
+}
 
 // Redis allows client names of printable ASCII without spaces.
 bool valid_client_name(std::string_view name) {
@@ -252,24 +254,26 @@ const command_spec kCommands[] = {
      "connection", "Resets the connection.", "6.2.0"},
     {"client", -2, flag_container, nullptr, nullptr, nullptr, 0, 0, 0, "connection",
      "A container for client connection commands.", "2.4.0"},
-    {"client|setname", 3, kConnection, nullptr, run_client_setname, nullptr, 0, 0, 0,
-     "connection", "Sets the connection name.", "2.6.9"},
-    {"client|getname", 2, kConnection, nullptr, run_client_getname, nullptr, 0, 0, 0,
-     "connection", "Returns the name of the connection.", "2.6.9"},
+    {"client|setname", 3, kConnection, nullptr, run_client_setname, nullptr, 0, 0, 0, "connection",
+     "Sets the connection name.", "2.6.9"},
+    {"client|getname", 2, kConnection, nullptr, run_client_getname, nullptr, 0, 0, 0, "connection",
+     "Returns the name of the connection.", "2.6.9"},
     {"client|id", 2, kConnection, nullptr, run_client_id, nullptr, 0, 0, 0, "connection",
      "Returns the unique client ID of the connection.", "5.0.0"},
     {"client|info", 2, kConnection, nullptr, run_client_info, nullptr, 0, 0, 0, "connection",
      "Returns information about the connection.", "6.2.0"},
     {"client|list", -2, flag_admin, nullptr, run_client_list, nullptr, 0, 0, 0, "connection",
      "Lists open connections.", "2.4.0"},
-    {"client|setinfo", 4, kConnection, nullptr, run_client_setinfo, nullptr, 0, 0, 0,
-     "connection", "Sets information specific to the client or connection.", "7.2.0"},
+    {"client|setinfo", 4, kConnection, nullptr, run_client_setinfo, nullptr, 0, 0, 0, "connection",
+     "Sets information specific to the client or connection.", "7.2.0"},
     {"client|help", 2, kConnection, nullptr, run_client_help, nullptr, 0, 0, 0, "connection",
      "Returns helpful text about the different subcommands.", "5.0.0"},
 };
 
 }  // namespace
 
-std::span<const command_spec> connection_commands() { return kCommands; }
+std::span<const command_spec> connection_commands() {
+  return kCommands;
+}
 
 }  // namespace atomkv::proxy

@@ -45,8 +45,8 @@ maybe_error plan_dbsize(args_view, plan_builder& p) {
 
 // FLUSHDB [ASYNC | SYNC]: both mean the same here, the keys are gone when the reply is sent.
 maybe_error plan_flushdb(args_view a, plan_builder& p) {
-  if (a.size() > 2 ||
-      (a.size() == 2 && !equals_ignoring_case(a[1], "async") && !equals_ignoring_case(a[1], "sync"))) {
+  if (a.size() > 2 || (a.size() == 2 && !equals_ignoring_case(a[1], "async") &&
+                       !equals_ignoring_case(a[1], "sync"))) {
     return std::string(errors::syntax);
   }
   p.target.shape = reply_shape::ok;
@@ -189,6 +189,8 @@ const command_spec kCommands[] = {
 
 }  // namespace
 
-std::span<const command_spec> key_commands() { return kCommands; }
+std::span<const command_spec> key_commands() {
+  return kCommands;
+}
 
 }  // namespace atomkv::proxy

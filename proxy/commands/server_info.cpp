@@ -1,8 +1,8 @@
 // Server commands: COMMAND, INFO, CONFIG GET, FLUSHALL.
 
+#include <unistd.h>
 #include <algorithm>
 #include <chrono>
-#include <unistd.h>
 
 #include "../client.hpp"
 #include "../command_table.hpp"
@@ -17,12 +17,18 @@ namespace {
 
 std::vector<std::string_view> flag_names(const command_spec& spec) {
   std::vector<std::string_view> names;
-  if (spec.flags & flag_write) names.push_back("write");
-  if (spec.flags & flag_readonly) names.push_back("readonly");
-  if (spec.flags & flag_admin) names.push_back("admin");
-  if (spec.flags & flag_no_auth) names.push_back("no_auth");
-  if (spec.flags & flag_fast) names.push_back("fast");
-  if (spec.flags & flag_no_queue) names.push_back("allow_busy");
+  if (spec.flags & flag_write)
+    names.push_back("write");
+  if (spec.flags & flag_readonly)
+    names.push_back("readonly");
+  if (spec.flags & flag_admin)
+    names.push_back("admin");
+  if (spec.flags & flag_no_auth)
+    names.push_back("no_auth");
+  if (spec.flags & flag_fast)
+    names.push_back("fast");
+  if (spec.flags & flag_no_queue)
+    names.push_back("allow_busy");
   return names;
 }
 
@@ -204,8 +210,8 @@ void run_config_help(client&, args_view, resp::reply_writer& out) {
 
 // FLUSHALL [ASYNC | SYNC]: clears every database, one bucket after the other.
 void run_flushall(client& c, args_view a, resp::reply_writer& out) {
-  if (a.size() > 2 ||
-      (a.size() == 2 && !equals_ignoring_case(a[1], "async") && !equals_ignoring_case(a[1], "sync"))) {
+  if (a.size() > 2 || (a.size() == 2 && !equals_ignoring_case(a[1], "async") &&
+                       !equals_ignoring_case(a[1], "sync"))) {
     out.error(errors::syntax);
     return;
   }
@@ -229,10 +235,11 @@ void run_flushall(client& c, args_view a, resp::reply_writer& out) {
 std::string info_text(client& c, std::string_view section) {
   auto& srv = c.owner();
   bool all = section.empty() || equals_ignoring_case(section, "all") ||
-             equals_ignoring_case(section, "everything") || equals_ignoring_case(section, "default");
+             equals_ignoring_case(section, "everything") ||
+             equals_ignoring_case(section, "default");
   auto wants = [&](std::string_view name) { return all || equals_ignoring_case(section, name); };
-  auto uptime = std::chrono::duration_cast<std::chrono::seconds>(
-                    std::chrono::steady_clock::now() - srv.started())
+  auto uptime = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() -
+                                                                 srv.started())
                     .count();
   std::string text;
   auto add_section = [&](std::string_view title) {
@@ -316,6 +323,8 @@ const command_spec kCommands[] = {
 
 }  // namespace
 
-std::span<const command_spec> server_commands() { return kCommands; }
+std::span<const command_spec> server_commands() {
+  return kCommands;
+}
 
 }  // namespace atomkv::proxy

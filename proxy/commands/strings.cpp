@@ -60,7 +60,10 @@ maybe_error plan_set(args_view a, plan_builder& p) {
     }
     return std::string(errors::no_expiry);
   }
-  p.add(operation::set(a[1], a[2], nx ? cond::if_missing : xx ? cond::if_present : cond::always,
+  p.add(operation::set(a[1], a[2],
+                       nx   ? cond::if_missing
+                       : xx ? cond::if_present
+                            : cond::always,
                        get));
   return {};
 }
@@ -187,6 +190,8 @@ const command_spec kCommands[] = {
 
 }  // namespace
 
-std::span<const command_spec> string_commands() { return kCommands; }
+std::span<const command_spec> string_commands() {
+  return kCommands;
+}
 
 }  // namespace atomkv::proxy

@@ -175,9 +175,8 @@ void run_exec(client& c, args_view) {
   auto ticket = c.defer();
   auto done = [self = c.shared_from_this(), ticket,
                batch](result<std::optional<std::vector<op_result>>> committed) {
-    self->fulfil(ticket, [&](resp::reply_writer& out) {
-      write_exec_reply(batch->entries, committed, out);
-    });
+    self->fulfil(
+        ticket, [&](resp::reply_writer& out) { write_exec_reply(batch->entries, committed, out); });
   };
   if (state.watching && state.watch) {
     state.watching = false;  // EXEC releases every watch, whatever happens
@@ -226,6 +225,8 @@ const command_spec kCommands[] = {
 
 }  // namespace
 
-std::span<const command_spec> transaction_commands() { return kCommands; }
+std::span<const command_spec> transaction_commands() {
+  return kCommands;
+}
 
 }  // namespace atomkv::proxy
