@@ -2,11 +2,36 @@
 
 #include <uv.h>
 
+#include <algorithm>
+
+#include <sys/resource.h>
+
 #include <cstdio>
 
 #include "atomkv/store.hpp"
 #include "options.hpp"
 #include "server.hpp"
+
+namespace {
+
+// Like redis-server: make room for maxclients sockets plus the server's own descriptors.
+void raise_open_file_limit(std::size_t maxclients) {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0) {
+    return;
+  }
+  rlim_t wanted = static_cast<rlim_t>(maxclients) + 64;
+  if (limit.rlim_cur >= wanted) {
+    return;
+  }
+  limit.rlim_cur = limit.rlim_max == RLIM_INFINITY ? wanted : std::min(wanted, limit.rlim_max);
+  if (setrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur < wanted) {
+    std::fprintf(stderr, "atomkv-proxy: open file limit %llu is below maxclients + 64\n",
+                 static_cast<unsigned long long>(limit.rlim_cur));
+  }
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   auto parsed = atomkv::proxy::parse_options(argc, argv);
@@ -25,6 +50,7 @@ int main(int argc, char** argv) {
                  parsed.values.backend.c_str(), store.error().message.c_str());
     return 1;
   }
+  raise_open_file_limit(parsed.values.maxclients);
   // A client that vanishes mid-write must not kill the server.
   signal(SIGPIPE, SIG_IGN);
 
