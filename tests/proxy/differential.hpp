@@ -8,12 +8,12 @@
 namespace atomkv::proxy_tests {
 
 enum class compare_mode {
-  exact,        // the reply bytes
-  as_set,       // an array whose order Redis leaves unspecified (KEYS): compared sorted
-  scan_all,     // SCAN from cursor 0 to 0 with the step's extra args; the keys as a set
-  hello,        // a HELLO reply with the connection id masked
-  drain,        // raw bytes, then everything until the server closes or goes quiet; and
-                // whether it closed
+  exact,          // the reply bytes
+  as_set,         // an array whose order Redis leaves unspecified (KEYS): compared sorted
+  scan_all,       // SCAN from cursor 0 to 0 with the step's extra args; the keys as a set
+  hello,          // a HELLO reply with the connection id masked
+  drain,          // raw bytes, then everything until the server closes or goes quiet; and
+                  // whether it closed
   command_drain,  // a command whose reply is followed by a close (QUIT)
 };
 

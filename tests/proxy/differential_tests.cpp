@@ -239,8 +239,9 @@ std::string report(const script& sc, int proto, std::size_t index, const step& s
   if (proto != 0) {
     m << " [RESP" << proto << "]";
   }
-  m << " step " << index + 1 << ": " << what << describe(st) << "\n  redis-server: "
-    << escape_bytes(expected) << "\n  " << subject_name << ": " << escape_bytes(actual);
+  m << " step " << index + 1 << ": " << what << describe(st)
+    << "\n  redis-server: " << escape_bytes(expected) << "\n  " << subject_name << ": "
+    << escape_bytes(actual);
   return m.str();
 }
 

@@ -4,6 +4,8 @@
 
 #include "support/child_process.hpp"
 #include "support/proxy_server.hpp"
+#include "support/redis_server.hpp"
+#include "support/resp_client.hpp"
 
 namespace atomkv::proxy_tests {
 
@@ -11,64 +13,68 @@ namespace {
 
 subject_kind g_subject = subject_kind::proxy;
 
+// The reference server comes from the shared redis_server harness; the settings it has no
+// option for are applied with CONFIG SET, which Redis accepts at run time for all of them.
 class redis_instance : public server {
  public:
-  explicit redis_instance(const server_settings& s) {
-    dir_ = testing::make_temp_dir("atomkv-redis");
-    for (int attempt = 0; attempt < 3 && !ready_; ++attempt) {
-      port_ = testing::free_loopback_port();
-      std::vector<std::string> argv = {"redis-server", "--port",       std::to_string(port_),
-                                       "--bind",       "127.0.0.1",    "--save",
-                                       "",             "--appendonly", "no",
-                                       "--daemonize",  "no",           "--dir",
-                                       dir_};
-      if (s.requirepass) {
-        argv.insert(argv.end(), {"--requirepass", *s.requirepass});
-      }
-      if (s.maxclients) {
-        argv.insert(argv.end(), {"--maxclients", std::to_string(*s.maxclients)});
-      }
-      if (s.output_buffer_limit) {
-        auto b = std::to_string(*s.output_buffer_limit);
-        argv.insert(argv.end(), {"--client-output-buffer-limit", "normal " + b + " " + b + " 0"});
-      }
-      if (s.query_buffer_limit) {
-        argv.insert(argv.end(),
-                    {"--client-query-buffer-limit", std::to_string(*s.query_buffer_limit)});
-      }
-      if (s.idle_timeout) {
-        argv.insert(argv.end(), {"--timeout", std::to_string(*s.idle_timeout)});
-      }
-      if (!process_.start(argv, dir_ + "/redis.log")) {
-        error_ = process_.error();
-        continue;
-      }
-      ready_ = testing::wait_until_ping(port_, process_, std::chrono::seconds(10), s.requirepass);
-      if (!ready_) {
-        error_ = "redis-server did not answer PING";
-        process_.stop(std::chrono::seconds(2));
+  explicit redis_instance(const server_settings& s) : redis_({.requirepass = s.requirepass}) {
+    if (!redis_.running()) {
+      error_ = redis_.error();
+      return;
+    }
+    std::vector<std::vector<std::string>> config;
+    if (s.maxclients) {
+      config.push_back({"maxclients", std::to_string(*s.maxclients)});
+    }
+    if (s.output_buffer_limit) {
+      auto b = std::to_string(*s.output_buffer_limit);
+      config.push_back({"client-output-buffer-limit", "normal " + b + " " + b + " 0"});
+    }
+    if (s.query_buffer_limit) {
+      config.push_back({"client-query-buffer-limit", std::to_string(*s.query_buffer_limit)});
+    }
+    if (s.idle_timeout) {
+      config.push_back({"timeout", std::to_string(*s.idle_timeout)});
+    }
+    if (config.empty()) {
+      ready_ = true;
+      return;
+    }
+    auto conn = testing::resp_connection::connect(redis_.port());
+    if (!conn) {
+      error_ = "cannot connect to redis-server";
+      return;
+    }
+    if (s.requirepass && conn->call({"AUTH", *s.requirepass}).value_or("") != "+OK\r\n") {
+      error_ = "AUTH failed";
+      return;
+    }
+    for (auto& kv : config) {
+      auto r = conn->call({"CONFIG", "SET", kv[0], kv[1]}).value_or("<no reply>");
+      if (r != "+OK\r\n") {
+        error_ = "CONFIG SET " + kv[0] + ": " + testing::escape_bytes(r);
+        return;
       }
     }
+    ready_ = true;
   }
-  ~redis_instance() override {
-    process_.stop(std::chrono::seconds(5));
-    testing::remove_tree(dir_);
-  }
-  bool running() const override { return ready_; }
+  bool running() const override { return ready_ && redis_.running(); }
   const std::string& error() const override { return error_; }
-  std::uint16_t port() const override { return port_; }
+  std::uint16_t port() const override { return redis_.port(); }
   std::string name() const override { return "redis-server"; }
-  bool alive() override { return process_.running(); }
-  std::optional<int> stop(std::chrono::milliseconds grace, int sig) override {
-    ready_ = false;
-    return process_.stop(grace, sig);
+  bool alive() override { return redis_.running(); }
+  std::optional<int> stop(std::chrono::milliseconds, int sig) override {
+    if (sig == SIGKILL) {
+      redis_.kill();
+    } else {
+      redis_.stop();
+    }
+    return std::nullopt;
   }
 
  private:
-  std::string dir_;
-  std::uint16_t port_ = 0;
+  testing::redis_server redis_;
   bool ready_ = false;
-  testing::child_process process_;
   std::string error_;
 };
 
@@ -92,8 +98,8 @@ class proxy_instance : public server {
       o.extra_args.insert(o.extra_args.end(), {"--maxclients", std::to_string(*s.maxclients)});
     }
     if (s.output_buffer_limit) {
-      o.extra_args.insert(o.extra_args.end(), {"--client-output-buffer-limit",
-                                               std::to_string(*s.output_buffer_limit)});
+      o.extra_args.insert(o.extra_args.end(),
+                          {"--client-output-buffer-limit", std::to_string(*s.output_buffer_limit)});
     }
     if (s.query_buffer_limit) {
       o.extra_args.insert(o.extra_args.end(),

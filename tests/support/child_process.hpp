@@ -58,10 +58,10 @@ std::uint16_t free_loopback_port();
 std::string make_temp_dir(const std::string& prefix);
 void remove_tree(const std::string& path);
 
-// Polls 127.0.0.1:port with PING (after AUTH when a password is given) until it answers +PONG,
+// Polls 127.0.0.1:port with PING (after AUTH when a password is given) until it answers +PONG
+// (or NOAUTH: a password set in a config file the caller did not pass),
 // the process dies, or the deadline passes.
-bool wait_until_ping(std::uint16_t port, child_process& process,
-                     std::chrono::milliseconds deadline,
+bool wait_until_ping(std::uint16_t port, child_process& process, std::chrono::milliseconds deadline,
                      const std::optional<std::string>& password = std::nullopt);
 
 }  // namespace atomkv::testing

@@ -37,9 +37,8 @@ bool proxy_server::start() {
     return false;
   }
   port_ = free_loopback_port();
-  std::vector<std::string> argv = {binary(),        "--port",    std::to_string(port_),
-                                   "--bind",        "127.0.0.1", "--backend",
-                                   options_.backend};
+  std::vector<std::string> argv = {binary(),    "--port",    std::to_string(port_), "--bind",
+                                   "127.0.0.1", "--backend", options_.backend};
   if (options_.requirepass) {
     argv.push_back("--requirepass");
     argv.push_back(*options_.requirepass);

@@ -16,8 +16,8 @@ namespace atomkv::testing {
 
 // A parsed reply, for checks that need structure (sets of keys, HELLO maps).
 struct raw_reply {
-  char type = 0;     // the RESP type byte: + - : $ * % ~ _ , # ! = ( > |
-  std::string text;  // the line or bulk payload; empty for aggregates
+  char type = 0;         // the RESP type byte: + - : $ * % ~ _ , # ! = ( > |
+  std::string text;      // the line or bulk payload; empty for aggregates
   bool is_null = false;  // $-1, *-1 or _
   std::vector<raw_reply> children;
 
@@ -42,8 +42,7 @@ class resp_connection {
   using millis = std::chrono::milliseconds;
 
   // Connects to 127.0.0.1:port; nullopt when it cannot within the timeout.
-  static std::optional<resp_connection> connect(std::uint16_t port,
-                                                millis timeout = millis(2000));
+  static std::optional<resp_connection> connect(std::uint16_t port, millis timeout = millis(2000));
 
   resp_connection(resp_connection&& other) noexcept;
   resp_connection& operator=(resp_connection&& other) noexcept;
