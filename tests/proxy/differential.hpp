@@ -11,7 +11,8 @@ enum class compare_mode {
   exact,          // the reply bytes
   as_set,         // an array whose order Redis leaves unspecified (KEYS): compared sorted
   scan_all,       // SCAN from cursor 0 to 0 with the step's extra args; the keys as a set
-  hello,          // a HELLO reply with the connection id masked
+  hello,          // a HELLO reply with the connection id and the server version masked
+  hello_version,  // a HELLO reply with only the connection id masked
   drain,          // raw bytes, then everything until the server closes or goes quiet; and
                   // whether it closed
   command_drain,  // a command whose reply is followed by a close (QUIT)
@@ -44,6 +45,7 @@ step B(std::vector<std::string> args);
 step A_keys(std::vector<std::string> args);  // as_set
 step A_scan(std::vector<std::string> options);
 step A_hello(std::vector<std::string> args);
+step A_hello_version(std::vector<std::string> args);
 step A_raw(std::string bytes, int replies = 1);
 step A_drain(std::string bytes);
 step A_quit();

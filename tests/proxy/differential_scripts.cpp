@@ -27,6 +27,9 @@ step A_scan(std::vector<std::string> options) {
 step A_hello(std::vector<std::string> args) {
   return step{.client = 'A', .args = std::move(args), .mode = compare_mode::hello};
 }
+step A_hello_version(std::vector<std::string> args) {
+  return step{.client = 'A', .args = std::move(args), .mode = compare_mode::hello_version};
+}
 step A_raw(std::string bytes, int replies) {
   return step{.client = 'A', .raw = std::move(bytes), .replies = replies};
 }
@@ -67,7 +70,9 @@ std::vector<script> connection_scripts() {
         A({"CLIENT", "SETNAME"}), A({"CLIENT", "GETNAME", "x"}), A({"client", "setname", "Lower"}),
         A({"client", "getname"}), A({"CLIENT"}), A({"CLIENT", "FOO"}),
         A({"CLIENT", "foo", "bar"})}},
-      // The full HELLO reply, id masked; the other scripts' HELLO prefix checks the same.
+      // Clients read the version to pick features: it should be the one Redis reports.
+      {"hello reports the server version", {A_hello_version({"HELLO"})}, false},
+      // HELLO replies, id and version masked; the other scripts' HELLO prefix checks the same.
       {"hello",
        {A_hello({"HELLO"}), A_hello({"HELLO", "3"}), A_hello({"HELLO", "2"}), A({"HELLO", "4"}),
         A({"HELLO", "1"}), A({"HELLO", "0"}), A({"HELLO", "abc"}), A({"HELLO", "-1"}),

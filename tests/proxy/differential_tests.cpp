@@ -201,6 +201,8 @@ bool same(compare_mode mode, const std::string& a, const std::string& b) {
     case compare_mode::as_set:
       return same_as_set(a, b);
     case compare_mode::hello:
+      return same_hello(a, b, true);
+    case compare_mode::hello_version:
       return same_hello(a, b, false);
     default:
       return a == b;
@@ -277,7 +279,7 @@ TEST_CASE("replies are byte-identical to redis-server's", "[differential]") {
         outcome actual = run_step(sub, st);
         ++steps_compared;
         std::string prefix = diverged ? "(after an earlier mismatch) " : "";
-        // The HELLO that opened a connection: the server version may differ, the rest may not.
+        // The HELLO that opened a connection (checked like compare_mode::hello).
         if (!same_hello(expected.hello, actual.hello, true)) {
           ++mismatches;
           FAIL_CHECK(report(sc, proto, i, st, prefix + "HELLO opening the connection for ",
