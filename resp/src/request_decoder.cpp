@@ -12,6 +12,12 @@ constexpr std::string_view kTooBigInline = "ERR Protocol error: too big inline r
 constexpr std::string_view kUnbalancedQuotes = "ERR Protocol error: unbalanced quotes in request";
 constexpr std::string_view kInvalidMultibulk = "ERR Protocol error: invalid multibulk length";
 constexpr std::string_view kInvalidBulk = "ERR Protocol error: invalid bulk length";
+// Before AUTH, Redis accepts only small requests, so that a stranger cannot make it allocate.
+constexpr std::string_view kUnauthenticatedMultibulk =
+    "ERR Protocol error: unauthenticated multibulk length";
+constexpr std::string_view kUnauthenticatedBulk = "ERR Protocol error: unauthenticated bulk length";
+constexpr std::size_t kUnauthenticatedMaxArgs = 10;
+constexpr std::size_t kUnauthenticatedMaxBulk = 16384;
 constexpr char kTooBigMultibulkCount[] = "ERR Protocol error: too big mbulk count string";
 constexpr char kTooBigBulkCount[] = "ERR Protocol error: too big bulk count string";
 
@@ -169,7 +175,8 @@ bool request_decoder::decode_multibulk_fast(std::string_view buffer, request& ou
   const char* p = buffer.data() + pos_ + 1;
   const char* const end = buffer.data() + buffer.size();
   std::size_t count = 0;
-  if (!read_plain_length(p, end, count) || count == 0 || count > limits_.max_multibulk_length) {
+  if (!read_plain_length(p, end, count) || count == 0 || count > limits_.max_multibulk_length ||
+      (!authenticated_ && count > kUnauthenticatedMaxArgs)) {
     return false;
   }
   out.clear();
@@ -180,6 +187,7 @@ bool request_decoder::decode_multibulk_fast(std::string_view buffer, request& ou
     ++p;
     std::size_t length = 0;
     if (!read_plain_length(p, end, length) || length > limits_.max_bulk_length ||
+        (!authenticated_ && length > kUnauthenticatedMaxBulk) ||
         static_cast<std::size_t>(end - p) < length + 2) {
       return false;
     }
@@ -200,6 +208,9 @@ request_decoder::step request_decoder::decode_multibulk(std::string_view buffer,
     if (!detail::parse_redis_integer(buffer.substr(pos_ + 1, cr - pos_ - 1), count) ||
         (count > 0 && static_cast<unsigned long long>(count) > limits_.max_multibulk_length)) {
       return fail(kInvalidMultibulk);
+    }
+    if (!authenticated_ && count > static_cast<long long>(kUnauthenticatedMaxArgs)) {
+      return fail(kUnauthenticatedMultibulk);
     }
     begin_line(cr + 2);
     if (count <= 0) {
@@ -226,6 +237,9 @@ request_decoder::step request_decoder::decode_multibulk(std::string_view buffer,
       if (!detail::parse_redis_integer(buffer.substr(pos_ + 1, cr - pos_ - 1), length) ||
           length < 0 || static_cast<unsigned long long>(length) > limits_.max_bulk_length) {
         return fail(kInvalidBulk);
+      }
+      if (!authenticated_ && static_cast<std::size_t>(length) > kUnauthenticatedMaxBulk) {
+        return fail(kUnauthenticatedBulk);
       }
       bulk_length_ = length;
       begin_line(cr + 2);

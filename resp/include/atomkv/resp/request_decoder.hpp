@@ -66,6 +66,10 @@ class request_decoder {
 
   const request_limits& limits() const { return limits_; }
 
+  // Until a client authenticates, Redis takes at most 10 arguments of at most 16384 bytes
+  // ("ERR Protocol error: unauthenticated multibulk length" / "... bulk length").
+  void set_authenticated(bool authenticated) { authenticated_ = authenticated; }
+
  private:
   enum class state { start, multibulk, inline_line, failed };
   // A step of the parse loop: a decode_status, or "an empty request was skipped, go on".
@@ -89,6 +93,7 @@ class request_decoder {
   std::size_t find_line_end(std::string_view buffer, char terminator);
 
   request_limits limits_;
+  bool authenticated_ = true;
   state state_ = state::start;
   std::size_t consumed_ = 0;
   std::string error_;
