@@ -50,6 +50,8 @@ class reply_writer {
   // format3 is the three-character format, e.g. "txt" or "mkd".
   void verbatim(std::string_view format3, std::string_view text);
   void big_number(std::string_view digits);
+  // Bytes already encoded for this connection's protocol (a reply computed ahead of its turn).
+  void raw(std::string_view encoded) { out_->append(encoded); }
 
  private:
   void header(char type, std::size_t n);

@@ -1,0 +1,53 @@
+#include <catch2/catch.hpp>
+
+#include "atomkv/url.hpp"
+
+using atomkv::parse_store_url;
+
+TEST_CASE("store URLs parse into their parts", "[url]") {
+  auto url = parse_store_url("redis://user:p%40ss@example.org:6380/2?connect_timeout_ms=50&x");
+  REQUIRE(url);
+  CHECK(url.value().scheme == "redis");
+  CHECK(url.value().user == "user");
+  CHECK(url.value().password == "p@ss");
+  CHECK(url.value().host == "example.org");
+  CHECK(url.value().port == 6380);
+  CHECK(url.value().path == "/2");
+  CHECK(url.value().query.at("connect_timeout_ms") == "50");
+  CHECK(url.value().query.at("x") == "");
+}
+
+TEST_CASE("store URLs without an authority", "[url]") {
+  auto unix_url = parse_store_url("redis+unix:///run/redis.sock?db=3");
+  REQUIRE(unix_url);
+  CHECK(unix_url.value().scheme == "redis+unix");
+  CHECK(unix_url.value().host.empty());
+  CHECK(unix_url.value().path == "/run/redis.sock");
+  CHECK(unix_url.value().query.at("db") == "3");
+
+  auto memory = parse_store_url("MEMORY://");
+  REQUIRE(memory);
+  CHECK(memory.value().scheme == "memory");
+  CHECK(memory.value().host.empty());
+
+  auto password_only = parse_store_url("redis://:secret@127.0.0.1");
+  REQUIRE(password_only);
+  CHECK_FALSE(password_only.value().user.has_value());
+  CHECK(password_only.value().password == "secret");
+  CHECK_FALSE(password_only.value().port.has_value());
+
+  auto v6 = parse_store_url("redis://[::1]:7000");
+  REQUIRE(v6);
+  CHECK(v6.value().host == "::1");
+  CHECK(v6.value().port == 7000);
+}
+
+TEST_CASE("malformed store URLs are no-such-store", "[url]") {
+  for (const char* bad : {"", "memory", "://x", "redis://h:0", "redis://h:65536", "redis://h:x",
+                          "redis://u:%4@h", "redis://[::1"}) {
+    INFO(bad);
+    auto url = parse_store_url(bad);
+    REQUIRE_FALSE(url);
+    CHECK(url.error().code == atomkv::error::kind::no_such_store);
+  }
+}
