@@ -18,8 +18,8 @@ constexpr std::string_view kUnauthenticatedMultibulk =
 constexpr std::string_view kUnauthenticatedBulk = "ERR Protocol error: unauthenticated bulk length";
 constexpr std::size_t kUnauthenticatedMaxArgs = 10;
 constexpr std::size_t kUnauthenticatedMaxBulk = 16384;
-constexpr char kTooBigMultibulkCount[] = "ERR Protocol error: too big mbulk count string";
-constexpr char kTooBigBulkCount[] = "ERR Protocol error: too big bulk count string";
+constexpr std::string_view kTooBigMultibulkCount = "ERR Protocol error: too big mbulk count string";
+constexpr std::string_view kTooBigBulkCount = "ERR Protocol error: too big bulk count string";
 
 // Arguments announced by "*<n>" are not all reserved up front: a client may lie.
 constexpr std::size_t kMaxArgsReservedAhead = 1024;
@@ -32,9 +32,9 @@ bool read_plain_length(const char*& p, const char* end, std::size_t& value) {
     return false;
   }
   std::size_t v = static_cast<std::size_t>(*q++ - '0');
-  const char* const max_end = q + 17;
+  int digits = 1;
   while (q < end && *q >= '0' && *q <= '9') {
-    if (v == 0 || q == max_end) {
+    if (v == 0 || ++digits > 18) {
       return false;
     }
     v = v * 10 + static_cast<std::size_t>(*q++ - '0');
@@ -148,7 +148,7 @@ std::size_t request_decoder::find_line_end(std::string_view buffer, char termina
 // A "*<n>" or "$<n>" line: complete once its '\r' and one more byte are in.
 request_decoder::step request_decoder::read_length_line(std::string_view buffer,
                                                         std::size_t& line_end,
-                                                        const char* too_big) {
+                                                        std::string_view too_big) {
   const std::size_t cr = find_line_end(buffer, '\r');
   if (cr == std::string_view::npos) {
     if (buffer.size() - pos_ > limits_.max_inline_length) {
