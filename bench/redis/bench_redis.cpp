@@ -8,6 +8,7 @@
 //   bench_redis [--runs N] [--seconds S] [--url redis://host:port]
 
 #include <hiredis/hiredis.h>
+#include <sys/resource.h>
 
 #include <algorithm>
 #include <atomic>
@@ -60,7 +61,19 @@ reply_ptr raw_reply(redisContext* c) {
 using worker = std::function<long(const std::atomic<bool>& stop)>;
 using worker_factory = std::function<worker(int thread_index)>;
 
-double measure(const worker_factory& make, int threads, double seconds) {
+double thread_cpu_seconds() {
+  rusage usage{};
+  getrusage(RUSAGE_THREAD, &usage);
+  return usage.ru_utime.tv_sec + usage.ru_stime.tv_sec +
+         (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+}
+
+struct sample {
+  double ops_per_second;
+  double cpu_us_per_op;  // client threads' user + system CPU time per operation
+};
+
+sample measure(const worker_factory& make, int threads, double seconds) {
   std::vector<worker> loops;
   for (int t = 0; t < threads; ++t) {
     loops.push_back(make(t));
@@ -69,6 +82,7 @@ double measure(const worker_factory& make, int threads, double seconds) {
   std::atomic<int> ready{0};
   std::atomic<bool> go{false};
   std::vector<long> counts(threads, 0);
+  std::vector<double> cpu(threads, 0);
   std::vector<std::thread> pool;
   for (int t = 0; t < threads; ++t) {
     pool.emplace_back([&, t] {
@@ -76,7 +90,9 @@ double measure(const worker_factory& make, int threads, double seconds) {
       while (!go) {
         std::this_thread::yield();
       }
+      double before = thread_cpu_seconds();
       counts[t] = loops[t](stop);
+      cpu[t] = thread_cpu_seconds() - before;
     });
   }
   while (ready < threads) {
@@ -91,10 +107,12 @@ double measure(const worker_factory& make, int threads, double seconds) {
   }
   double elapsed = std::chrono::duration<double>(clock_type::now() - start).count();
   long total = 0;
-  for (long c : counts) {
-    total += c;
+  double cpu_total = 0;
+  for (int t = 0; t < threads; ++t) {
+    total += counts[t];
+    cpu_total += cpu[t];
   }
-  return total / elapsed;
+  return {total / elapsed, total ? cpu_total * 1e6 / total : 0};
 }
 
 std::string key_for(const std::string& workload, int thread) {
@@ -278,25 +296,33 @@ int main(int argc, char** argv) {
   };
   std::printf("redis-server at %s; %d runs of %.1f s each, library and raw alternating\n\n",
               where.url.c_str(), runs, seconds);
-  std::printf("%-14s %7s %16s %16s %12s %10s\n", "workload", "threads", "library ops/s",
-              "hiredis ops/s", "lib/hiredis", "overhead");
+  std::printf("%-14s %7s %14s %14s %12s %9s %12s %12s %9s\n", "workload", "threads",
+              "library ops/s", "hiredis ops/s", "lib/hiredis", "overhead", "lib cpu us/op",
+              "raw cpu us/op", "cpu ratio");
   for (const auto& w : workloads) {
     for (int threads : {1, 8}) {
-      std::vector<double> library_runs;
-      std::vector<double> raw_runs;
+      std::vector<double> library_runs, raw_runs, library_cpu, raw_cpu;
       for (int r = 0; r < runs; ++r) {
-        library_runs.push_back(measure(w.library, threads, seconds));
-        raw_runs.push_back(measure(w.raw, threads, seconds));
+        auto lib_sample = measure(w.library, threads, seconds);
+        auto raw_sample = measure(w.raw, threads, seconds);
+        library_runs.push_back(lib_sample.ops_per_second);
+        raw_runs.push_back(raw_sample.ops_per_second);
+        library_cpu.push_back(lib_sample.cpu_us_per_op);
+        raw_cpu.push_back(raw_sample.cpu_us_per_op);
       }
       double lib = median(library_runs);
       double raw = median(raw_runs);
-      std::printf("%-14s %7d %16.0f %16.0f %12.3f %9.1f%%\n", w.name, threads, lib, raw, lib / raw,
-                  (raw / lib - 1) * 100);
+      double lib_cpu = median(library_cpu);
+      double raw_cpu_median = median(raw_cpu);
+      std::printf("%-14s %7d %14.0f %14.0f %12.3f %8.1f%% %12.2f %12.2f %9.3f\n", w.name, threads,
+                  lib, raw, lib / raw, (raw / lib - 1) * 100, lib_cpu, raw_cpu_median,
+                  lib_cpu / raw_cpu_median);
       std::fflush(stdout);
     }
   }
   std::printf(
       "\nlib/hiredis: library ops/s over raw hiredis ops/s (medians); overhead: extra time "
-      "per op of the library, raw/lib - 1.\n");
+      "per op of the library, raw/lib - 1.\ncpu us/op: user+system CPU time of the client "
+      "threads per operation (medians; steadier than ops/s when other work shares the machine).\n");
   return 0;
 }
