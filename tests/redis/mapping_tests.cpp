@@ -123,6 +123,15 @@ TEST_CASE("clear and count: FLUSHDB/DBSIZE on the plain keyspace, a script on a 
   CHECK(bucket.command().wire().ends_with("$6\r\na\\*b:*\r\n"));
 }
 
+TEST_CASE("set_if_none_exist is one MSETNX with every key prefixed", "[mapping]") {
+  const std::string_view pairs[] = {"a", "1", "b", "2"};
+  const operation op = operation::set_if_none_exist(pairs);
+  auto call = apply_call::for_apply("p:", std::span<const operation>(&op, 1));
+  CHECK(call.command().wire() == resp({"MSETNX", "p:a", "1", "p:b", "2"}));
+  feed(call, ":0\r\n");
+  CHECK(*call.finish().value() == std::vector<op_result>{op_result::of_integer(0)});
+}
+
 TEST_CASE("an error reply is an op_result with Redis's full line", "[mapping]") {
   const operation op = operation::increment("k", 1);
   auto call = apply_call::for_apply("", std::span<const operation>(&op, 1));
