@@ -70,6 +70,17 @@ void add_op(request& out, std::string_view prefix, const operation& op) {
       out.arg("STRLEN");
       out.key(prefix, op.key);
       return;
+    case operation::kind::set_if_none_exist:
+      out.start(1 + op.pairs.size());
+      out.arg("MSETNX");
+      for (std::size_t i = 0; i < op.pairs.size(); ++i) {
+        if (i % 2 == 0) {
+          out.key(prefix, op.pairs[i]);
+        } else {
+          out.arg(op.pairs[i]);
+        }
+      }
+      return;
     case operation::kind::clear:
     case operation::kind::count: {
       bool clear = op.what == operation::kind::clear;

@@ -12,6 +12,8 @@ namespace atomkv::redis {
 
 class request {
  public:
+  request() { wire_.reserve(96); }  // one allocation for a typical single-key command
+
   // Starts a command of `argc` arguments; exactly argc calls to arg()/key() must follow.
   void start(std::size_t argc);
   void arg(std::string_view text);

@@ -4,7 +4,7 @@
 #include <hiredis/hiredis.h>
 #include <netinet/in.h>
 #include <signal.h>
-#include <spawn.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -16,8 +16,6 @@
 #include <memory>
 #include <thread>
 #include <vector>
-
-extern char** environ;
 
 namespace atomkv::testing {
 namespace {
@@ -127,10 +125,21 @@ bool redis_server::start() {
     argv.push_back(a.data());
   }
   argv.push_back(nullptr);
-  pid_t pid = -1;
-  if (::posix_spawnp(&pid, "redis-server", nullptr, nullptr, argv.data(), environ) != 0) {
-    error_ = "cannot run redis-server";
+  const pid_t parent = ::getpid();
+  pid_t pid = ::fork();
+  if (pid < 0) {
+    error_ = "cannot fork for redis-server";
     return false;
+  }
+  if (pid == 0) {
+    // Only async-signal-safe calls until exec. The server dies with the thread that started it,
+    // so that a test that aborts leaves no redis-server behind.
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (::getppid() != parent) {
+      ::_exit(127);
+    }
+    ::execvp("redis-server", argv.data());
+    ::_exit(127);
   }
   pid_ = pid;
   if (!wait_ready()) {

@@ -2,7 +2,9 @@
 // A real redis-server for tests and benchmarks: started on a free loopback port with its own
 // temporary directory (no persistence, not daemonized), ready once PING answers. kill() and
 // restart() keep the port, so that clients can watch a server die and come back. The destructor
-// stops the server and removes the directory.
+// stops the server and removes the directory. The server is killed if the thread that started
+// it exits first (PR_SET_PDEATHSIG), so that a crashed test leaves no server running: start and
+// restart servers from a thread that outlives them.
 
 #include <sys/types.h>
 
