@@ -2,12 +2,14 @@
 
 #include "atomkv/backend_registry.hpp"
 #include "memory/memory_store.hpp"
+#include "sqlite/sqlite_store.hpp"
 
 namespace atomkv::backend {
 
 std::span<const scheme_entry> builtin_schemes() {
   static const scheme_entry entries[] = {
       {"memory", &memory::make_store},
+      {"sqlite", &sqlite::make_store},
   };
   return entries;
 }

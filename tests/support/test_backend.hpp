@@ -6,7 +6,8 @@
 
 namespace atomkv::testing {
 
-// "memory://" and any other URL pass through unchanged.
+// "sqlite-temp" is a fresh SQLite file in $TMPDIR; "memory://" and any other URL pass through
+// unchanged.
 std::string resolve_backend(const std::string& spec);
 
 }  // namespace atomkv::testing
