@@ -64,6 +64,7 @@ writer_stats group_writer::stats() const {
   writer_stats s;
   s.groups = groups_.load();
   s.requests = requests_.load();
+  s.running = running_.load();
   std::lock_guard guard(lock_);
   s.queued = queue_.size();
   return s;
@@ -114,8 +115,10 @@ void group_writer::run() {
         group.push_back(std::move(queue_.front()));
         queue_.pop_front();
       }
+      running_.store(group.size());
     }
     commit_group(group);
+    running_.store(0);
     group.clear();
     if (c_->waited()) {
       std::this_thread::sleep_for(kYieldToOtherProcess);

@@ -32,6 +32,7 @@ struct writer_stats {
   std::uint64_t groups = 0;    // write transactions committed
   std::uint64_t requests = 0;  // requests completed by those transactions
   std::uint64_t queued = 0;    // requests waiting for the writer now
+  std::uint64_t running = 0;   // requests in the group being committed now
 };
 
 class group_writer {
@@ -67,6 +68,7 @@ class group_writer {
 
   std::atomic<std::uint64_t> groups_{0};
   std::atomic<std::uint64_t> requests_{0};
+  std::atomic<std::uint64_t> running_{0};
   std::uint64_t groups_since_purge_ = 0;
   std::thread thread_;
 };
