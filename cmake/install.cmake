@@ -1,13 +1,14 @@
 # Installs the library, its headers and a CMake package, so that another project can
 #   find_package(atomkv REQUIRED)
-#   target_link_libraries(app PRIVATE atomkv::atomkv)
+#   target_link_libraries(app PRIVATE atomkv::atomkv)   # or atomkv::resp for the codec alone
 include(CMakePackageConfigHelpers)
 
-install(TARGETS atomkv EXPORT atomkvTargets
+install(TARGETS atomkv atomkv_resp EXPORT atomkvTargets
   ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
   LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
   RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 install(DIRECTORY keyvalue/include/atomkv DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+install(DIRECTORY resp/include/atomkv DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 install(EXPORT atomkvTargets
   NAMESPACE atomkv::
   DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/atomkv)

@@ -18,6 +18,10 @@ bool is_whole_bucket(const operation& op) {
   return op.what == operation::kind::clear || op.what == operation::kind::count;
 }
 
+bool is_multi_key(const operation& op) {
+  return is_whole_bucket(op) || op.what == operation::kind::set_if_none_exist;
+}
+
 keyspace::entry* find_present(keyspace::stripe& s, std::string_view key) {
   auto it = s.entries.find(key);
   return it != s.entries.end() && it->second.present ? &it->second : nullptr;
@@ -69,6 +73,9 @@ op_result keyspace::execute(const operation& op) {
   }
   if (op.what == operation::kind::count) {
     return op_result::of_integer(static_cast<std::int64_t>(count_all()));
+  }
+  if (op.what == operation::kind::set_if_none_exist) {
+    return set_if_none_exist(op.pairs);
   }
   return execute_single(op);
 }
@@ -139,9 +146,27 @@ op_result keyspace::execute_single(const operation& op) {
     }
     case operation::kind::clear:
     case operation::kind::count:
+    case operation::kind::set_if_none_exist:
       break;  // handled by execute()
   }
   return op_result::failed("ERR unsupported operation");
+}
+
+op_result keyspace::set_if_none_exist(std::span<const std::string_view> pairs) {
+  for (std::size_t i = 0; i + 1 < pairs.size(); i += 2) {
+    if (find_present(stripe_for(pairs[i]), pairs[i])) {
+      return op_result::of_integer(0);
+    }
+  }
+  for (std::size_t i = 0; i + 1 < pairs.size(); i += 2) {
+    stripe& s = stripe_for(pairs[i]);
+    auto it = s.entries.find(pairs[i]);
+    if (it == s.entries.end()) {
+      it = s.entries.emplace(std::string(pairs[i]), entry{}).first;
+    }
+    write(s, it->second, pairs[i + 1]);
+  }
+  return op_result::of_integer(1);
 }
 
 void keyspace::clear_all() {
@@ -178,6 +203,12 @@ void keyspace::add_stripes(std::span<const operation> ops, stripe_set& set) cons
       set.set();
       return;
     }
+    if (op.what == operation::kind::set_if_none_exist) {
+      for (std::size_t i = 0; i < op.pairs.size(); i += 2) {
+        set.set(stripe_of(op.pairs[i]));
+      }
+      continue;
+    }
     set.set(stripe_of(op.key));
   }
 }
@@ -202,7 +233,7 @@ void keyspace::unlock(const stripe_set& set) {
 result<std::vector<op_result>> keyspace::apply(std::span<const operation> ops) {
   std::vector<op_result> results;
   results.reserve(ops.size());
-  if (ops.size() == 1 && !is_whole_bucket(ops.front())) {
+  if (ops.size() == 1 && !is_multi_key(ops.front())) {
     std::lock_guard guard(stripe_for(ops.front().key).lock);
     results.push_back(execute_single(ops.front()));
     return results;

@@ -66,6 +66,7 @@ class keyspace final : public backend::bucket, public std::enable_shared_from_th
 
  private:
   op_result execute_single(const operation& op);
+  op_result set_if_none_exist(std::span<const std::string_view> pairs);
   static void write(stripe& s, entry& e, std::string_view value);
   static bool erase(stripe& s, std::string_view key);
   void clear_all();

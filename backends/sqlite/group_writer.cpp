@@ -20,8 +20,10 @@ struct group_writer::request {
   std::string bucket;
   std::vector<watched_key> watches;
   bool conditional = false;
-  std::vector<std::string> storage;
+  std::deque<std::string> storage;  // a deque never moves its elements: the views stay valid
+  std::deque<std::vector<std::string_view>> pairs;
   std::vector<operation> ops;
+  bool single_statement = true;  // each operation writes with one statement at most
 
   std::mutex lock;
   std::condition_variable done_signal;
@@ -77,12 +79,21 @@ group_writer::outcome_type group_writer::submit(std::string_view bucket,
   r->bucket.assign(bucket);
   r->watches.assign(watches.begin(), watches.end());
   r->conditional = !watches.empty();
-  r->storage.reserve(ops.size() * 2);  // no reallocation: the views below stay valid
   r->ops.reserve(ops.size());
   for (const auto& op : ops) {
     operation copy = op;
     copy.key = r->keep(op.key);
     copy.value = r->keep(op.value);
+    if (!op.pairs.empty()) {
+      auto& kept = r->pairs.emplace_back();
+      for (std::string_view part : op.pairs) {
+        kept.push_back(r->keep(part));
+      }
+      copy.pairs = kept;
+    }
+    if (op.what == operation::kind::set_if_none_exist) {
+      r->single_statement = false;
+    }
     r->ops.push_back(copy);
   }
   {
@@ -191,7 +202,7 @@ group_writer::outcome_type group_writer::run_request(request& r, write_clock& cl
     }
   }
   // One statement is atomic by itself; several need a savepoint to be undone together.
-  const bool guarded = r.ops.size() > 1;
+  const bool guarded = r.ops.size() > 1 || !r.single_statement;
   if (guarded) {
     BOOST_OUTCOME_TRY(c_->exec(sql::savepoint));
   }

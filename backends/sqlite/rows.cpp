@@ -86,6 +86,25 @@ result<op_result> rows::set(const operation& op, write_clock& clock) {
   return answer;
 }
 
+// MSETNX: all pairs or none; a key given twice takes its last value, as in Redis.
+result<op_result> rows::set_if_none_exist(const operation& op, write_clock& clock) {
+  for (std::size_t i = 0; i + 1 < op.pairs.size(); i += 2) {
+    BOOST_OUTCOME_TRY(found, find(op.pairs[i], false));
+    if (found && found->present) {
+      return op_result::of_integer(0);
+    }
+  }
+  for (std::size_t i = 0; i + 1 < op.pairs.size(); i += 2) {
+    BOOST_OUTCOME_TRY(q, c_.prepare(sql::upsert));
+    q.bind_bytes(1, bucket_).bind_bytes(2, op.pairs[i]).bind_bytes(3, op.pairs[i + 1]);
+    q.bind(4, clock.next());
+    if (q.step() != SQLITE_DONE) {
+      return failure(c_.failed("writing a key"));
+    }
+  }
+  return op_result::of_integer(1);
+}
+
 result<op_result> rows::increment(const operation& op, write_clock& clock) {
   BOOST_OUTCOME_TRY(existing, find(op.key, true));
   std::int64_t current = 0;
@@ -161,6 +180,8 @@ result<op_result> rows::execute(const operation& op, write_clock* clock) {
       }
       return op_result::ok();
     }
+    case operation::kind::set_if_none_exist:
+      return set_if_none_exist(op, *clock);
     case operation::kind::count: {
       BOOST_OUTCOME_TRY(q, c_.prepare(sql::count));
       q.bind_bytes(1, bucket_);

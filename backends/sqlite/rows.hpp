@@ -42,6 +42,7 @@ class rows {
   result<std::optional<row>> find(std::string_view key, bool with_value);
 
   // Runs one operation. `clock` is null on a read connection (read-only operations only).
+  // Every operation writes with one statement, except set_if_none_exist.
   result<op_result> execute(const operation& op, write_clock* clock);
 
   // Whether `w` still describes the key: no write since the watch.
@@ -58,6 +59,7 @@ class rows {
   result<void> bury(std::int64_t id, write_clock& clock);
   result<op_result> set(const operation& op, write_clock& clock);
   result<op_result> increment(const operation& op, write_clock& clock);
+  result<op_result> set_if_none_exist(const operation& op, write_clock& clock);
 
   connection& c_;
   std::string_view bucket_;

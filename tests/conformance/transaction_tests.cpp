@@ -157,3 +157,16 @@ TEST_CASE_METHOD(fixture, "a transaction can be reused after commit", "[transact
     CHECK(committed.value()->front() == op_result::of_integer(i));
   }
 }
+
+TEST_CASE_METHOD(fixture, "set_if_none_exist sets every pair only when no key exists", "[apply]") {
+  std::vector<std::string_view> fresh{"a", "1", "b", "2", "a", "3"};
+  auto first = apply(bucket, {operation::set_if_none_exist(fresh)});
+  CHECK(first[0] == op_result::of_integer(1));
+  CHECK(bucket.get("a").value() == "3");
+  CHECK(bucket.get("b").value() == "2");
+  std::vector<std::string_view> clashing{"c", "1", "b", "9"};
+  auto second = apply(bucket, {operation::set_if_none_exist(clashing)});
+  CHECK(second[0] == op_result::of_integer(0));
+  CHECK_FALSE(bucket.exists("c").value());
+  CHECK(bucket.get("b").value() == "2");
+}

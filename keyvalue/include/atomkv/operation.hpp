@@ -3,10 +3,12 @@
 //
 // A list of operations is what MULTI ... EXEC queues, and also what `cas` (one set) and
 // `increment` (one increment) are made of. Each operation acts on one key of one bucket, except
-// `clear` and `count`, which act on the whole bucket. Keys and values are borrowed for the
+// `clear` and `count`, which act on the whole bucket, and `set_if_none_exist`, which acts on the
+// keys of its `pairs`. Keys and values are borrowed for the
 // duration of the call that receives them: a backend copies what it keeps.
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -23,15 +25,17 @@ struct operation {
     length,     // STRLEN: integer byte length, 0 when missing
     clear,      // FLUSHDB: ok; every key of the bucket is removed
     count,      // DBSIZE: integer number of keys in the bucket
+    set_if_none_exist,  // MSETNX: integer 1 and every pair set if no key exists, else 0
   };
   enum class condition : std::uint8_t { always, if_missing, if_present };
 
   kind what = kind::get;
   std::string_view key;
-  std::string_view value;              // set
-  std::int64_t delta = 0;              // increment
-  condition when = condition::always;  // set
-  bool return_previous = false;        // set
+  std::string_view value;                   // set
+  std::int64_t delta = 0;                   // increment
+  condition when = condition::always;       // set
+  bool return_previous = false;             // set
+  std::span<const std::string_view> pairs;  // set_if_none_exist: key, value, key, value, ...
 
   static operation get(std::string_view key) { return {.what = kind::get, .key = key}; }
   static operation set(std::string_view key, std::string_view value,
@@ -51,11 +55,14 @@ struct operation {
   static operation length(std::string_view key) { return {.what = kind::length, .key = key}; }
   static operation clear() { return {.what = kind::clear}; }
   static operation count() { return {.what = kind::count}; }
+  static operation set_if_none_exist(std::span<const std::string_view> pairs) {
+    return {.what = kind::set_if_none_exist, .pairs = pairs};
+  }
 
   // Whether the operation may write. Read-only batches need no write locks.
   bool writes() const {
     return what == kind::set || what == kind::remove || what == kind::increment ||
-           what == kind::take || what == kind::clear;
+           what == kind::take || what == kind::clear || what == kind::set_if_none_exist;
   }
 };
 

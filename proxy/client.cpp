@@ -1,0 +1,240 @@
+#include "client.hpp"
+
+#include <arpa/inet.h>
+
+#include "dispatch.hpp"
+#include "server.hpp"
+
+namespace atomkv::proxy {
+namespace {
+
+constexpr std::size_t kReadChunk = 64 * 1024;
+// Input memory an idle connection keeps; a burst beyond it is returned when drained.
+constexpr std::size_t kIdleInputKeep = 256 * 1024;
+
+struct write_request {
+  uv_write_t req;
+  std::string bytes;
+};
+
+std::string format_address(const sockaddr_storage& address) {
+  char host[INET6_ADDRSTRLEN] = {};
+  int port = 0;
+  if (address.ss_family == AF_INET) {
+    const auto* v4 = reinterpret_cast<const sockaddr_in*>(&address);
+    uv_ip4_name(v4, host, sizeof host);
+    port = ntohs(v4->sin_port);
+  } else if (address.ss_family == AF_INET6) {
+    const auto* v6 = reinterpret_cast<const sockaddr_in6*>(&address);
+    uv_ip6_name(v6, host, sizeof host);
+    port = ntohs(v6->sin6_port);
+  }
+  return std::string(host) + ":" + std::to_string(port);
+}
+
+}  // namespace
+
+client::client(server& owner, std::uint64_t id)
+    : server_(owner),
+      id_(id),
+      decoder_(resp::request_limits{.max_bulk_length = owner.config().proto_max_bulk_len}),
+      created_(std::chrono::steady_clock::now()),
+      last_active_(created_) {
+  uv_tcp_init(owner.loop(), &tcp_);
+  tcp_.data = this;
+  session_.authenticated = owner.config().requirepass.empty();
+}
+
+void client::start() {
+  self_ = shared_from_this();
+  uv_tcp_nodelay(&tcp_, 1);
+  uv_read_start(reinterpret_cast<uv_stream_t*>(&tcp_), &client::on_alloc, &client::on_read);
+}
+
+void client::close() {
+  if (closing_) {
+    return;
+  }
+  closing_ = true;
+  uv_read_stop(reinterpret_cast<uv_stream_t*>(&tcp_));
+  uv_close(reinterpret_cast<uv_handle_t*>(&tcp_), &client::on_closed);
+}
+
+void client::close_after_replies() {
+  quitting_ = true;
+  uv_read_stop(reinterpret_cast<uv_stream_t*>(&tcp_));
+  if (!processing_) {
+    flush();
+  }
+}
+
+void client::on_closed(uv_handle_t* handle) {
+  auto* self = static_cast<client*>(handle->data);
+  self->server_.forget(*self);
+  self->self_.reset();  // may destroy *self
+}
+
+void client::on_alloc(uv_handle_t* handle, std::size_t, uv_buf_t* buf) {
+  auto* self = static_cast<client*>(handle->data);
+  std::size_t got = 0;
+  char* tail = self->input_.reserve_tail(kReadChunk, got);
+  *buf = uv_buf_init(tail, static_cast<unsigned>(got));
+}
+
+void client::on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_t*) {
+  auto* self = static_cast<client*>(stream->data);
+  if (nread < 0) {
+    self->close();  // EOF or a reset: the client is gone
+    return;
+  }
+  if (nread == 0 || self->closing_) {
+    return;
+  }
+  self->input_.commit(static_cast<std::size_t>(nread));
+  self->last_active_ = std::chrono::steady_clock::now();
+  self->process_input();
+}
+
+void client::process_input() {
+  auto keep_alive = shared_from_this();
+  processing_ = true;
+  std::string_view buffer = input_.view();
+  std::size_t offset = 0;
+  while (!closing_ && !quitting_) {
+    auto status = decoder_.decode(buffer.substr(offset), request_);
+    if (status == resp::decode_status::need_more) {
+      break;
+    }
+    if (status == resp::decode_status::error) {
+      reply().error(decoder_.error_message());
+      close_after_replies();
+      break;
+    }
+    execute(request_.args);
+    offset += decoder_.consumed();
+  }
+  input_.consume(offset);
+  input_.shrink_if_idle(kIdleInputKeep);
+  processing_ = false;
+  if (!closing_ && input_.size() > server_.config().client_query_buffer_limit) {
+    server_.log_client_closed(*this, "query buffer limit reached");
+    close();
+    return;
+  }
+  flush();
+}
+
+void client::execute(std::span<const std::string_view> args) {
+  dispatch(*this, args);
+}
+
+resp::reply_writer client::reply() {
+  if (pending_.empty()) {
+    return resp::reply_writer(output_, session_.proto);
+  }
+  return resp::reply_writer(pending_.append_ready(), session_.proto);
+}
+
+reply_queue::ticket client::defer() {
+  return pending_.reserve();
+}
+
+void client::fulfil(reply_queue::ticket ticket,
+                    const std::function<void(resp::reply_writer&)>& write) {
+  if (pending_.is_front(ticket)) {
+    resp::reply_writer writer(output_, session_.proto);
+    write(writer);
+    pending_.pop_front();
+    pending_.drain_ready(output_);
+  } else {
+    resp::reply_writer writer(pending_.bytes_of(ticket), session_.proto);
+    write(writer);
+    pending_.mark_ready(ticket);
+  }
+  if (!processing_) {
+    flush();
+  }
+}
+
+std::size_t client::pending_output() const {
+  return output_.size() + bytes_in_flight_;
+}
+
+void client::flush() {
+  if (closing_) {
+    return;
+  }
+  auto* stream = reinterpret_cast<uv_stream_t*>(&tcp_);
+  if (!output_.empty() && writes_in_flight_ == 0) {
+    uv_buf_t buf = uv_buf_init(output_.data(), static_cast<unsigned>(output_.size()));
+    int written = uv_try_write(stream, &buf, 1);
+    if (written > 0) {
+      output_.erase(0, static_cast<std::size_t>(written));
+    } else if (written < 0 && written != UV_EAGAIN) {
+      close();
+      return;
+    }
+  }
+  if (!output_.empty()) {
+    auto* request = new write_request{};
+    request->bytes = std::move(output_);
+    output_.clear();
+    request->req.data = this;
+    uv_buf_t buf = uv_buf_init(request->bytes.data(), static_cast<unsigned>(request->bytes.size()));
+    bytes_in_flight_ += request->bytes.size();
+    ++writes_in_flight_;
+    if (uv_write(&request->req, stream, &buf, 1, &client::on_written) != 0) {
+      --writes_in_flight_;
+      bytes_in_flight_ -= request->bytes.size();
+      delete request;
+      close();
+      return;
+    }
+  }
+  if (pending_output() > server_.config().client_output_buffer_limit) {
+    // Like Redis: a client that does not read its replies is disconnected, not buffered forever.
+    server_.log_client_closed(*this, "output buffer limit reached");
+    close();
+    return;
+  }
+  finish_if_quitting();
+}
+
+void client::on_written(uv_write_t* req, int status) {
+  auto* request = reinterpret_cast<write_request*>(req);
+  auto* self = static_cast<client*>(req->data);
+  self->bytes_in_flight_ -= request->bytes.size();
+  --self->writes_in_flight_;
+  delete request;
+  if (status < 0) {
+    self->close();
+    return;
+  }
+  self->finish_if_quitting();
+}
+
+void client::finish_if_quitting() {
+  if (quitting_ && !closing_ && output_.empty() && writes_in_flight_ == 0 && pending_.empty()) {
+    close();
+  }
+}
+
+std::string client::peer_address() const {
+  sockaddr_storage address{};
+  int length = sizeof address;
+  if (uv_tcp_getpeername(&tcp_, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
+    return "?:0";
+  }
+  return format_address(address);
+}
+
+std::string client::local_address() const {
+  sockaddr_storage address{};
+  int length = sizeof address;
+  if (uv_tcp_getsockname(&tcp_, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
+    return "?:0";
+  }
+  return format_address(address);
+}
+
+}  // namespace atomkv::proxy

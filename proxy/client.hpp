@@ -1,0 +1,87 @@
+#pragma once
+// One client connection: reads requests, runs them, and writes replies in request order.
+
+#include <uv.h>
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+
+#include "atomkv/resp/reply_writer.hpp"
+#include "atomkv/resp/request_decoder.hpp"
+#include "input_buffer.hpp"
+#include "reply_queue.hpp"
+#include "session.hpp"
+
+namespace atomkv::proxy {
+
+class server;
+
+class client : public std::enable_shared_from_this<client> {
+ public:
+  client(server& owner, std::uint64_t id);
+  client(const client&) = delete;
+  client& operator=(const client&) = delete;
+
+  // The TCP handle, for uv_accept; start() begins reading once accepted.
+  uv_tcp_t* handle() { return &tcp_; }
+  void start();
+  // Stops reading and closes the connection; unsent replies are dropped.
+  void close();
+  // Sends what is already computed, then closes (QUIT, protocol errors, shutdown).
+  void close_after_replies();
+
+  // Replies. reply() is the writer for the next reply in order; a reply that will be computed
+  // later takes a ticket from defer() and is written by fulfil() when its result arrives.
+  resp::reply_writer reply();
+  reply_queue::ticket defer();
+  void fulfil(reply_queue::ticket ticket, const std::function<void(resp::reply_writer&)>& write);
+
+  session& state() { return session_; }
+  server& owner() { return server_; }
+  std::uint64_t id() const { return id_; }
+  std::string peer_address() const;
+  std::string local_address() const;
+  std::chrono::steady_clock::time_point created() const { return created_; }
+  std::chrono::steady_clock::time_point last_active() const { return last_active_; }
+  const std::string& last_command() const { return last_command_; }
+  void set_last_command(std::string_view name) { last_command_.assign(name); }
+  bool closing() const { return closing_; }
+  std::size_t pending_output() const;
+
+ private:
+  static void on_alloc(uv_handle_t* handle, std::size_t suggested, uv_buf_t* buf);
+  static void on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_t* buf);
+  static void on_written(uv_write_t* req, int status);
+  static void on_closed(uv_handle_t* handle);
+
+  void process_input();
+  void execute(std::span<const std::string_view> args);
+  void flush();
+  void finish_if_quitting();
+
+  server& server_;
+  std::uint64_t id_;
+  uv_tcp_t tcp_{};
+  resp::request_decoder decoder_;
+  resp::request request_;
+  input_buffer input_;
+  std::string output_;
+  reply_queue pending_;
+  std::size_t writes_in_flight_ = 0;
+  std::size_t bytes_in_flight_ = 0;
+  bool processing_ = false;  // inside process_input: flush once at the end
+  bool closing_ = false;
+  bool quitting_ = false;
+  session session_;
+  std::chrono::steady_clock::time_point created_;
+  std::chrono::steady_clock::time_point last_active_;
+  std::string last_command_;
+  // Keeps the object alive while libuv holds the handle; dropped in on_closed.
+  std::shared_ptr<client> self_;
+};
+
+}  // namespace atomkv::proxy

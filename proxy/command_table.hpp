@@ -1,0 +1,82 @@
+#pragma once
+// The commands atomkv-proxy understands, with Redis 7's names, arities and flags.
+//
+// A command is either *local* (it answers from the connection or server state: PING, CLIENT,
+// WATCH, ...) or a *data* command, planned into backend operations (plan.hpp) so that it runs
+// the same way alone and inside EXEC.
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "atomkv/operation.hpp"
+#include "atomkv/resp/reply_writer.hpp"
+#include "plan.hpp"
+
+namespace atomkv::proxy {
+
+class client;
+
+using args_view = std::span<const std::string_view>;
+
+// Collects the operations of one or more data commands.
+struct plan_builder {
+  std::vector<operation>& ops;
+  planned& target;  // the command being planned
+
+  void add(const operation& op) {
+    ops.push_back(op);
+    ++target.count;
+  }
+};
+
+// Plans a data command; on bad arguments returns the error line instead (Redis reports these
+// when the command runs, so inside MULTI they become that command's entry in EXEC's reply).
+using planner_fn = std::optional<std::string> (*)(args_view args, plan_builder& plan);
+// Runs a local command, writing exactly one reply.
+using local_fn = void (*)(client& c, args_view args, resp::reply_writer& out);
+// Runs a command whose reply may come later: it takes a ticket with client::defer and fulfils it.
+using deferred_fn = void (*)(client& c, args_view args);
+
+enum command_flag : std::uint32_t {
+  flag_write = 1 << 0,
+  flag_readonly = 1 << 1,
+  flag_fast = 1 << 2,
+  flag_no_auth = 1 << 3,  // allowed before AUTH
+  flag_admin = 1 << 4,
+  flag_no_queue = 1 << 5,   // runs at once inside MULTI (EXEC, DISCARD, MULTI, WATCH, QUIT, RESET)
+  flag_container = 1 << 7,  // has subcommands: CLIENT, CONFIG, COMMAND
+};
+
+struct command_spec {
+  std::string_view name;  // lower case; subcommands as "client|setname"
+  int arity;              // Redis's convention: n exactly, -n at least n
+  std::uint32_t flags;
+  planner_fn plan = nullptr;
+  local_fn run = nullptr;
+  deferred_fn run_deferred = nullptr;  // only for commands that are never queued
+  int first_key = 0, last_key = 0, key_step = 0;
+  std::string_view group;
+  std::string_view summary;
+  std::string_view since;
+};
+
+// Finds a command by name (any case); for container commands, the subcommand in args[1].
+// Sets `unknown_subcommand` when the container exists but the subcommand does not.
+const command_spec* find_command(args_view args, bool& unknown_subcommand);
+
+// Every top-level command, and the subcommands of a container, for COMMAND.
+std::span<const command_spec> all_commands();
+std::vector<const command_spec*> subcommands_of(std::string_view container);
+
+// The tables, one per command group, defined next to their commands.
+std::span<const command_spec> string_commands();
+std::span<const command_spec> key_commands();
+std::span<const command_spec> connection_commands();
+std::span<const command_spec> server_commands();
+std::span<const command_spec> transaction_commands();
+
+}  // namespace atomkv::proxy

@@ -1,0 +1,279 @@
+// Connection commands: PING, ECHO, HELLO, AUTH, SELECT, QUIT, RESET and CLIENT.
+
+#include "../client.hpp"
+#include "../command_table.hpp"
+#include "../redis_errors.hpp"
+#include "../server.hpp"
+#include "client_info.hpp"
+#include "parse.hpp"
+
+namespace atomkv::proxy {
+
+// The Redis version whose behaviour atomkv-proxy follows; clients pick features by it.
+inline constexpr std::string_view kCompatibleRedisVersion = "7.0.0";
+
+namespace {
+
+void run_ping(client&, args_view a, resp::reply_writer& out) {
+  if (a.size() > 2) {
+    out.error(errors::wrong_arity("ping"));
+  } else if (a.size() == 2) {
+    out.bulk(a[1]);
+  } else {
+    out.simple("PONG");
+  }
+}
+
+void run_echo(client&, args_view a, resp::reply_writer& out) {
+  out.bulk(a[1]);
+}
+
+// Redis allows client names of printable ASCII without spaces.
+bool valid_client_name(std::string_view name) {
+  for (char ch : name) {
+    if (ch < '!' || ch > '~') {
+      return false;
+    }
+  }
+  return true;
+}
+
+// Checks a username and password against --requirepass: the only user is "default".
+bool credentials_ok(const client& c, std::string_view user, std::string_view password) {
+  const auto& required = const_cast<client&>(c).owner().config().requirepass;
+  if (user != "default") {
+    return false;
+  }
+  return required.empty() || password == required;
+}
+
+void run_auth(client& c, args_view a, resp::reply_writer& out) {
+  if (a.size() > 3) {
+    out.error(errors::syntax);
+    return;
+  }
+  if (a.size() == 2 && c.owner().config().requirepass.empty()) {
+    out.error(errors::auth_without_password);
+    return;
+  }
+  std::string_view user = a.size() == 3 ? a[1] : std::string_view("default");
+  std::string_view password = a.size() == 3 ? a[2] : a[1];
+  if (!credentials_ok(c, user, password)) {
+    out.error(errors::wrongpass);
+    return;
+  }
+  c.state().authenticated = true;
+  out.simple("OK");
+}
+
+// HELLO [protover [AUTH username password] [SETNAME clientname]]
+void run_hello(client& c, args_view a, resp::reply_writer& out) {
+  session& state = c.state();
+  std::optional<std::int64_t> version;
+  if (a.size() >= 2) {
+    version = parse_integer(a[1]);
+    if (!version) {
+      out.error(errors::hello_bad_version);
+      return;
+    }
+    if (*version < 2 || *version > 3) {
+      out.error(errors::noproto);
+      return;
+    }
+  }
+  std::optional<std::pair<std::string_view, std::string_view>> credentials;
+  std::optional<std::string_view> name;
+  for (std::size_t j = 2; j < a.size(); ++j) {
+    std::size_t more = a.size() - 1 - j;
+    if (equals_ignoring_case(a[j], "auth") && more >= 2) {
+      credentials.emplace(a[j + 1], a[j + 2]);
+      j += 2;
+    } else if (equals_ignoring_case(a[j], "setname") && more >= 1) {
+      name = a[j + 1];
+      if (!valid_client_name(*name)) {
+        out.error(errors::bad_client_name);
+        return;
+      }
+      ++j;
+    } else {
+      out.error("ERR Syntax error in HELLO option '" + std::string(a[j]) + "'");
+      return;
+    }
+  }
+  if (credentials) {
+    if (!credentials_ok(c, credentials->first, credentials->second)) {
+      out.error(errors::wrongpass);
+      return;
+    }
+    state.authenticated = true;
+  }
+  if (!state.authenticated) {
+    out.error(errors::hello_noauth);
+    return;
+  }
+  if (name) {
+    state.name.assign(*name);
+  }
+  if (version) {
+    state.proto = *version == 3 ? resp::protocol::resp3 : resp::protocol::resp2;
+    out.set_protocol(state.proto);
+  }
+  out.map_header(7);
+  out.bulk("server");
+  out.bulk("redis");
+  out.bulk("version");
+  out.bulk(kCompatibleRedisVersion);
+  out.bulk("proto");
+  out.integer(static_cast<int>(state.proto));
+  out.bulk("id");
+  out.integer(static_cast<std::int64_t>(c.id()));
+  out.bulk("mode");
+  out.bulk("standalone");
+  out.bulk("role");
+  out.bulk("master");
+  out.bulk("modules");
+  out.array_header(0);
+}
+
+void run_select(client& c, args_view a, resp::reply_writer& out) {
+  auto db = parse_integer(a[1]);
+  if (!db || *db < std::numeric_limits<int>::min() || *db > std::numeric_limits<int>::max()) {
+    out.error(errors::not_integer);
+    return;
+  }
+  if (*db < 0 || static_cast<std::size_t>(*db) >= c.owner().config().databases) {
+    out.error(errors::db_out_of_range);
+    return;
+  }
+  c.state().db = static_cast<std::size_t>(*db);
+  out.simple("OK");
+}
+
+void run_quit(client& c, args_view, resp::reply_writer& out) {
+  out.simple("OK");
+  c.close_after_replies();
+}
+
+void run_reset(client& c, args_view, resp::reply_writer& out) {
+  session& state = c.state();
+  state.clear_multi();
+  if (state.watch) {
+    (void)state.watch->unwatch();
+  }
+  state.watching = false;
+  state.db = 0;
+  state.name.clear();
+  state.proto = resp::protocol::resp2;
+  state.authenticated = c.owner().config().requirepass.empty();
+  out.set_protocol(state.proto);
+  out.simple("RESET");
+}
+
+void run_client_setname(client& c, args_view a, resp::reply_writer& out) {
+  if (!valid_client_name(a[2])) {
+    out.error(errors::bad_client_name);
+    return;
+  }
+  c.state().name.assign(a[2]);
+  out.simple("OK");
+}
+
+void run_client_getname(client& c, args_view, resp::reply_writer& out) {
+  if (c.state().name.empty()) {
+    out.null();
+  } else {
+    out.bulk(c.state().name);
+  }
+}
+
+void run_client_id(client& c, args_view, resp::reply_writer& out) {
+  out.integer(static_cast<std::int64_t>(c.id()));
+}
+
+void run_client_info(client& c, args_view, resp::reply_writer& out) {
+  out.verbatim("txt", describe_client(c));
+}
+
+void run_client_list(client& c, args_view, resp::reply_writer& out) {
+  std::string all;
+  for (const auto& [id, other] : c.owner().clients()) {
+    all += describe_client(*other);
+  }
+  out.verbatim("txt", all);
+}
+
+// CLIENT SETINFO LIB-NAME|LIB-VER value (Redis 7.2; client libraries send it on connect).
+void run_client_setinfo(client&, args_view a, resp::reply_writer& out) {
+  if (!equals_ignoring_case(a[2], "lib-name") && !equals_ignoring_case(a[2], "lib-ver")) {
+    out.error("ERR Unrecognized option '" + std::string(a[2]) + "'");
+    return;
+  }
+  out.simple("OK");
+}
+
+void run_client_help(client&, args_view, resp::reply_writer& out) {
+  const char* lines[] = {
+      "CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+      "GETNAME",
+      "    Return the name of the current connection.",
+      "ID",
+      "    Return the ID of the current connection.",
+      "INFO",
+      "    Return information about the current client connection.",
+      "LIST",
+      "    Return information about client connections.",
+      "SETINFO <option> <value>",
+      "    Set client meta attr. Options are LIB-NAME and LIB-VER.",
+      "SETNAME <name>",
+      "    Assign the name <name> to the current connection.",
+      "HELP",
+      "    Print this help.",
+  };
+  out.array_header(std::size(lines));
+  for (const char* line : lines) {
+    out.simple(line);
+  }
+}
+
+constexpr std::uint32_t kConnection = flag_fast;
+
+const command_spec kCommands[] = {
+    {"ping", -1, kConnection, nullptr, run_ping, nullptr, 0, 0, 0, "connection",
+     "Returns the server's liveliness response.", "1.0.0"},
+    {"echo", 2, kConnection, nullptr, run_echo, nullptr, 0, 0, 0, "connection",
+     "Returns the given string.", "1.0.0"},
+    {"hello", -1, kConnection | flag_no_auth, nullptr, run_hello, nullptr, 0, 0, 0, "connection",
+     "Handshakes with the Redis server.", "6.0.0"},
+    {"auth", -2, kConnection | flag_no_auth, nullptr, run_auth, nullptr, 0, 0, 0, "connection",
+     "Authenticates the connection.", "1.0.0"},
+    {"select", 2, kConnection, nullptr, run_select, nullptr, 0, 0, 0, "connection",
+     "Changes the selected database.", "1.0.0"},
+    {"quit", -1, kConnection | flag_no_auth | flag_no_queue, nullptr, run_quit, nullptr, 0, 0, 0,
+     "connection", "Closes the connection.", "1.0.0"},
+    {"reset", 1, kConnection | flag_no_auth | flag_no_queue, nullptr, run_reset, nullptr, 0, 0, 0,
+     "connection", "Resets the connection.", "6.2.0"},
+    {"client", -2, flag_container, nullptr, nullptr, nullptr, 0, 0, 0, "connection",
+     "A container for client connection commands.", "2.4.0"},
+    {"client|setname", 3, kConnection, nullptr, run_client_setname, nullptr, 0, 0, 0, "connection",
+     "Sets the connection name.", "2.6.9"},
+    {"client|getname", 2, kConnection, nullptr, run_client_getname, nullptr, 0, 0, 0, "connection",
+     "Returns the name of the connection.", "2.6.9"},
+    {"client|id", 2, kConnection, nullptr, run_client_id, nullptr, 0, 0, 0, "connection",
+     "Returns the unique client ID of the connection.", "5.0.0"},
+    {"client|info", 2, kConnection, nullptr, run_client_info, nullptr, 0, 0, 0, "connection",
+     "Returns information about the connection.", "6.2.0"},
+    {"client|list", -2, flag_admin, nullptr, run_client_list, nullptr, 0, 0, 0, "connection",
+     "Lists open connections.", "2.4.0"},
+    {"client|setinfo", 4, kConnection, nullptr, run_client_setinfo, nullptr, 0, 0, 0, "connection",
+     "Sets information specific to the client or connection.", "7.2.0"},
+    {"client|help", 2, kConnection, nullptr, run_client_help, nullptr, 0, 0, 0, "connection",
+     "Returns helpful text about the different subcommands.", "5.0.0"},
+};
+
+}  // namespace
+
+std::span<const command_spec> connection_commands() {
+  return kCommands;
+}
+
+}  // namespace atomkv::proxy

@@ -1,0 +1,330 @@
+// Server commands: COMMAND, INFO, CONFIG GET, FLUSHALL.
+
+#include <unistd.h>
+#include <algorithm>
+#include <chrono>
+
+#include "../client.hpp"
+#include "../command_table.hpp"
+#include "../dispatch.hpp"
+#include "../redis_errors.hpp"
+#include "../server.hpp"
+#include "atomkv/glob.hpp"
+#include "parse.hpp"
+
+namespace atomkv::proxy {
+namespace {
+
+std::vector<std::string_view> flag_names(const command_spec& spec) {
+  std::vector<std::string_view> names;
+  if (spec.flags & flag_write)
+    names.push_back("write");
+  if (spec.flags & flag_readonly)
+    names.push_back("readonly");
+  if (spec.flags & flag_admin)
+    names.push_back("admin");
+  if (spec.flags & flag_no_auth)
+    names.push_back("no_auth");
+  if (spec.flags & flag_fast)
+    names.push_back("fast");
+  if (spec.flags & flag_no_queue)
+    names.push_back("allow_busy");
+  return names;
+}
+
+// One COMMAND INFO entry, in Redis 7's ten-element shape.
+void write_command_info(const command_spec& spec, resp::reply_writer& out) {
+  out.array_header(10);
+  out.bulk(spec.name);
+  out.integer(spec.arity);
+  auto flags = flag_names(spec);
+  out.set_header(flags.size());
+  for (auto f : flags) {
+    out.simple(f);
+  }
+  out.integer(spec.first_key);
+  out.integer(spec.last_key);
+  out.integer(spec.key_step);
+  std::string category = "@" + std::string(spec.group);
+  out.set_header(1);
+  out.simple(category);
+  out.set_header(0);    // tips
+  out.array_header(0);  // key specifications
+  auto subs = subcommands_of(spec.name);
+  out.array_header(subs.size());
+  for (const auto* sub : subs) {
+    write_command_info(*sub, out);
+  }
+}
+
+void write_command_doc(const command_spec& spec, resp::reply_writer& out) {
+  auto subs = subcommands_of(spec.name);
+  out.map_header(subs.empty() ? 3 : 4);
+  out.bulk("summary");
+  out.bulk(spec.summary);
+  out.bulk("since");
+  out.bulk(spec.since);
+  out.bulk("group");
+  out.bulk(spec.group);
+  if (!subs.empty()) {
+    out.bulk("subcommands");
+    out.map_header(subs.size());
+    for (const auto* sub : subs) {
+      out.bulk(sub->name);
+      write_command_doc(*sub, out);
+    }
+  }
+}
+
+std::vector<const command_spec*> top_level_commands() {
+  std::vector<const command_spec*> top;
+  for (const auto& spec : all_commands()) {
+    if (spec.name.find('|') == std::string_view::npos) {
+      top.push_back(&spec);
+    }
+  }
+  return top;
+}
+
+const command_spec* find_by_name(std::string_view name) {
+  std::string_view parts[] = {name};
+  bool unknown_subcommand = false;
+  const command_spec* spec = find_command(parts, unknown_subcommand);
+  return spec;
+}
+
+void run_command(client&, args_view, resp::reply_writer& out) {
+  auto top = top_level_commands();
+  out.array_header(top.size());
+  for (const auto* spec : top) {
+    write_command_info(*spec, out);
+  }
+}
+
+void run_command_count(client&, args_view, resp::reply_writer& out) {
+  out.integer(static_cast<std::int64_t>(top_level_commands().size()));
+}
+
+void run_command_list(client&, args_view, resp::reply_writer& out) {
+  auto top = top_level_commands();
+  out.array_header(top.size());
+  for (const auto* spec : top) {
+    out.bulk(spec->name);
+  }
+}
+
+void run_command_info(client&, args_view a, resp::reply_writer& out) {
+  if (a.size() == 2) {
+    auto top = top_level_commands();
+    out.array_header(top.size());
+    for (const auto* spec : top) {
+      write_command_info(*spec, out);
+    }
+    return;
+  }
+  out.array_header(a.size() - 2);
+  for (std::size_t i = 2; i < a.size(); ++i) {
+    if (const auto* spec = find_by_name(a[i])) {
+      write_command_info(*spec, out);
+    } else {
+      out.null_array();
+    }
+  }
+}
+
+void run_command_docs(client&, args_view a, resp::reply_writer& out) {
+  std::vector<const command_spec*> wanted;
+  if (a.size() == 2) {
+    wanted = top_level_commands();
+  } else {
+    for (std::size_t i = 2; i < a.size(); ++i) {
+      if (const auto* spec = find_by_name(a[i])) {
+        wanted.push_back(spec);
+      }
+    }
+  }
+  out.map_header(wanted.size());
+  for (const auto* spec : wanted) {
+    out.bulk(spec->name);
+    write_command_doc(*spec, out);
+  }
+}
+
+void run_command_help(client&, args_view, resp::reply_writer& out) {
+  const char* lines[] = {
+      "COMMAND <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+      "(no subcommand)",
+      "    Return details about all Redis commands.",
+      "COUNT",
+      "    Return the total number of commands in this Redis server.",
+      "LIST",
+      "    Return a list of all commands in this Redis server.",
+      "INFO [<command-name> ...]",
+      "    Return details about multiple Redis commands.",
+      "DOCS [<command-name> ...]",
+      "    Return documentation details about multiple Redis commands.",
+      "HELP",
+      "    Print this help.",
+  };
+  out.array_header(std::size(lines));
+  for (const char* line : lines) {
+    out.simple(line);
+  }
+}
+
+// CONFIG GET parameter [parameter ...]: every setting whose name matches one of the patterns.
+void run_config_get(client& c, args_view a, resp::reply_writer& out) {
+  auto settings = c.owner().config().as_config();
+  std::vector<const std::pair<std::string, std::string>*> matched;
+  for (const auto& setting : settings) {
+    for (std::size_t i = 2; i < a.size(); ++i) {
+      std::string pattern(a[i]);
+      std::transform(pattern.begin(), pattern.end(), pattern.begin(),
+                     [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
+      if (glob_match(pattern, setting.first)) {
+        matched.push_back(&setting);
+        break;
+      }
+    }
+  }
+  out.map_header(matched.size());
+  for (const auto* setting : matched) {
+    out.bulk(setting->first);
+    out.bulk(setting->second);
+  }
+}
+
+void run_config_help(client&, args_view, resp::reply_writer& out) {
+  const char* lines[] = {
+      "CONFIG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+      "GET <pattern>",
+      "    Return parameters matching the glob-like <pattern> and their values.",
+      "HELP",
+      "    Print this help.",
+  };
+  out.array_header(std::size(lines));
+  for (const char* line : lines) {
+    out.simple(line);
+  }
+}
+
+// FLUSHALL [ASYNC | SYNC]: clears every database, one bucket after the other.
+void run_flushall(client& c, args_view a, resp::reply_writer& out) {
+  if (a.size() > 2 || (a.size() == 2 && !equals_ignoring_case(a[1], "async") &&
+                       !equals_ignoring_case(a[1], "sync"))) {
+    out.error(errors::syntax);
+    return;
+  }
+  const operation clear = operation::clear();
+  for (std::size_t db = 0; db < c.owner().config().databases; ++db) {
+    std::string error;
+    auto bucket = c.owner().bucket(db, error);
+    if (!bucket) {
+      out.error("ERR " + error);
+      return;
+    }
+    auto cleared = bucket->apply(std::span<const operation>(&clear, 1));
+    if (!cleared) {
+      out.error(backend_error_line(cleared.error()));
+      return;
+    }
+  }
+  out.simple("OK");
+}
+
+std::string info_text(client& c, std::string_view section) {
+  auto& srv = c.owner();
+  bool all = section.empty() || equals_ignoring_case(section, "all") ||
+             equals_ignoring_case(section, "everything") ||
+             equals_ignoring_case(section, "default");
+  auto wants = [&](std::string_view name) { return all || equals_ignoring_case(section, name); };
+  auto uptime = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() -
+                                                                 srv.started())
+                    .count();
+  std::string text;
+  auto add_section = [&](std::string_view title) {
+    if (!text.empty()) {
+      text += "\r\n";
+    }
+    text += "# ";
+    text += title;
+    text += "\r\n";
+  };
+  auto add = [&](std::string_view name, const std::string& value) {
+    text += name;
+    text += ':';
+    text += value;
+    text += "\r\n";
+  };
+  if (wants("server")) {
+    add_section("Server");
+    add("redis_version", "7.0.0");
+    add("redis_mode", "standalone");
+    add("atomkv_version", "0.1.0");
+    add("atomkv_backend", srv.config().backend.substr(0, srv.config().backend.find("://") + 3));
+    add("process_id", std::to_string(getpid()));
+    add("tcp_port", std::to_string(srv.config().port));
+    add("uptime_in_seconds", std::to_string(uptime));
+    add("uptime_in_days", std::to_string(uptime / 86400));
+  }
+  if (wants("clients")) {
+    add_section("Clients");
+    add("connected_clients", std::to_string(srv.clients().size()));
+    add("maxclients", std::to_string(srv.config().maxclients));
+  }
+  if (wants("stats")) {
+    add_section("Stats");
+    add("total_connections_received", std::to_string(srv.stats().connections_received));
+    add("total_commands_processed", std::to_string(srv.stats().commands_processed));
+    add("rejected_connections", std::to_string(srv.stats().rejected_connections));
+  }
+  if (wants("keyspace")) {
+    add_section("Keyspace");
+    const operation count = operation::count();
+    for (const auto& [db, bucket] : srv.open_buckets()) {
+      auto counted = bucket->apply(std::span<const operation>(&count, 1));
+      if (counted && !counted.value().empty() && counted.value()[0].integer > 0) {
+        add("db" + std::to_string(db),
+            "keys=" + std::to_string(counted.value()[0].integer) + ",expires=0,avg_ttl=0");
+      }
+    }
+  }
+  return text;
+}
+
+void run_info(client& c, args_view a, resp::reply_writer& out) {
+  out.verbatim("txt", info_text(c, a.size() > 1 ? a[1] : std::string_view()));
+}
+
+const command_spec kCommands[] = {
+    {"command", -1, flag_container, nullptr, run_command, nullptr, 0, 0, 0, "server",
+     "Returns detailed information about all commands.", "2.8.13"},
+    {"command|count", 2, 0, nullptr, run_command_count, nullptr, 0, 0, 0, "server",
+     "Returns a count of commands.", "2.8.13"},
+    {"command|list", -2, 0, nullptr, run_command_list, nullptr, 0, 0, 0, "server",
+     "Returns a list of command names.", "7.0.0"},
+    {"command|info", -2, 0, nullptr, run_command_info, nullptr, 0, 0, 0, "server",
+     "Returns information about one, multiple or all commands.", "2.8.13"},
+    {"command|docs", -2, 0, nullptr, run_command_docs, nullptr, 0, 0, 0, "server",
+     "Returns documentary information about one, multiple or all commands.", "7.0.0"},
+    {"command|help", 2, 0, nullptr, run_command_help, nullptr, 0, 0, 0, "server",
+     "Returns helpful text about the different subcommands.", "5.0.0"},
+    {"info", -1, 0, nullptr, run_info, nullptr, 0, 0, 0, "server",
+     "Returns information and statistics about the server.", "1.0.0"},
+    {"config", -2, flag_container, nullptr, nullptr, nullptr, 0, 0, 0, "server",
+     "A container for server configuration commands.", "2.0.0"},
+    {"config|get", -3, flag_admin, nullptr, run_config_get, nullptr, 0, 0, 0, "server",
+     "Returns the effective values of configuration parameters.", "2.0.0"},
+    {"config|help", 2, 0, nullptr, run_config_help, nullptr, 0, 0, 0, "server",
+     "Returns helpful text about the different subcommands.", "5.0.0"},
+    {"flushall", -1, flag_write, nullptr, run_flushall, nullptr, 0, 0, 0, "server",
+     "Removes all keys from all databases.", "1.0.0"},
+};
+
+}  // namespace
+
+std::span<const command_spec> server_commands() {
+  return kCommands;
+}
+
+}  // namespace atomkv::proxy

@@ -1,0 +1,64 @@
+#include "plan.hpp"
+
+namespace atomkv::proxy {
+
+void write_result(const op_result& result, resp::reply_writer& out) {
+  switch (result.what) {
+    case op_result::kind::nil:
+      out.null();
+      return;
+    case op_result::kind::ok:
+      out.simple("OK");
+      return;
+    case op_result::kind::value:
+      out.bulk(result.text);
+      return;
+    case op_result::kind::integer:
+      out.integer(result.integer);
+      return;
+    case op_result::kind::error:
+      out.error(result.text);
+      return;
+  }
+}
+
+void write_reply(const planned& p, const std::vector<op_result>& results, resp::reply_writer& out) {
+  const op_result* first = results.data() + p.first;
+  // An error of any operation is the command's reply (a wrong type on Redis, for example).
+  for (std::size_t i = 0; i < p.count; ++i) {
+    if (first[i].what == op_result::kind::error) {
+      out.error(first[i].text);
+      return;
+    }
+  }
+  switch (p.shape) {
+    case reply_shape::single:
+      write_result(*first, out);
+      return;
+    case reply_shape::sum: {
+      std::int64_t total = 0;
+      for (std::size_t i = 0; i < p.count; ++i) {
+        total += first[i].integer;
+      }
+      out.integer(total);
+      return;
+    }
+    case reply_shape::values:
+      out.array_header(p.count);
+      for (std::size_t i = 0; i < p.count; ++i) {
+        write_result(first[i], out);
+      }
+      return;
+    case reply_shape::ok:
+      out.simple("OK");
+      return;
+    case reply_shape::flag:
+      out.integer(first->what == op_result::kind::ok ? 1 : 0);
+      return;
+    case reply_shape::type:
+      out.simple(first->integer != 0 ? "string" : "none");
+      return;
+  }
+}
+
+}  // namespace atomkv::proxy

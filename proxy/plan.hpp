@@ -1,0 +1,36 @@
+#pragma once
+// A data command, planned: the backend operations it becomes and how their results become the
+// command's reply. The same plan runs alone (one apply) or inside EXEC (one commit of every
+// queued command's operations), which is what makes MULTI/EXEC work on every backend.
+
+#include <string>
+#include <vector>
+
+#include "atomkv/operation.hpp"
+#include "atomkv/resp/reply_writer.hpp"
+
+namespace atomkv::proxy {
+
+enum class reply_shape : std::uint8_t {
+  single,  // the one result as it is: nil, +OK, bulk, integer or error
+  sum,     // the sum of integer results (DEL, EXISTS of several keys)
+  values,  // an array of the results (MGET)
+  ok,      // +OK whatever the results (MSET)
+  flag,    // :1 if the result is ok, :0 if nil (SETNX)
+  type,    // +string if the key exists, else +none (TYPE)
+};
+
+// One planned command's share of a batch of operations.
+struct planned {
+  std::size_t first = 0;  // index of its first operation in the batch
+  std::size_t count = 0;
+  reply_shape shape = reply_shape::single;
+};
+
+// Writes the reply of `p` from `results` (the whole batch's results).
+void write_reply(const planned& p, const std::vector<op_result>& results, resp::reply_writer& out);
+
+// Writes one result as Redis would.
+void write_result(const op_result& result, resp::reply_writer& out);
+
+}  // namespace atomkv::proxy

@@ -1,0 +1,47 @@
+#pragma once
+// Redis 7's error lines, word for word: clients and tests compare them byte for byte.
+
+#include <string>
+#include <string_view>
+
+namespace atomkv::proxy::errors {
+
+inline constexpr std::string_view syntax = "ERR syntax error";
+inline constexpr std::string_view not_integer = "ERR value is not an integer or out of range";
+inline constexpr std::string_view overflow = "ERR increment or decrement would overflow";
+inline constexpr std::string_view decrement_overflow = "ERR decrement would overflow";
+inline constexpr std::string_view invalid_cursor = "ERR invalid cursor";
+inline constexpr std::string_view db_out_of_range = "ERR DB index is out of range";
+inline constexpr std::string_view noauth = "NOAUTH Authentication required.";
+inline constexpr std::string_view wrongpass =
+    "WRONGPASS invalid username-password pair or user is disabled.";
+inline constexpr std::string_view auth_without_password =
+    "ERR AUTH <password> called without any password configured for the default user. Are you "
+    "sure your configuration is correct?";
+inline constexpr std::string_view hello_noauth =
+    "NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO "
+    "<proto> AUTH <user> <pass> option can be used to authenticate the client and select the "
+    "RESP protocol version at the same time";
+inline constexpr std::string_view noproto = "NOPROTO unsupported protocol version";
+inline constexpr std::string_view hello_bad_version =
+    "ERR Protocol version is not an integer or out of range";
+inline constexpr std::string_view bad_client_name =
+    "ERR Client names cannot contain spaces, newlines or special characters.";
+inline constexpr std::string_view multi_nested = "ERR MULTI calls can not be nested";
+inline constexpr std::string_view watch_in_multi = "ERR WATCH inside MULTI is not allowed";
+inline constexpr std::string_view exec_without_multi = "ERR EXEC without MULTI";
+inline constexpr std::string_view discard_without_multi = "ERR DISCARD without MULTI";
+inline constexpr std::string_view execabort =
+    "EXECABORT Transaction discarded because of previous errors.";
+inline constexpr std::string_view max_clients = "ERR max number of clients reached";
+inline constexpr std::string_view no_expiry =
+    "ERR key expiry (EX, PX, EXAT, PXAT) is not supported by atomkv";
+
+// "ERR wrong number of arguments for 'get' command"; `name` is the command's full name.
+std::string wrong_arity(std::string_view name);
+// "ERR unknown command 'foo', with args beginning with: 'a' 'b' "
+std::string unknown_command(std::string_view name, const std::string_view* args, std::size_t n);
+// "ERR unknown subcommand 'foo'. Try CLIENT HELP."
+std::string unknown_subcommand(std::string_view command, std::string_view subcommand);
+
+}  // namespace atomkv::proxy::errors

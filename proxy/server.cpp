@@ -1,0 +1,164 @@
+#include "server.hpp"
+
+#include <cstdio>
+
+#include "client.hpp"
+#include "redis_errors.hpp"
+
+namespace atomkv::proxy {
+
+server::server(uv_loop_t* loop, options config, atomkv::store store)
+    : loop_(loop), config_(std::move(config)), store_(std::move(store)) {
+  buckets_.resize(config_.databases);
+}
+
+server::~server() = default;
+
+std::string server::start() {
+  sockaddr_storage address{};
+  if (uv_ip4_addr(config_.bind.c_str(), config_.port, reinterpret_cast<sockaddr_in*>(&address)) !=
+          0 &&
+      uv_ip6_addr(config_.bind.c_str(), config_.port, reinterpret_cast<sockaddr_in6*>(&address)) !=
+          0) {
+    return "bad bind address '" + config_.bind + "'";
+  }
+  uv_tcp_init(loop_, &listener_);
+  listener_.data = this;
+  if (int rc = uv_tcp_bind(&listener_, reinterpret_cast<sockaddr*>(&address), 0); rc != 0) {
+    return std::string("cannot bind ") + config_.bind + ":" + std::to_string(config_.port) + ": " +
+           uv_strerror(rc);
+  }
+  if (int rc = uv_listen(reinterpret_cast<uv_stream_t*>(&listener_), 511, &server::on_connection);
+      rc != 0) {
+    return std::string("cannot listen on ") + config_.bind + ":" + std::to_string(config_.port) +
+           ": " + uv_strerror(rc);
+  }
+  uv_signal_init(loop_, &sigterm_);
+  uv_signal_init(loop_, &sigint_);
+  sigterm_.data = sigint_.data = this;
+  uv_signal_start(&sigterm_, &server::on_signal, SIGTERM);
+  uv_signal_start(&sigint_, &server::on_signal, SIGINT);
+  uv_timer_init(loop_, &ticker_);
+  ticker_.data = this;
+  uv_timer_start(&ticker_, &server::on_tick, 1000, 1000);
+  return {};
+}
+
+void server::on_connection(uv_stream_t* listener, int status) {
+  if (status == 0) {
+    static_cast<server*>(listener->data)->accept_one();
+  }
+}
+
+void server::accept_one() {
+  auto fresh = std::make_shared<client>(*this, next_client_id_++);
+  if (uv_accept(reinterpret_cast<uv_stream_t*>(&listener_),
+                reinterpret_cast<uv_stream_t*>(fresh->handle())) != 0) {
+    fresh->close();
+    return;
+  }
+  ++stats_.connections_received;
+  clients_.emplace(fresh->id(), fresh);
+  fresh->start();
+  if (clients_.size() > config_.maxclients) {
+    ++stats_.rejected_connections;
+    fresh->reply().error(errors::max_clients);
+    fresh->close_after_replies();
+  }
+}
+
+void server::forget(client& gone) {
+  clients_.erase(gone.id());
+}
+
+void server::log_client_closed(const client& c, const char* why) {
+  std::fprintf(stderr, "atomkv-proxy: closing client id=%llu addr=%s: %s\n",
+               static_cast<unsigned long long>(c.id()), c.peer_address().c_str(), why);
+}
+
+std::shared_ptr<backend::bucket> server::bucket(std::size_t db, std::string& error) {
+  auto& slot = buckets_.at(db);
+  if (!slot) {
+    auto opened = store_.backend().open(db == 0 ? std::string() : std::to_string(db));
+    if (!opened) {
+      error = opened.error().message;
+      return nullptr;
+    }
+    slot = std::move(opened).value();
+  }
+  return slot;
+}
+
+std::vector<std::pair<std::size_t, std::shared_ptr<backend::bucket>>> server::open_buckets() const {
+  std::vector<std::pair<std::size_t, std::shared_ptr<backend::bucket>>> open;
+  for (std::size_t db = 0; db < buckets_.size(); ++db) {
+    if (buckets_[db]) {
+      open.emplace_back(db, buckets_[db]);
+    }
+  }
+  return open;
+}
+
+void server::on_signal(uv_signal_t* handle, int) {
+  static_cast<server*>(handle->data)->shutdown();
+}
+
+void server::on_tick(uv_timer_t* timer) {
+  static_cast<server*>(timer->data)->close_idle_clients();
+}
+
+void server::close_idle_clients() {
+  if (config_.timeout == 0) {
+    return;
+  }
+  auto limit = std::chrono::seconds(config_.timeout);
+  auto now = std::chrono::steady_clock::now();
+  std::vector<std::shared_ptr<client>> idle;
+  for (const auto& [id, c] : clients_) {
+    // Like Redis, a client inside MULTI or holding WATCHes is closed all the same.
+    if (now - c->last_active() > limit) {
+      idle.push_back(c);
+    }
+  }
+  for (auto& c : idle) {
+    c->close();
+  }
+}
+
+void server::shutdown() {
+  if (stopping_) {
+    return;
+  }
+  stopping_ = true;
+  uv_close(reinterpret_cast<uv_handle_t*>(&listener_), nullptr);
+  uv_close(reinterpret_cast<uv_handle_t*>(&sigterm_), nullptr);
+  uv_close(reinterpret_cast<uv_handle_t*>(&sigint_), nullptr);
+  uv_close(reinterpret_cast<uv_handle_t*>(&ticker_), nullptr);
+  std::vector<std::shared_ptr<client>> open;
+  for (const auto& [id, c] : clients_) {
+    open.push_back(c);
+  }
+  for (auto& c : open) {
+    c->close_after_replies();
+  }
+  // A client that does not read its replies must not hold the shutdown up for ever.
+  uv_timer_init(loop_, &deadline_);
+  deadline_.data = this;
+  uv_timer_start(
+      &deadline_,
+      [](uv_timer_t* timer) {
+        auto* self = static_cast<server*>(timer->data);
+        std::vector<std::shared_ptr<client>> left;
+        for (const auto& [id, c] : self->clients_) {
+          left.push_back(c);
+        }
+        for (auto& c : left) {
+          c->close();
+        }
+        uv_close(reinterpret_cast<uv_handle_t*>(timer), nullptr);
+      },
+      3000, 0);
+  uv_unref(reinterpret_cast<uv_handle_t*>(&deadline_));
+}
+
+}  // namespace atomkv::proxy

@@ -1,0 +1,79 @@
+#pragma once
+// The proxy's server: a libuv loop that accepts clients, owns the backend's buckets (one per
+// database number), closes idle clients, and shuts down cleanly on SIGTERM and SIGINT.
+
+#include <uv.h>
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "atomkv/store.hpp"
+#include "options.hpp"
+
+namespace atomkv::proxy {
+
+class client;
+
+struct server_stats {
+  std::uint64_t connections_received = 0;
+  std::uint64_t rejected_connections = 0;
+  std::uint64_t commands_processed = 0;
+};
+
+class server {
+ public:
+  server(uv_loop_t* loop, options config, atomkv::store store);
+  ~server();
+  server(const server&) = delete;
+  server& operator=(const server&) = delete;
+
+  // Binds and listens; an error message when it cannot.
+  std::string start();
+  // Stops accepting, lets clients' computed replies go out, closes every handle.
+  void shutdown();
+
+  uv_loop_t* loop() { return loop_; }
+  const options& config() const { return config_; }
+  server_stats& stats() { return stats_; }
+  std::chrono::steady_clock::time_point started() const { return started_; }
+
+  // The bucket behind database `db`, opened on first use; null with `error` set on failure.
+  std::shared_ptr<backend::bucket> bucket(std::size_t db, std::string& error);
+  // Every bucket opened so far (FLUSHALL, INFO keyspace).
+  std::vector<std::pair<std::size_t, std::shared_ptr<backend::bucket>>> open_buckets() const;
+
+  const std::unordered_map<std::uint64_t, std::shared_ptr<client>>& clients() const {
+    return clients_;
+  }
+  void forget(client& gone);
+  void log_client_closed(const client& c, const char* why);
+
+ private:
+  static void on_connection(uv_stream_t* listener, int status);
+  static void on_signal(uv_signal_t* handle, int signum);
+  static void on_tick(uv_timer_t* timer);
+
+  void accept_one();
+  void close_idle_clients();
+
+  uv_loop_t* loop_;
+  options config_;
+  atomkv::store store_;
+  uv_tcp_t listener_{};
+  uv_signal_t sigterm_{};
+  uv_signal_t sigint_{};
+  uv_timer_t ticker_{};
+  uv_timer_t deadline_{};  // forces the last clients closed during shutdown
+  bool stopping_ = false;
+  server_stats stats_;
+  std::uint64_t next_client_id_ = 1;
+  std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
+  std::unordered_map<std::uint64_t, std::shared_ptr<client>> clients_;
+  std::vector<std::shared_ptr<backend::bucket>> buckets_;
+};
+
+}  // namespace atomkv::proxy

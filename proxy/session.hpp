@@ -1,0 +1,44 @@
+#pragma once
+// What a connection remembers between commands: protocol, database, authentication, name, and
+// its transaction (queued commands of MULTI, watched keys of WATCH).
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "atomkv/backend.hpp"
+#include "atomkv/resp/protocol.hpp"
+
+namespace atomkv::proxy {
+
+struct command_spec;
+
+struct queued_command {
+  const command_spec* spec;
+  std::vector<std::string> args;  // owned: the input buffer moves on before EXEC
+};
+
+struct session {
+  resp::protocol proto = resp::protocol::resp2;
+  std::size_t db = 0;
+  bool authenticated = true;
+  std::string name;
+
+  bool in_multi = false;
+  bool multi_failed = false;  // a queue-time error: EXEC answers EXECABORT
+  std::vector<queued_command> queued;
+
+  // The optimistic transaction that holds this client's WATCHes; kept for reuse.
+  std::unique_ptr<backend::transaction> watch;
+  std::size_t watch_db = 0;
+  bool watching = false;
+
+  void clear_multi() {
+    in_multi = false;
+    multi_failed = false;
+    queued.clear();
+  }
+};
+
+}  // namespace atomkv::proxy

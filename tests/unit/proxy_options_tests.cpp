@@ -1,0 +1,64 @@
+#include <catch2/catch.hpp>
+#include <cstdio>
+#include <fstream>
+
+#include "options.hpp"
+
+using atomkv::proxy::parse_options;
+
+namespace {
+
+atomkv::proxy::parsed_options parse(std::vector<std::string> words) {
+  std::vector<char*> argv{const_cast<char*>("atomkv-proxy")};
+  for (auto& w : words) {
+    argv.push_back(w.data());
+  }
+  return parse_options(static_cast<int>(argv.size()), argv.data());
+}
+
+}  // namespace
+
+TEST_CASE("proxy options have Redis-like defaults", "[proxy-options]") {
+  auto parsed = parse({});
+  REQUIRE(parsed.error.empty());
+  CHECK(parsed.values.port == 6380);
+  CHECK(parsed.values.bind == "127.0.0.1");
+  CHECK(parsed.values.backend == "memory://");
+  CHECK(parsed.values.requirepass.empty());
+  CHECK(parsed.values.timeout == 0);
+}
+
+TEST_CASE("proxy options from the command line", "[proxy-options]") {
+  auto parsed = parse({"--port", "7000", "--requirepass", "s3cret", "--maxclients", "5",
+                       "--client-output-buffer-limit", "1mb", "--timeout", "30"});
+  REQUIRE(parsed.error.empty());
+  CHECK(parsed.values.port == 7000);
+  CHECK(parsed.values.requirepass == "s3cret");
+  CHECK(parsed.values.maxclients == 5);
+  CHECK(parsed.values.client_output_buffer_limit == 1024 * 1024);
+  CHECK(parsed.values.timeout == 30);
+  CHECK(parse({"--help"}).show_help);
+}
+
+TEST_CASE("a config file is read first and the command line wins", "[proxy-options]") {
+  std::string path = "proxy_options_test.conf";
+  {
+    std::ofstream conf(path);
+    conf << "# comment\n\nport 7001\nrequirepass \"from file\"\nmaxclients 9\n";
+  }
+  auto parsed = parse({"--config", path, "--maxclients", "11"});
+  std::remove(path.c_str());
+  REQUIRE(parsed.error.empty());
+  CHECK(parsed.values.port == 7001);
+  CHECK(parsed.values.requirepass == "from file");
+  CHECK(parsed.values.maxclients == 11);
+}
+
+TEST_CASE("bad proxy options are reported, not guessed", "[proxy-options]") {
+  CHECK_FALSE(parse({"--port", "0"}).error.empty());
+  CHECK_FALSE(parse({"--port", "70000"}).error.empty());
+  CHECK_FALSE(parse({"--nosuch", "1"}).error.empty());
+  CHECK_FALSE(parse({"--port"}).error.empty());
+  CHECK_FALSE(parse({"--client-output-buffer-limit", "lots"}).error.empty());
+  CHECK_FALSE(parse({"--config", "/nonexistent/atomkv.conf"}).error.empty());
+}
