@@ -2,6 +2,10 @@
 // One bucket of a SQLite file: its rows are those whose `bucket` column is its identifier.
 // Read-only batches run on a pooled read connection inside one read transaction (a consistent
 // snapshot); anything that writes goes to the group-commit writer.
+//
+// apply_async (and the transaction's watch_async/commit_async) are the contract's defaults: they
+// block until the commit, as apply does. An event loop that calls them on its own thread gets one
+// commit per request and no grouping; it should call them from worker threads instead.
 
 #include <memory>
 #include <string>

@@ -2,8 +2,9 @@
 # SQLite (synchronous=FULL) through the library next to redis-server with appendonly yes,
 # appendfsync always and everysec, measured in the same run; medians of ROUNDS rounds.
 #   bench/sqlite/run.sh [BUILD_DIR] [ROUNDS] [REQUESTS]
-# The SQLite figure is library-level (50 client threads); the proxy-level figure
-# (redis-benchmark against atomkv-proxy --backend sqlite://...) comes when the proxy lands.
+# Two SQLite figures: library-level (50 client threads, sqlite_bench), and redis-benchmark against
+# atomkv-proxy --backend sqlite://... (while the proxy runs backend calls on its event loop, this
+# one is bounded by one commit per request).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 build_dir=${1:-build}
@@ -11,6 +12,7 @@ rounds=${2:-5}
 requests=${3:-50000}
 clients=50
 bench="$build_dir/bench/sqlite/sqlite_bench"
+proxy="$build_dir/proxy/atomkv-proxy"
 [ -x "$bench" ] || { echo "build $bench first (cmake --build $build_dir)" >&2; exit 1; }
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/atomkv-bench.XXXXXX")
@@ -42,6 +44,21 @@ redis_round() {
   redis_pid=""
 }
 
+# redis-benchmark against atomkv-proxy on a fresh SQLite file (synchronous=FULL).
+proxy_round() {
+  local port db="$work/proxy.db"
+  [ -x "$proxy" ] || return 0
+  rm -f "$db" "$db-wal" "$db-shm"
+  port=$(free_port)
+  "$proxy" --port "$port" --bind 127.0.0.1 --backend "sqlite://$db" >"$work/proxy.log" 2>&1 &
+  redis_pid=$!
+  for _ in $(seq 100); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.05; done
+  redis-benchmark -p "$port" -t set,incr -c "$clients" -n "$requests" -q --csv |
+    awk -F'"' '$2=="SET"{print "proxy", "set", $4} $2=="INCR"{print "proxy", "incr", $4}'
+  kill "$redis_pid" && wait "$redis_pid" 2>/dev/null || true
+  redis_pid=""
+}
+
 sqlite_round() {
   local db="$work/bench.db"
   rm -f "$db" "$db-wal" "$db-shm"
@@ -51,6 +68,7 @@ sqlite_round() {
 results="$work/results"
 for round in $(seq "$rounds"); do
   sqlite_round >>"$results"
+  proxy_round >>"$results"
   redis_round always >>"$results"
   redis_round everysec >>"$results"
   echo "round $round of $rounds done" >&2
@@ -62,10 +80,11 @@ group() { awk -v t="$1" '$1=="sqlite" && $2==t {print $4}' "$results" | median; 
 
 echo
 echo "requests/s, median of $rounds rounds, $clients clients, $requests requests per test"
-printf '%-6s %14s %14s %14s %12s %12s %12s\n' test sqlite-FULL redis-always redis-everysec \
-  'vs always' 'vs everysec' 'ops/commit'
+printf '%-6s %12s %12s %12s %12s %10s %11s %10s %10s\n' test lib-sqlite redis-always \
+  redis-everys proxy-sqlite 'lib/alw' 'lib/everys' 'proxy/alw' ops/commit
 for t in set incr; do
   s=$(value sqlite "$t"); a=$(value always "$t"); e=$(value everysec "$t"); g=$(group "$t")
-  printf '%-6s %14.0f %14.0f %14.0f %11.2fx %11.2fx %12.1f\n' "$t" "$s" "$a" "$e" \
-    "$(echo "$s / $a" | bc -l)" "$(echo "$s / $e" | bc -l)" "$g"
+  p=$(value proxy "$t"); p=${p:-0}
+  printf '%-6s %12.0f %12.0f %12.0f %12.0f %9.2fx %10.2fx %9.2fx %10.1f\n' "$t" "$s" "$a" "$e" \
+    "$p" "$(echo "$s / $a" | bc -l)" "$(echo "$s / $e" | bc -l)" "$(echo "$p / $a" | bc -l)" "$g"
 done
