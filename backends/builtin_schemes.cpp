@@ -2,6 +2,7 @@
 
 #include "atomkv/backend_registry.hpp"
 #include "memory/memory_store.hpp"
+#include "redis/redis_store.hpp"
 #include "sqlite/sqlite_store.hpp"
 
 namespace atomkv::backend {
@@ -9,6 +10,8 @@ namespace atomkv::backend {
 std::span<const scheme_entry> builtin_schemes() {
   static const scheme_entry entries[] = {
       {"memory", &memory::make_store},
+      {"redis", &redis::make_store},
+      {"redis+unix", &redis::make_store},
       {"sqlite", &sqlite::make_store},
   };
   return entries;

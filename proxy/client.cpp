@@ -11,6 +11,8 @@ namespace {
 constexpr std::size_t kReadChunk = 64 * 1024;
 // Input memory an idle connection keeps; a burst beyond it is returned when drained.
 constexpr std::size_t kIdleInputKeep = 256 * 1024;
+// Replies written in one read's worth of requests beyond which they are sent before the rest.
+constexpr std::size_t kEagerFlushBytes = 1024 * 1024;
 
 struct write_request {
   uv_write_t req;
@@ -112,6 +114,10 @@ void client::process_input() {
     }
     execute(request_.args);
     offset += decoder_.consumed();
+    // A long pipeline of large replies must not pile up before the first byte goes out.
+    if (output_.size() >= kEagerFlushBytes) {
+      flush();
+    }
   }
   input_.consume(offset);
   input_.shrink_if_idle(kIdleInputKeep);

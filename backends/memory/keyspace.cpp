@@ -257,7 +257,7 @@ namespace {
 
 // A page stops at the end of a stripe once it holds this many keys; at least this many keys are
 // taken from a stripe per page, so that tiny COUNTs still scan a large keyspace in linear time.
-constexpr std::size_t kMinPageKeys = 64;
+constexpr std::size_t kMinPageKeys = 256;
 
 }  // namespace
 

@@ -1,0 +1,375 @@
+#include "commands.hpp"
+
+#include <hiredis/hiredis.h>
+
+namespace atomkv::redis {
+namespace {
+
+// clear and count of a prefixed bucket: atomic, and exact (KEYS, unlike SCAN, never repeats a
+// key). ARGV[1] is the bucket's key pattern.
+constexpr std::string_view kClearScript =
+    "local keys = redis.call('KEYS', ARGV[1]) "
+    "for i = 1, #keys, 1000 do "
+    "redis.call('DEL', unpack(keys, i, math.min(i + 999, #keys))) "
+    "end "
+    "return redis.status_reply('OK')";
+constexpr std::string_view kCountScript = "return #redis.call('KEYS', ARGV[1])";
+
+std::string_view text_of(const redisReply& reply) {
+  return std::string_view(reply.str, reply.len);
+}
+
+error unexpected(std::string_view command) {
+  return error::other("redis: unexpected reply to " + std::string(command));
+}
+
+void add_op(request& out, std::string_view prefix, const operation& op) {
+  switch (op.what) {
+    case operation::kind::get:
+      out.start(2);
+      out.arg("GET");
+      out.key(prefix, op.key);
+      return;
+    case operation::kind::set: {
+      bool conditional = op.when != operation::condition::always;
+      out.start(3 + (conditional ? 1 : 0) + (op.return_previous ? 1 : 0));
+      out.arg("SET");
+      out.key(prefix, op.key);
+      out.arg(op.value);
+      if (conditional) {
+        out.arg(op.when == operation::condition::if_missing ? "NX" : "XX");
+      }
+      if (op.return_previous) {
+        out.arg("GET");
+      }
+      return;
+    }
+    case operation::kind::remove:
+      out.start(2);
+      out.arg("DEL");
+      out.key(prefix, op.key);
+      return;
+    case operation::kind::exists:
+      out.start(2);
+      out.arg("EXISTS");
+      out.key(prefix, op.key);
+      return;
+    case operation::kind::increment:
+      out.start(3);
+      out.arg("INCRBY");
+      out.key(prefix, op.key);
+      out.arg(static_cast<long long>(op.delta));
+      return;
+    case operation::kind::take:
+      out.start(2);
+      out.arg("GETDEL");
+      out.key(prefix, op.key);
+      return;
+    case operation::kind::length:
+      out.start(2);
+      out.arg("STRLEN");
+      out.key(prefix, op.key);
+      return;
+    case operation::kind::clear:
+    case operation::kind::count: {
+      bool clear = op.what == operation::kind::clear;
+      if (prefix.empty()) {
+        out.add({clear ? "FLUSHDB" : "DBSIZE"});
+        return;
+      }
+      out.start(4);
+      out.arg("EVAL");
+      out.arg(clear ? kClearScript : kCountScript);
+      out.arg("0");
+      out.arg(glob_escape(prefix) + "*");
+      return;
+    }
+  }
+}
+
+bool all_of_kind(std::span<const operation> ops, operation::kind what) {
+  for (const auto& op : ops) {
+    if (op.what != what) {
+      return false;
+    }
+  }
+  return true;
+}
+
+bool all_plain_sets(std::span<const operation> ops) {
+  for (const auto& op : ops) {
+    if (op.what != operation::kind::set || op.when != operation::condition::always ||
+        op.return_previous) {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+std::string glob_escape(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    if (c == '*' || c == '?' || c == '[' || c == ']' || c == '\\') {
+      out.push_back('\\');
+    }
+    out.push_back(c);
+  }
+  return out;
+}
+
+op_result to_op_result(const redisReply& reply) {
+  switch (reply.type) {
+    case REDIS_REPLY_STATUS:
+      return op_result::ok();
+    case REDIS_REPLY_STRING:
+      return op_result::of_value(std::string(text_of(reply)));
+    case REDIS_REPLY_INTEGER:
+      return op_result::of_integer(reply.integer);
+    case REDIS_REPLY_NIL:
+      return op_result::nil();
+    case REDIS_REPLY_ERROR:
+      return op_result::failed(std::string(text_of(reply)));
+    default:
+      return op_result::failed("ERR unexpected reply type from redis");
+  }
+}
+
+// ---- apply / commit ----
+
+apply_call apply_call::for_apply(std::string_view prefix, std::span<const operation> ops) {
+  if (ops.size() == 1) {
+    apply_call call(shape::single, 1);
+    add_op(call.request_, prefix, ops.front());
+    return call;
+  }
+  if (ops.size() > 1 && all_of_kind(ops, operation::kind::get)) {
+    apply_call call(shape::mget, ops.size());
+    call.request_.start(1 + ops.size());
+    call.request_.arg("MGET");
+    for (const auto& op : ops) {
+      call.request_.key(prefix, op.key);
+    }
+    return call;
+  }
+  if (ops.size() > 1 && all_plain_sets(ops)) {
+    apply_call call(shape::mset, ops.size());
+    call.request_.start(1 + 2 * ops.size());
+    call.request_.arg("MSET");
+    for (const auto& op : ops) {
+      call.request_.key(prefix, op.key);
+      call.request_.arg(op.value);
+    }
+    return call;
+  }
+  // Several removes stay one DEL each inside MULTI: a single multi-key DEL would only count the
+  // removed keys, and each operation must say whether its own key existed.
+  return for_commit(prefix, ops);
+}
+
+apply_call apply_call::for_commit(std::string_view prefix, std::span<const operation> ops) {
+  apply_call call(shape::multi, ops.size());
+  call.request_.add({"MULTI"});
+  for (const auto& op : ops) {
+    add_op(call.request_, prefix, op);
+  }
+  call.request_.add({"EXEC"});
+  return call;
+}
+
+void apply_call::on_reply(const redisReply& reply) {
+  std::size_t index = seen_++;
+  switch (how_) {
+    case shape::single:
+      results_.push_back(to_op_result(reply));
+      return;
+    case shape::mget:
+      if (reply.type == REDIS_REPLY_ARRAY && reply.elements == ops_) {
+        for (std::size_t i = 0; i < reply.elements; ++i) {
+          results_.push_back(to_op_result(*reply.element[i]));
+        }
+      } else if (reply.type == REDIS_REPLY_ERROR) {
+        results_.assign(ops_, to_op_result(reply));
+      } else {
+        failed_ = unexpected("MGET");
+      }
+      return;
+    case shape::mset:
+      results_.assign(ops_, to_op_result(reply));
+      return;
+    case shape::multi:
+      break;
+  }
+  if (index == 0) {
+    if (reply.type == REDIS_REPLY_ERROR && !failed_) {
+      failed_ = error::other(std::string(text_of(reply)));
+    }
+    return;
+  }
+  if (index <= ops_) {
+    return;  // +QUEUED, or an error that EXEC reports as EXECABORT
+  }
+  if (reply.type == REDIS_REPLY_NIL) {
+    conflict_ = true;
+  } else if (reply.type == REDIS_REPLY_ARRAY && reply.elements == ops_) {
+    results_.reserve(ops_);
+    for (std::size_t i = 0; i < reply.elements; ++i) {
+      results_.push_back(to_op_result(*reply.element[i]));
+    }
+  } else if (reply.type == REDIS_REPLY_ERROR) {
+    if (!failed_) {
+      failed_ = error::other(std::string(text_of(reply)));
+    }
+  } else if (!failed_) {
+    failed_ = unexpected("EXEC");
+  }
+}
+
+result<std::optional<std::vector<op_result>>> apply_call::finish() {
+  if (failed_) {
+    return failure(std::move(*failed_));
+  }
+  if (seen_ != request_.commands()) {
+    return failure(error::other("redis: missing replies"));
+  }
+  if (conflict_) {
+    return std::optional<std::vector<op_result>>();
+  }
+  return std::optional<std::vector<op_result>>(std::move(results_));
+}
+
+// ---- watch ----
+
+watch_call::watch_call(std::string_view prefix, std::span<const std::string_view> keys,
+                       bool read_values)
+    : keys_(keys.size()), read_values_(read_values) {
+  if (keys.empty()) {
+    return;
+  }
+  request_.start(1 + keys.size());
+  request_.arg("WATCH");
+  for (auto k : keys) {
+    request_.key(prefix, k);
+  }
+  if (!read_values) {
+    return;
+  }
+  request_.start(1 + keys.size());
+  request_.arg(keys.size() == 1 ? "GET" : "MGET");
+  for (auto k : keys) {
+    request_.key(prefix, k);
+  }
+}
+
+void watch_call::on_reply(const redisReply& reply) {
+  std::size_t index = seen_++;
+  if (failed_) {
+    return;
+  }
+  if (reply.type == REDIS_REPLY_ERROR) {
+    failed_ = backend::to_error(to_op_result(reply));
+    return;
+  }
+  if (index == 0) {
+    return;  // +OK of WATCH
+  }
+  auto value_of = [this](const redisReply& r) {
+    if (r.type == REDIS_REPLY_STRING) {
+      values_.emplace_back(std::string(text_of(r)));
+    } else if (r.type == REDIS_REPLY_NIL) {
+      values_.emplace_back();
+    } else {
+      failed_ = unexpected("GET");
+    }
+  };
+  if (keys_ == 1) {
+    value_of(reply);
+  } else if (reply.type == REDIS_REPLY_ARRAY && reply.elements == keys_) {
+    for (std::size_t i = 0; i < reply.elements; ++i) {
+      value_of(*reply.element[i]);
+    }
+  } else {
+    failed_ = unexpected("MGET");
+  }
+}
+
+result<std::vector<std::optional<std::string>>> watch_call::finish() {
+  if (failed_) {
+    return failure(std::move(*failed_));
+  }
+  if (seen_ != request_.commands()) {
+    return failure(error::other("redis: missing replies"));
+  }
+  if (read_values_ && values_.size() != keys_) {
+    return failure(unexpected("GET"));
+  }
+  return std::move(values_);
+}
+
+// ---- unwatch ----
+
+void unwatch_call::on_reply(const redisReply& reply) {
+  if (reply.type == REDIS_REPLY_ERROR) {
+    failed_ = error::other(std::string(text_of(reply)));
+  }
+}
+
+result<void> unwatch_call::finish() {
+  if (failed_) {
+    return failure(std::move(*failed_));
+  }
+  return outcome::success();
+}
+
+// ---- scan ----
+
+scan_call::scan_call(std::string_view prefix, std::optional<std::string_view> cursor,
+                     const backend::list_options& options)
+    : prefix_(prefix) {
+  std::string_view from = cursor && !cursor->empty() ? *cursor : std::string_view("0");
+  bool filtered = !prefix.empty() || !options.match.empty();
+  request_.start(filtered ? 6 : 4);
+  request_.arg("SCAN");
+  request_.arg(from);
+  if (filtered) {
+    request_.arg("MATCH");
+    request_.arg(glob_escape(prefix) + std::string(options.match.empty() ? "*" : options.match));
+  }
+  request_.arg("COUNT");
+  request_.arg(static_cast<long long>(options.count_hint == 0 ? 10 : options.count_hint));
+}
+
+void scan_call::on_reply(const redisReply& reply) {
+  if (reply.type == REDIS_REPLY_ERROR) {
+    failed_ = backend::to_error(to_op_result(reply));
+    return;
+  }
+  if (reply.type != REDIS_REPLY_ARRAY || reply.elements != 2 ||
+      reply.element[0]->type != REDIS_REPLY_STRING || reply.element[1]->type != REDIS_REPLY_ARRAY) {
+    failed_ = unexpected("SCAN");
+    return;
+  }
+  std::string_view next = text_of(*reply.element[0]);
+  if (next != "0") {
+    page_.cursor = std::string(next);
+  }
+  const redisReply& keys = *reply.element[1];
+  page_.keys.reserve(keys.elements);
+  for (std::size_t i = 0; i < keys.elements; ++i) {
+    std::string_view key = text_of(*keys.element[i]);
+    if (key.starts_with(prefix_)) {
+      page_.keys.emplace_back(key.substr(prefix_.size()));
+    }
+  }
+}
+
+result<backend::key_page> scan_call::finish() {
+  if (failed_) {
+    return failure(std::move(*failed_));
+  }
+  return std::move(page_);
+}
+
+}  // namespace atomkv::redis

@@ -1,0 +1,41 @@
+#pragma once
+// Where and how to reach Redis, from a store URL:
+//   redis://[user:password@]host[:port][/db][?option=value&...]
+//   redis+unix://[user:password@]/path/to.sock[?db=N&password=...&...]
+// Options: connect_timeout_ms, command_timeout_ms, pool_size, pool_wait_ms, user, password, db.
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "atomkv/result.hpp"
+#include "atomkv/url.hpp"
+
+namespace atomkv::redis {
+
+struct config {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 6379;
+  std::string unix_path;  // set: connect over this Unix socket instead of TCP
+  std::optional<std::string> user;
+  std::optional<std::string> password;
+  int db = 0;
+
+  std::chrono::milliseconds connect_timeout{2000};
+  std::chrono::milliseconds command_timeout{2000};
+  std::size_t pool_size = 16;
+  // How long a caller waits for a connection when all pool_size are leased.
+  std::chrono::milliseconds pool_wait{2000};
+  // Reconnect backoff after a failed connect: doubles from the first to the last value.
+  std::chrono::milliseconds backoff_first{20};
+  std::chrono::milliseconds backoff_last{1000};
+
+  // "host:port" or the socket path, for error messages.
+  std::string endpoint() const;
+};
+
+// Malformed URLs and unknown options are no-such-store, with the reason.
+result<config> parse_config(const store_url& url);
+
+}  // namespace atomkv::redis

@@ -1,0 +1,317 @@
+// The proxy's commands through hiredis, with the proxy on memory://. Exact bytes are the
+// differential test's job; here a real client library sees the replies it expects.
+
+#include <algorithm>
+#include <set>
+#include <string>
+
+#include <catch2/catch.hpp>
+
+#include "proxy/hiredis_client.hpp"
+#include "proxy/servers.hpp"
+
+namespace atomkv::proxy_tests {
+
+namespace {
+
+std::unique_ptr<server> started(const server_settings& settings = {}) {
+  auto s = start_subject(settings);
+  INFO(s->error());
+  REQUIRE(s->running());
+  return s;
+}
+
+std::vector<std::string> strings(const reply_ptr& r) {
+  std::vector<std::string> out;
+  if (r && r->type == REDIS_REPLY_ARRAY) {
+    for (size_t i = 0; i < r->elements; ++i) {
+      auto* e = r->element[i];
+      out.push_back(e->type == REDIS_REPLY_NIL ? "(nil)" : std::string(e->str, e->len));
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("strings and keys through hiredis", "[commands]") {
+  auto srv = started();
+  hiredis_client c(srv->port());
+  REQUIRE(c.ok());
+
+  CHECK(str(c.cmd({"PING"})) == "PONG");
+  CHECK(str(c.cmd({"PING", "hi"})) == "hi");
+  CHECK(str(c.cmd({"ECHO", "x y"})) == "x y");
+  CHECK(str(c.cmd({"GET", "k"})) == "(nil)");
+  CHECK(str(c.cmd({"SET", "k", "v"})) == "OK");
+  CHECK(str(c.cmd({"GET", "k"})) == "v");
+  CHECK(str(c.cmd({"SET", "k", "w", "NX"})) == "(nil)");
+  CHECK(str(c.cmd({"SET", "k", "w", "XX", "GET"})) == "v");
+  CHECK(str(c.cmd({"SET", "nx", "1", "NX"})) == "OK");
+  CHECK(str(c.cmd({"SET", "xx", "1", "XX"})) == "(nil)");
+  CHECK(is_error(c.cmd({"SET", "k", "v", "NX", "XX"}), "ERR syntax error"));
+  CHECK(integer(c.cmd({"SETNX", "k", "z"})) == 0);
+  CHECK(integer(c.cmd({"SETNX", "k2", "z"})) == 1);
+  CHECK(str(c.cmd({"GETSET", "k2", "y"})) == "z");
+  CHECK(str(c.cmd({"GETDEL", "k2"})) == "y");
+  CHECK(str(c.cmd({"GETDEL", "k2"})) == "(nil)");
+
+  std::string binary("a\0b\r\nc", 6);
+  CHECK(str(c.cmd({"SET", binary, binary})) == "OK");
+  CHECK(str(c.cmd({"GET", binary})) == binary);
+  std::string big(1 << 20, 'x');
+  big[12345] = '\0';
+  CHECK(str(c.cmd({"SET", "big", big})) == "OK");
+  CHECK(str(c.cmd({"GET", "big"})) == big);
+  CHECK(integer(c.cmd({"STRLEN", "big"})) == (1 << 20));
+  CHECK(integer(c.cmd({"STRLEN", "none"})) == 0);
+  CHECK(str(c.cmd({"TYPE", "big"})) == "string");
+  CHECK(str(c.cmd({"TYPE", "none"})) == "none");
+
+  CHECK(str(c.cmd({"MSET", "a", "1", "b", "2"})) == "OK");
+  CHECK(strings(c.cmd({"MGET", "a", "b", "none"})) == std::vector<std::string>{"1", "2", "(nil)"});
+  CHECK(integer(c.cmd({"MSETNX", "a", "9", "c", "3"})) == 0);
+  CHECK(str(c.cmd({"GET", "c"})) == "(nil)");
+  CHECK(integer(c.cmd({"MSETNX", "c", "3", "d", "4"})) == 1);
+  CHECK(integer(c.cmd({"EXISTS", "a", "a", "none", "b"})) == 3);
+  CHECK(integer(c.cmd({"DEL", "a", "a", "none"})) == 1);
+  CHECK(integer(c.cmd({"UNLINK", "b", "c"})) == 2);
+  CHECK(integer(c.cmd({"EXISTS", "a", "b", "c", "d"})) == 1);
+
+  CHECK(is_error(c.cmd({"NOSUCH", "x"}),
+                 "ERR unknown command 'NOSUCH', with args beginning with: 'x' "));
+  CHECK(is_error(c.cmd({"GET"}), "ERR wrong number of arguments for 'get' command"));
+}
+
+TEST_CASE("keys, scan, dbsize and flushes through hiredis", "[commands]") {
+  auto srv = started();
+  hiredis_client c(srv->port());
+  REQUIRE(c.ok());
+  std::vector<std::string> mset = {"MSET"};
+  for (int i = 0; i < 1000; ++i) {
+    mset.push_back("key:" + std::to_string(i));
+    mset.push_back(std::to_string(i));
+  }
+  CHECK(str(c.cmd(mset)) == "OK");
+  CHECK(integer(c.cmd({"DBSIZE"})) == 1000);
+  CHECK(strings(c.cmd({"KEYS", "*"})).size() == 1000);
+  auto some = strings(c.cmd({"KEYS", "key:99?"}));
+  std::sort(some.begin(), some.end());
+  CHECK(some == std::vector<std::string>{"key:990", "key:991", "key:992", "key:993", "key:994",
+                                         "key:995", "key:996", "key:997", "key:998", "key:999"});
+
+  // A full SCAN returns every key at least once.
+  for (const char* count : {"1", "10", "1000"}) {
+    std::set<std::string> seen;
+    std::string cursor = "0";
+    int rounds = 0;
+    do {
+      auto r = c.cmd({"SCAN", cursor, "COUNT", count});
+      REQUIRE(r);
+      REQUIRE(r->type == REDIS_REPLY_ARRAY);
+      REQUIRE(r->elements == 2);
+      cursor = std::string(r->element[0]->str, r->element[0]->len);
+      for (size_t i = 0; i < r->element[1]->elements; ++i) {
+        seen.insert(std::string(r->element[1]->element[i]->str, r->element[1]->element[i]->len));
+      }
+      REQUIRE(++rounds < 100000);
+    } while (cursor != "0");
+    CHECK(seen.size() == 1000);
+  }
+  std::set<std::string> matched;
+  std::string cursor = "0";
+  do {
+    auto r = c.cmd({"SCAN", cursor, "MATCH", "key:1?", "COUNT", "7"});
+    REQUIRE((r && r->type == REDIS_REPLY_ARRAY && r->elements == 2));
+    cursor = std::string(r->element[0]->str, r->element[0]->len);
+    for (size_t i = 0; i < r->element[1]->elements; ++i) {
+      matched.insert(r->element[1]->element[i]->str);
+    }
+  } while (cursor != "0");
+  CHECK(matched.size() == 10);
+
+  CHECK(str(c.cmd({"FLUSHDB"})) == "OK");
+  CHECK(integer(c.cmd({"DBSIZE"})) == 0);
+  CHECK(str(c.cmd({"SET", "x", "1"})) == "OK");
+  CHECK(str(c.cmd({"FLUSHALL"})) == "OK");
+  CHECK(integer(c.cmd({"DBSIZE"})) == 0);
+  CHECK(str(c.cmd({"SELECT", "0"})) == "OK");
+}
+
+TEST_CASE("counters through hiredis", "[commands]") {
+  auto srv = started();
+  hiredis_client c(srv->port());
+  REQUIRE(c.ok());
+  CHECK(integer(c.cmd({"INCR", "n"})) == 1);
+  CHECK(integer(c.cmd({"INCRBY", "n", "41"})) == 42);
+  CHECK(integer(c.cmd({"DECR", "n"})) == 41);
+  CHECK(integer(c.cmd({"DECRBY", "n", "50"})) == -9);
+  CHECK(str(c.cmd({"GET", "n"})) == "-9");
+  CHECK(str(c.cmd({"SET", "n", "9223372036854775807"})) == "OK");
+  CHECK(is_error(c.cmd({"INCR", "n"}), "ERR increment or decrement would overflow"));
+  CHECK(is_error(c.cmd({"DECRBY", "n", "-9223372036854775808"}), "ERR decrement would overflow"));
+  CHECK(str(c.cmd({"SET", "s", "x"})) == "OK");
+  CHECK(is_error(c.cmd({"INCR", "s"}), "ERR value is not an integer or out of range"));
+  CHECK(str(c.cmd({"GET", "s"})) == "x");
+}
+
+TEST_CASE("connection commands through hiredis", "[commands]") {
+  auto srv = started();
+  hiredis_client c(srv->port());
+  REQUIRE(c.ok());
+  CHECK(str(c.cmd({"CLIENT", "GETNAME"})) == "(nil)");
+  CHECK(str(c.cmd({"CLIENT", "SETNAME", "tester"})) == "OK");
+  CHECK(str(c.cmd({"CLIENT", "GETNAME"})) == "tester");
+  auto id = c.cmd({"CLIENT", "ID"});
+  REQUIRE(id);
+  CHECK(id->type == REDIS_REPLY_INTEGER);
+  CHECK(id->integer > 0);
+  hiredis_client other(srv->port());
+  CHECK(integer(other.cmd({"CLIENT", "ID"})) != id->integer);
+  auto list = str(c.cmd({"CLIENT", "LIST"}));
+  CHECK(list.find("name=tester") != std::string::npos);
+  CHECK(list.find("id=" + std::to_string(id->integer) + " ") != std::string::npos);
+  // Redis 7.2 added CLIENT SETINFO; redis-server 7.0 does not have it.
+  if (subject_is_proxy()) {
+    CHECK(str(c.cmd({"CLIENT", "SETINFO", "LIB-NAME", "atomkv-tests"})) == "OK");
+    CHECK(str(c.cmd({"CLIENT", "SETINFO", "LIB-VER", "1.0"})) == "OK");
+  }
+  CHECK(str(c.cmd({"SELECT", "0"})) == "OK");
+
+  auto info = c.cmd({"INFO"});
+  REQUIRE(info);
+  CHECK(info->type == REDIS_REPLY_STRING);
+  CHECK(str(info).find("# Server") != std::string::npos);
+  auto server_info = str(c.cmd({"INFO", "server"}));
+  CHECK(server_info.find("redis_version:") != std::string::npos);
+
+  CHECK(strings(c.cmd({"CONFIG", "GET", "maxclients"})) ==
+        std::vector<std::string>{"maxclients", "10000"});
+
+  auto count = c.cmd({"COMMAND", "COUNT"});
+  REQUIRE(count);
+  CHECK(count->type == REDIS_REPLY_INTEGER);
+  auto all = c.cmd({"COMMAND"});
+  REQUIRE(all);
+  CHECK(all->type == REDIS_REPLY_ARRAY);
+  CHECK(static_cast<long long>(all->elements) == count->integer);
+  std::set<std::string> names;
+  for (size_t i = 0; i < all->elements; ++i) {
+    if (all->element[i]->type == REDIS_REPLY_ARRAY && all->element[i]->elements > 0) {
+      names.insert(all->element[i]->element[0]->str);
+    }
+  }
+  for (const char* name : {"get", "set", "incrby", "multi", "exec", "watch", "scan", "hello"}) {
+    INFO(name);
+    CHECK(names.count(name) == 1);
+  }
+  auto info_get = c.cmd({"COMMAND", "INFO", "get"});
+  REQUIRE(info_get);
+  REQUIRE(info_get->type == REDIS_REPLY_ARRAY);
+  REQUIRE(info_get->elements == 1);
+  CHECK(std::string(info_get->element[0]->element[0]->str) == "get");
+  CHECK(info_get->element[0]->element[1]->integer == 2);
+  auto docs = c.cmd({"COMMAND", "DOCS", "get"});
+  REQUIRE(docs);
+  CHECK(docs->type == REDIS_REPLY_ARRAY);
+  CHECK(docs->elements == 2);
+}
+
+TEST_CASE("transactions through hiredis", "[commands]") {
+  auto srv = started();
+  hiredis_client a(srv->port()), b(srv->port());
+  REQUIRE(a.ok());
+  REQUIRE(b.ok());
+  CHECK(str(a.cmd({"WATCH", "k"})) == "OK");
+  CHECK(str(a.cmd({"MULTI"})) == "OK");
+  CHECK(str(a.cmd({"SET", "k", "1"})) == "QUEUED");
+  CHECK(str(a.cmd({"INCR", "k"})) == "QUEUED");
+  auto r = a.cmd({"EXEC"});
+  REQUIRE(r);
+  REQUIRE(r->type == REDIS_REPLY_ARRAY);
+  REQUIRE(r->elements == 2);
+  CHECK(std::string(r->element[0]->str) == "OK");
+  CHECK(r->element[1]->integer == 2);
+
+  CHECK(str(a.cmd({"WATCH", "k"})) == "OK");
+  CHECK(str(b.cmd({"SET", "k", "2"})) == "OK");
+  CHECK(str(a.cmd({"MULTI"})) == "OK");
+  CHECK(str(a.cmd({"SET", "k", "3"})) == "QUEUED");
+  auto aborted = a.cmd({"EXEC"});
+  REQUIRE(aborted);
+  CHECK(aborted->type == REDIS_REPLY_NIL);
+  CHECK(str(a.cmd({"GET", "k"})) == "2");
+
+  CHECK(str(a.cmd({"MULTI"})) == "OK");
+  CHECK(is_error(a.cmd({"NOSUCH"}), "ERR unknown command 'NOSUCH', with args beginning with: "));
+  CHECK(is_error(a.cmd({"EXEC"}), "EXECABORT Transaction discarded because of previous errors."));
+  CHECK(is_error(a.cmd({"EXEC"}), "ERR EXEC without MULTI"));
+  CHECK(is_error(a.cmd({"DISCARD"}), "ERR DISCARD without MULTI"));
+}
+
+TEST_CASE("pipelined replies come back in request order", "[commands]") {
+  auto srv = started();
+  hiredis_client c(srv->port());
+  REQUIRE(c.ok());
+  constexpr int n = 10000;
+  for (int i = 0; i < n; ++i) {
+    switch (i % 4) {
+      case 0:
+        c.append({"SET", "p" + std::to_string(i % 13), std::to_string(i)});
+        break;
+      case 1:
+        c.append({"GET", "p" + std::to_string((i - 1) % 13)});
+        break;
+      case 2:
+        c.append({"INCR", "counter"});
+        break;
+      default:
+        c.append({"ECHO", "e" + std::to_string(i)});
+        break;
+    }
+  }
+  int wrong = 0;
+  for (int i = 0; i < n; ++i) {
+    auto r = c.next_reply();
+    REQUIRE(r);
+    std::string got = str(r);
+    std::string want;
+    switch (i % 4) {
+      case 0:
+        want = "OK";
+        break;
+      case 1:
+        want = std::to_string(i - 1);
+        break;
+      case 2:
+        want = "(integer) " + std::to_string(i / 4 + 1);
+        break;
+      default:
+        want = "e" + std::to_string(i);
+        break;
+    }
+    if (got != want && ++wrong <= 5) {
+      FAIL_CHECK("reply " << i << ": expected " << want << ", got " << got);
+    }
+  }
+  CHECK(wrong == 0);
+}
+
+TEST_CASE("requirepass through hiredis", "[commands]") {
+  auto srv = started({.requirepass = "s3cret"});
+  hiredis_client c(srv->port());
+  REQUIRE(c.ok());
+  CHECK(is_error(c.cmd({"GET", "k"}), "NOAUTH Authentication required."));
+  CHECK(is_error(c.cmd({"PING"}), "NOAUTH Authentication required."));
+  CHECK(is_error(c.cmd({"AUTH", "wrong"}),
+                 "WRONGPASS invalid username-password pair or user is disabled."));
+  CHECK(str(c.cmd({"AUTH", "s3cret"})) == "OK");
+  CHECK(str(c.cmd({"SET", "k", "v"})) == "OK");
+  hiredis_client d(srv->port());
+  CHECK(str(d.cmd({"AUTH", "default", "s3cret"})) == "OK");
+  CHECK(str(d.cmd({"GET", "k"})) == "v");
+  hiredis_client e(srv->port());
+  CHECK(str(e.cmd({"QUIT"})) == "OK");
+}
+
+}  // namespace atomkv::proxy_tests

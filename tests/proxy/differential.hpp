@@ -1,0 +1,54 @@
+#pragma once
+// The differential test's scripts: command sequences, possibly across two clients A and B, sent
+// to a real redis-server and to the proxy; the replies must be the same bytes.
+
+#include <string>
+#include <vector>
+
+namespace atomkv::proxy_tests {
+
+enum class compare_mode {
+  exact,          // the reply bytes
+  as_set,         // an array whose order Redis leaves unspecified (KEYS): compared sorted
+  scan_all,       // SCAN from cursor 0 to 0 with the step's extra args; the keys as a set
+  hello,          // a HELLO reply with the connection id and the server version masked
+  hello_version,  // a HELLO reply with only the connection id masked
+  drain,          // raw bytes, then everything until the server closes or goes quiet; and
+                  // whether it closed
+  command_drain,  // a command whose reply is followed by a close (QUIT)
+};
+
+struct step {
+  char client = 'A';
+  std::vector<std::string> args;  // the command; for scan_all, the options after the cursor
+  std::string raw;                // sent as is when not empty (inline commands, pipelines, junk)
+  int replies = 1;                // replies expected after a raw send
+  compare_mode mode = compare_mode::exact;
+  bool reconnect = false;  // closes this client; its next step opens a new connection
+};
+
+struct script {
+  std::string name;
+  std::vector<step> steps;
+  // Run once per protocol with each client starting with HELLO 2 / HELLO 3; when false, run
+  // once with the connection as it comes (RESP2, unauthenticated).
+  bool both_protocols = true;
+  // Both servers require the password "secret" (the admin connection authenticates).
+  bool requirepass = false;
+};
+
+const std::vector<script>& differential_scripts();
+
+// Builders that keep the table readable.
+step A(std::vector<std::string> args);
+step B(std::vector<std::string> args);
+step A_keys(std::vector<std::string> args);  // as_set
+step A_scan(std::vector<std::string> options);
+step A_hello(std::vector<std::string> args);
+step A_hello_version(std::vector<std::string> args);
+step A_raw(std::string bytes, int replies = 1);
+step A_drain(std::string bytes);
+step A_quit();
+step A_reconnect();
+
+}  // namespace atomkv::proxy_tests

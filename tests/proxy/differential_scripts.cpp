@@ -1,0 +1,543 @@
+// The differential scripts. Each step's reply from the proxy must equal redis-server 7's, byte
+// for byte (or as a set, where Redis leaves the order unspecified).
+//
+// Left out because they cannot match a different server: INFO (server internals), CLIENT ID and
+// CLIENT LIST (connection ids and addresses), HELLO's "id" field (masked), COMMAND COUNT and the
+// full COMMAND listing (the proxy implements a subset), CLIENT SETINFO (Redis 7.0 lacks it; it is
+// checked against the proxy alone in commands_tests.cpp).
+
+#include <string>
+
+#include "proxy/differential.hpp"
+
+namespace atomkv::proxy_tests {
+
+step A(std::vector<std::string> args) {
+  return step{.client = 'A', .args = std::move(args)};
+}
+step B(std::vector<std::string> args) {
+  return step{.client = 'B', .args = std::move(args)};
+}
+step A_keys(std::vector<std::string> args) {
+  return step{.client = 'A', .args = std::move(args), .mode = compare_mode::as_set};
+}
+step A_scan(std::vector<std::string> options) {
+  return step{.client = 'A', .args = std::move(options), .mode = compare_mode::scan_all};
+}
+step A_hello(std::vector<std::string> args) {
+  return step{.client = 'A', .args = std::move(args), .mode = compare_mode::hello};
+}
+step A_hello_version(std::vector<std::string> args) {
+  return step{.client = 'A', .args = std::move(args), .mode = compare_mode::hello_version};
+}
+step A_raw(std::string bytes, int replies) {
+  return step{.client = 'A', .raw = std::move(bytes), .replies = replies};
+}
+step A_drain(std::string bytes) {
+  return step{.client = 'A', .raw = std::move(bytes), .mode = compare_mode::drain};
+}
+step A_quit() {
+  return step{.client = 'A', .args = {"QUIT"}, .mode = compare_mode::command_drain};
+}
+step A_reconnect() {
+  return step{.client = 'A', .reconnect = true};
+}
+
+namespace {
+
+constexpr const char* kMax = "9223372036854775807";
+constexpr const char* kMin = "-9223372036854775808";
+
+std::vector<script> connection_scripts() {
+  return {
+      {"ping and echo",
+       {A({"PING"}), A({"PING", "hello"}), A({"PING", ""}), A({"PING", "a", "b"}), A({"ping"}),
+        A({"ECHO", "hi"}), A({"ECHO", ""}), A({"ECHO", std::string("a\0b\r\n", 5)}), A({"ECHO"}),
+        A({"ECHO", "a", "b"})}},
+      {"select",
+       {A({"SELECT", "0"}), A({"SELECT", "abc"}), A({"SELECT", "-1"}), A({"SELECT", "16"}),
+        A({"SELECT", "100000000000000000000"}), A({"SELECT", "1.5"}), A({"SELECT"}),
+        A({"SELECT", "0", "1"}), A({"SELECT", "0"}), A({"PING"})}},
+      // Databases other than 0 are kept apart, as in Redis.
+      {"select other database",
+       {A({"SELECT", "1"}), A({"SET", "k", "one"}), A({"DBSIZE"}), A({"SELECT", "0"}),
+        A({"GET", "k"}), A({"DBSIZE"}), A({"SELECT", "1"}), A({"GET", "k"}), A({"FLUSHDB"}),
+        A({"GET", "k"})}},
+      {"client setname and getname",
+       {A({"CLIENT", "GETNAME"}), A({"CLIENT", "SETNAME", "foo"}), A({"CLIENT", "GETNAME"}),
+        A({"CLIENT", "SETNAME", "a b"}), A({"CLIENT", "SETNAME", "a\nb"}), A({"CLIENT", "GETNAME"}),
+        A({"CLIENT", "SETNAME", ""}), A({"CLIENT", "GETNAME"}), A({"CLIENT", "SETNAME", "a", "b"}),
+        A({"CLIENT", "SETNAME"}), A({"CLIENT", "GETNAME", "x"}), A({"client", "setname", "Lower"}),
+        A({"client", "getname"}), A({"CLIENT"}), A({"CLIENT", "FOO"}),
+        A({"CLIENT", "foo", "bar"})}},
+      // Clients read the version to pick features: it should be the one Redis reports.
+      {"hello reports the server version", {A_hello_version({"HELLO"})}, false},
+      // HELLO replies, id and version masked; the other scripts' HELLO prefix checks the same.
+      {"hello",
+       {A_hello({"HELLO"}), A_hello({"HELLO", "3"}), A_hello({"HELLO", "2"}), A({"HELLO", "4"}),
+        A({"HELLO", "1"}), A({"HELLO", "0"}), A({"HELLO", "abc"}), A({"HELLO", "-1"}),
+        A({"HELLO", "3", "FOO"}), A({"HELLO", "3", "AUTH", "default"}),
+        A({"HELLO", "3", "SETNAME"}), A({"HELLO", "3", "SETNAME", "a b"}),
+        A_hello({"HELLO", "3", "SETNAME", "myname"}), A({"CLIENT", "GETNAME"}),
+        // The default user has no password here, so any password authenticates it.
+        A_hello({"HELLO", "2", "AUTH", "default", "anything"}),
+        A({"HELLO", "3", "AUTH", "nosuchuser", "x"}), A({"PING"})},
+       false},
+      {"auth without a configured password",
+       {A({"AUTH", "x"}), A({"AUTH", "default", "x"}), A({"AUTH", "nosuchuser", "x"}), A({"AUTH"}),
+        A({"AUTH", "a", "b", "c"}), A({"PING"})}},
+      {"reset",
+       {A({"SET", "k", "v"}), A({"CLIENT", "SETNAME", "before"}), A({"MULTI"}),
+        A({"SET", "k", "x"}), A({"RESET"}), A({"EXEC"}), A({"GET", "k"}), A({"CLIENT", "GETNAME"}),
+        A({"WATCH", "k"}), A({"RESET"}), B({"SET", "k", "changed"}), A({"MULTI"}), A({"GET", "k"}),
+        A({"EXEC"}), A({"RESET", "extra"}),
+        // RESET returns the connection to RESP2.
+        A_hello({"HELLO", "3"}), A({"RESET"}), A({"GET", "nothere"})}},
+      {"quit", {A({"PING"}), A_quit()}},
+      {"quit with an argument", {A({"QUIT", "now"})}, false},
+      {"dbsize flushdb flushall",
+       {A({"DBSIZE"}), A({"MSET", "a", "1", "b", "2"}), A({"DBSIZE"}), A({"FLUSHDB"}),
+        A({"DBSIZE"}), A({"MSET", "a", "1"}), A({"FLUSHALL"}), A({"DBSIZE"}),
+        A({"FLUSHDB", "ASYNC"}), A({"FLUSHDB", "SYNC"}), A({"FLUSHALL", "ASYNC"}),
+        A({"FLUSHALL", "sync"}), A({"FLUSHDB", "foo"}), A({"FLUSHALL", "foo"}),
+        A({"FLUSHDB", "SYNC", "ASYNC"}), A({"DBSIZE", "x"})}},
+      {"config get",
+       {A({"CONFIG", "GET", "maxclients"}), A({"CONFIG", "GET", "timeout"}),
+        A({"CONFIG", "GET", "nosuchparameter"}), A({"CONFIG", "GET"}), A({"CONFIG"}),
+        A({"CONFIG", "FOO"})}},
+      {"command info and docs",
+       {A({"COMMAND", "INFO", "get"}), A({"COMMAND", "INFO", "set"}),
+        A({"COMMAND", "INFO", "incrby"}), A({"COMMAND", "INFO", "mset"}),
+        A({"COMMAND", "INFO", "exec"}), A({"COMMAND", "INFO", "watch"}),
+        A({"COMMAND", "INFO", "nosuchcommand"}), A({"COMMAND", "INFO", "GET", "nosuch", "del"}),
+        A({"COMMAND", "DOCS", "get"}), A({"COMMAND", "DOCS", "nosuchcommand"}),
+        A({"COMMAND", "FOO"}), A({"COMMAND", "COUNT", "x"})}},
+  };
+}
+
+std::vector<script> string_scripts() {
+  return {
+      {"get and set",
+       {A({"GET", "k"}), A({"SET", "k", "v"}), A({"GET", "k"}), A({"SET", "k", ""}),
+        A({"GET", "k"}), A({"SET", "k", std::string("bin\0\r\nary", 9)}), A({"GET", "k"}),
+        A({"SET", std::string("key\0x", 5), "z"}), A({"GET", std::string("key\0x", 5)}),
+        A({"SET", "k", "v", "extra"}), A({"SET", "k"}), A({"SET"}), A({"GET"}),
+        A({"GET", "a", "b"}), A({"set", "lower", "case"}), A({"gEt", "lower"})}},
+      {"set nx xx get",
+       {A({"SET", "k", "v", "NX"}),
+        A({"SET", "k", "w", "NX"}),
+        A({"GET", "k"}),
+        A({"SET", "k", "w", "XX"}),
+        A({"GET", "k"}),
+        A({"SET", "m", "w", "XX"}),
+        A({"GET", "m"}),
+        A({"SET", "k", "v", "NX", "XX"}),
+        A({"SET", "k", "v", "XX", "NX"}),
+        A({"SET", "k", "v2", "GET"}),
+        A({"SET", "missing", "v", "GET"}),
+        A({"GET", "missing"}),
+        A({"SET", "k", "v3", "NX", "GET"}),
+        A({"GET", "k"}),
+        A({"SET", "k4", "v", "NX", "GET"}),
+        A({"GET", "k4"}),
+        A({"SET", "k", "v5", "XX", "GET"}),
+        A({"GET", "k"}),
+        A({"SET", "nothere", "v", "XX", "GET"}),
+        A({"GET", "nothere"}),
+        A({"SET", "k", "v", "GET", "GET"}),
+        A({"SET", "k", "v", "NX", "NX"}),
+        A({"SET", "k", "v6", "nx"}),
+        A({"SET", "k", "v7", "xx", "get"}),
+        A({"SET", "k", "v", "FOO"}),
+        A({"SET", "k", "v", "GET", "FOO"}),
+        A({"SET", "k", "v", "XX", "XX", "GET"}),
+        A({"GET", "k"})}},
+      {"setnx getset getdel",
+       {A({"SETNX", "k", "v"}), A({"SETNX", "k", "w"}), A({"GET", "k"}), A({"GETSET", "k", "x"}),
+        A({"GETSET", "new", "y"}), A({"GET", "new"}), A({"GETDEL", "k"}), A({"GETDEL", "k"}),
+        A({"EXISTS", "k"}), A({"SETNX", "k"}), A({"SETNX", "k", "v", "x"}), A({"GETSET", "k"}),
+        A({"GETDEL"}), A({"GETDEL", "a", "b"})}},
+      {"mget mset msetnx",
+       {A({"MSET", "a", "1", "b", "2", "c", "3"}), A({"MGET", "a", "b", "c", "d"}),
+        A({"MGET", "d"}), A({"MGET", "a", "a"}), A({"MSET", "a"}), A({"MSET", "a", "1", "b"}),
+        A({"MSET"}), A({"MSETNX", "a", "9", "z", "9"}), A({"GET", "z"}), A({"GET", "a"}),
+        A({"MSETNX", "y", "1", "z", "2"}), A({"MGET", "y", "z"}), A({"MSETNX", "y"}),
+        A({"MSETNX", "n1", "1", "n1", "2"}), A({"GET", "n1"}), A({"MSET", "k", "v", "k", "w"}),
+        A({"GET", "k"}), A({"MGET"})}},
+      {"del unlink exists",
+       {A({"MSET", "a", "1", "b", "2", "c", "3"}), A({"EXISTS", "a"}), A({"EXISTS", "a", "a", "a"}),
+        A({"EXISTS", "a", "b", "x", "a"}), A({"EXISTS", "x"}), A({"DEL", "a", "a"}),
+        A({"DEL", "a"}), A({"DEL", "b", "x", "c"}), A({"UNLINK", "a", "b"}),
+        A({"EXISTS", "a", "b", "c"}), A({"SET", "a", "1"}), A({"UNLINK", "a", "a"}), A({"DEL"}),
+        A({"EXISTS"}), A({"UNLINK"})}},
+      {"keys with patterns",
+       {A({"MSET", "hello", "1",        "hallo",       "2",     "hxllo", "3",
+           "hllo", "4",     "heeeello", "5",           "h*llo", "6",     "foo",
+           "7",    "a[b",   "8",        "back\\slash", "9",     "HELLO", "10"}),
+        A_keys({"KEYS", "*"}),
+        A_keys({"KEYS", "h?llo"}),
+        A_keys({"KEYS", "h*llo"}),
+        A_keys({"KEYS", "h[ae]llo"}),
+        A_keys({"KEYS", "h[^e]llo"}),
+        A_keys({"KEYS", "h[a-b]llo"}),
+        A_keys({"KEYS", "h[b-a]llo"}),
+        A_keys({"KEYS", "h\\*llo"}),
+        A_keys({"KEYS", "nothing*"}),
+        A_keys({"KEYS", "a[b"}),
+        A_keys({"KEYS", "a\\[b"}),
+        A_keys({"KEYS", "["}),
+        A_keys({"KEYS", "*["}),
+        A_keys({"KEYS", "back\\\\slash"}),
+        A_keys({"KEYS", "hello"}),
+        A_keys({"KEYS", "*LL*"}),
+        A_keys({"KEYS", ""}),
+        A_keys({"KEYS", "\\"}),
+        A({"KEYS"}),
+        A({"KEYS", "a", "b"})}},
+      {"scan",
+       {A({"SCAN", "0"}),
+        A({"MSET", "k0",  "v", "k1",  "v", "k2",    "v", "k3",  "v", "k4",  "v", "k5",
+           "v",    "k6",  "v", "k7",  "v", "k8",    "v", "k9",  "v", "k10", "v", "k11",
+           "v",    "k12", "v", "k13", "v", "other", "v", "x:1", "v", "x:2", "v"}),
+        A_scan({}), A_scan({"MATCH", "k1*"}), A_scan({"COUNT", "3"}),
+        A_scan({"MATCH", "k?", "COUNT", "7"}), A_scan({"MATCH", "nothing*"}),
+        A_scan({"count", "1", "match", "x:*"}), A({"SCAN", "abc"}), A({"SCAN", "1.5"}),
+        A({"SCAN", "0", "COUNT", "0"}), A({"SCAN", "0", "COUNT", "-1"}),
+        A({"SCAN", "0", "COUNT", "abc"}), A({"SCAN", "0", "COUNT"}), A({"SCAN", "0", "MATCH"}),
+        A({"SCAN", "0", "FOO", "bar"}), A({"SCAN"})}},
+      {"type and strlen",
+       {A({"SET", "k", "hello"}), A({"TYPE", "k"}), A({"TYPE", "nope"}), A({"STRLEN", "k"}),
+        A({"STRLEN", "nope"}), A({"SET", "e", ""}), A({"STRLEN", "e"}), A({"TYPE", "e"}),
+        A({"TYPE"}), A({"TYPE", "a", "b"}), A({"STRLEN"}), A({"STRLEN", "a", "b"})}},
+  };
+}
+
+std::vector<script> counter_scripts() {
+  std::vector<script> out = {
+      {"incr decr basics",
+       {A({"INCR", "c"}), A({"INCR", "c"}), A({"DECR", "c"}), A({"INCRBY", "c", "10"}),
+        A({"INCRBY", "c", "-20"}), A({"DECRBY", "c", "5"}), A({"DECRBY", "c", "-5"}),
+        A({"GET", "c"}), A({"INCRBY", "n", "5"}), A({"DECR", "m"}), A({"DECRBY", "q", "3"}),
+        A({"INCRBY", "c", "0"}), A({"INCR"}), A({"INCRBY", "c"}), A({"INCRBY", "c", "1", "2"}),
+        A({"DECR", "a", "b"}), A({"DECRBY", "c"}), A({"incr", "c"})}},
+      {"counters at the int64 edges",
+       {A({"SET", "c", "9223372036854775806"}),
+        A({"INCR", "c"}),
+        A({"INCR", "c"}),
+        A({"GET", "c"}),
+        A({"SET", "c", "-9223372036854775807"}),
+        A({"DECR", "c"}),
+        A({"DECR", "c"}),
+        A({"GET", "c"}),
+        A({"SET", "c", "0"}),
+        A({"INCRBY", "c", kMax}),
+        A({"INCRBY", "c", "1"}),
+        A({"DECRBY", "c", kMin}),
+        A({"SET", "c", "0"}),
+        A({"DECRBY", "c", kMin}),
+        A({"GET", "c"}),
+        A({"DECRBY", "fresh", kMin}),
+        A({"EXISTS", "fresh"}),
+        A({"INCRBY", "c", kMin}),
+        A({"DECRBY", "c", "1"}),
+        A({"DECR", "c"}),
+        A({"GET", "c"}),
+        A({"SET", "c", "0"}),
+        A({"DECRBY", "c", kMax}),
+        A({"DECRBY", "c", "1"}),
+        A({"DECRBY", "c", "1"}),
+        A({"SET", "c", "-1"}),
+        A({"INCRBY", "c", kMin}),
+        A({"SET", "c", "1"}),
+        A({"INCRBY", "c", kMax}),
+        A({"SET", "c", kMax}),
+        A({"DECRBY", "c", "-1"}),
+        A({"INCRBY", "c", "-1"}),
+        A({"INCRBY", "c", "9223372036854775808"}),
+        A({"INCRBY", "c", "-9223372036854775809"}),
+        A({"DECRBY", "c", "9223372036854775808"}),
+        A({"SET", "c", kMin}),
+        A({"GET", "c"}),
+        A({"INCRBY", "c", "-1"}),
+        A({"DECR", "c"}),
+        A({"INCR", "c"})}},
+  };
+  // Values that are not canonical decimal int64s: every counter command refuses them.
+  script invalid{"counters on invalid values", {}};
+  for (const char* v : {"abc",
+                        "",
+                        " 1",
+                        "1 ",
+                        "+1",
+                        "01",
+                        "-0",
+                        "00",
+                        "1.5",
+                        "0x10",
+                        "1e3",
+                        "9223372036854775808",
+                        "-9223372036854775809",
+                        "000000000000000000001",
+                        "12345678901234567890",
+                        "\t1",
+                        "1\n",
+                        "-",
+                        "--1",
+                        "٣"}) {
+    invalid.steps.push_back(A({"SET", "s", v}));
+    invalid.steps.push_back(A({"INCR", "s"}));
+    invalid.steps.push_back(A({"DECRBY", "s", "2"}));
+    invalid.steps.push_back(A({"GET", "s"}));
+    invalid.steps.push_back(A({"INCRBY", "k", v}));
+    invalid.steps.push_back(A({"DECRBY", "k", v}));
+  }
+  invalid.steps.push_back(A({"SET", "s", "0"}));
+  invalid.steps.push_back(A({"INCR", "s"}));
+  invalid.steps.push_back(A({"SET", "s", "-5"}));
+  invalid.steps.push_back(A({"INCRBY", "s", "-5"}));
+  invalid.steps.push_back(A({"GET", "k"}));
+  out.push_back(invalid);
+  return out;
+}
+
+std::vector<script> transaction_scripts() {
+  return {
+      {"multi exec",
+       {A({"MULTI"}), A({"SET", "a", "1"}), A({"INCR", "a"}), A({"GET", "a"}),
+        A({"MGET", "a", "b"}), A({"EXISTS", "a", "a"}), A({"PING"}), A({"ECHO", "x"}),
+        A({"DBSIZE"}), A({"TYPE", "a"}), A({"EXEC"}), A({"MULTI"}), A({"EXEC"}), A({"multi"}),
+        A({"set", "b", "2"}), A({"exec"}), A({"GET", "b"})}},
+      {"nested multi is an error that keeps the transaction",
+       {A({"MULTI"}), A({"MULTI"}), A({"SET", "a", "1"}), A({"EXEC"}), A({"GET", "a"})}},
+      {"watch inside multi is an error that keeps the transaction",
+       {A({"MULTI"}), A({"WATCH", "a"}), A({"SET", "a", "1"}), A({"EXEC"}), A({"GET", "a"})}},
+      {"unknown command while queuing aborts exec",
+       {A({"MULTI"}), A({"SET", "a", "1"}), A({"NOSUCH", "x"}), A({"SET", "b", "2"}), A({"EXEC"}),
+        A({"MGET", "a", "b"}), A({"EXEC"})}},
+      {"wrong arity while queuing aborts exec",
+       {A({"MULTI"}), A({"GET"}), A({"SET", "a", "1"}), A({"EXEC"}), A({"GET", "a"}), A({"MULTI"}),
+        A({"SET", "a"}), A({"DISCARD"}), A({"GET", "a"})}},
+      {"exec and discard without multi",
+       {A({"EXEC"}), A({"DISCARD"}), A({"MULTI"}), A({"SET", "a", "1"}), A({"DISCARD"}),
+        A({"DISCARD"}), A({"EXEC"}), A({"GET", "a"})}},
+      {"runtime errors inside exec do not roll back",
+       {A({"SET", "s", "abc"}), A({"MULTI"}), A({"INCR", "s"}), A({"SET", "t", "1"}),
+        A({"INCRBY", "t", "x"}), A({"EXEC"}), A({"GET", "t"})}},
+      {"transaction command arity",
+       {A({"MULTI", "x"}), A({"EXEC", "x"}), A({"DISCARD", "x"}), A({"WATCH"}), A({"UNWATCH", "x"}),
+        A({"MULTI"}), A({"EXEC", "x"}), A({"DISCARD", "x"}), A({"EXEC"})}},
+      {"watched key written by the other client",
+       {A({"WATCH", "k"}), B({"SET", "k", "1"}), A({"MULTI"}), A({"SET", "k", "2"}), A({"EXEC"}),
+        A({"GET", "k"})}},
+      {"watched key set to the same bytes",
+       {A({"SET", "k", "v"}), A({"WATCH", "k"}), B({"SET", "k", "v"}), A({"MULTI"}),
+        A({"SET", "k", "w"}), A({"EXEC"}), A({"GET", "k"})}},
+      {"watched key deleted and recreated",
+       {A({"SET", "k", "v"}), A({"WATCH", "k"}), B({"DEL", "k"}), B({"SET", "k", "v"}),
+        A({"MULTI"}), A({"GET", "k"}), A({"EXEC"})}},
+      {"watched key flushed by flushdb",
+       {A({"SET", "k", "v"}), A({"WATCH", "k"}), B({"FLUSHDB"}), A({"MULTI"}), A({"SET", "k", "x"}),
+        A({"EXEC"}), A({"GET", "k"})}},
+      {"watched key flushed by flushall",
+       {A({"SET", "k", "v"}), A({"WATCH", "k"}), B({"FLUSHALL"}), A({"MULTI"}),
+        A({"SET", "k", "x"}), A({"EXEC"}), A({"GET", "k"})}},
+      // Redis 7.0 touches only watched keys that existed when the database was flushed.
+      {"watched missing key and flushdb",
+       {A({"WATCH", "k"}), B({"SET", "other", "1"}), B({"FLUSHDB"}), A({"MULTI"}),
+        A({"SET", "k", "x"}), A({"EXEC"}), A({"GET", "k"})}},
+      {"watched key untouched by other writes",
+       {A({"SET", "k", "v"}), A({"WATCH", "k", "missing"}), B({"SET", "other", "1"}),
+        B({"GET", "k"}), B({"DEL", "missing"}), B({"EXISTS", "k"}), A({"MULTI"}),
+        A({"SET", "k", "x"}), A({"EXEC"}), A({"GET", "k"})}},
+      {"watched key written by the same client",
+       {A({"WATCH", "k"}), A({"SET", "k", "1"}), A({"MULTI"}), A({"GET", "k"}), A({"EXEC"})}},
+      {"unwatch forgets watched keys",
+       {A({"WATCH", "k"}), A({"UNWATCH"}), B({"SET", "k", "1"}), A({"MULTI"}), A({"SET", "k", "2"}),
+        A({"EXEC"}), A({"GET", "k"}), A({"UNWATCH"})}},
+      {"discard unwatches",
+       {A({"WATCH", "k"}), A({"MULTI"}), A({"DISCARD"}), B({"SET", "k", "1"}), A({"MULTI"}),
+        A({"SET", "k", "2"}), A({"EXEC"}), A({"GET", "k"})}},
+      {"exec unwatches",
+       {A({"WATCH", "k"}), A({"MULTI"}), A({"EXEC"}), B({"SET", "k", "1"}), A({"MULTI"}),
+        A({"SET", "k", "2"}), A({"EXEC"}), A({"GET", "k"})}},
+      {"failed exec unwatches",
+       {A({"WATCH", "k"}), B({"SET", "k", "1"}), A({"MULTI"}), A({"EXEC"}), B({"SET", "k", "2"}),
+        A({"MULTI"}), A({"SET", "k", "3"}), A({"EXEC"}), A({"GET", "k"})}},
+      {"queue error wins over a touched watched key",
+       {A({"WATCH", "k"}), B({"SET", "k", "1"}), A({"MULTI"}), A({"NOSUCH"}), A({"EXEC"}),
+        A({"MULTI"}), A({"EXEC"})}},
+      {"several watched keys",
+       {A({"WATCH", "a", "b"}), A({"WATCH", "c"}), B({"SET", "c", "1"}), A({"MULTI"}),
+        A({"SET", "a", "1"}), A({"EXEC"}), A({"MGET", "a", "c"})}},
+      {"watched key touched by mset",
+       {A({"WATCH", "k"}), B({"MSET", "x", "1", "k", "2"}), A({"MULTI"}), A({"GET", "k"}),
+        A({"EXEC"})}},
+      {"watched key touched by incr",
+       {A({"WATCH", "n"}), B({"INCR", "n"}), A({"MULTI"}), A({"INCR", "n"}), A({"EXEC"}),
+        A({"GET", "n"})}},
+      {"watched key touched by getdel",
+       {A({"SET", "k", "v"}), A({"WATCH", "k"}), B({"GETDEL", "k"}), A({"MULTI"}), A({"GET", "k"}),
+        A({"EXEC"})}},
+      {"watched key touched by getset",
+       {A({"SET", "k", "v"}), A({"WATCH", "k"}), B({"GETSET", "k", "v"}), A({"MULTI"}),
+        A({"GET", "k"}), A({"EXEC"})}},
+      {"watched key not touched by a failed setnx",
+       {A({"SET", "k", "v"}), A({"WATCH", "k"}), B({"SETNX", "k", "w"}), B({"SET", "k", "w", "NX"}),
+        B({"MSETNX", "k", "w", "z", "1"}), B({"SET", "m", "1", "XX"}), A({"MULTI"}),
+        A({"GET", "k"}), A({"EXEC"})}},
+      {"watched key touched by a set xx",
+       {A({"SET", "k", "v"}), A({"WATCH", "k"}), B({"SET", "k", "w", "XX", "GET"}), A({"MULTI"}),
+        A({"GET", "k"}), A({"EXEC"})}},
+      {"watched key not touched by a failing incr",
+       {A({"SET", "k", "abc"}), A({"WATCH", "k"}), B({"INCR", "k"}), A({"MULTI"}), A({"GET", "k"}),
+        A({"EXEC"})}},
+      {"exec is all at once for the other client",
+       {A({"MULTI"}), A({"SET", "a", "1"}), A({"SET", "b", "2"}), B({"MGET", "a", "b"}),
+        A({"EXEC"}), B({"MGET", "a", "b"})}},
+      {"flushdb inside multi",
+       {A({"SET", "a", "1"}), A({"MULTI"}), A({"FLUSHDB"}), A({"DBSIZE"}), A({"EXEC"}),
+        A({"DBSIZE"})}},
+      {"transaction in one pipeline",
+       {A_raw("MULTI\r\nSET p 1\r\nINCR p\r\nGET p\r\nEXEC\r\nGET p\r\n", 6)}},
+  };
+}
+
+std::vector<script> error_scripts() {
+  std::string long_arg(300, 'x');
+  return {
+      {"unknown commands",
+       {A({"FOO"}), A({"FOO", "a", "b"}), A({"foo", "a", ""}), A({"NoSuch", "x", "y", "z"}),
+        A({"FOO", long_arg}), A({"FOO", "a", long_arg, "b"}), A({""}), A({"", "a"}),
+        A({"FOO", "a\r\nb"}), A({std::string("F\0O", 3)}), A({"GET x"}), A({"PING"})}},
+      {"wrong number of arguments",
+       {A({"GET"}),
+        A({"SET", "a"}),
+        A({"SETNX", "a"}),
+        A({"GETSET", "a"}),
+        A({"GETDEL"}),
+        A({"MGET"}),
+        A({"MSET", "a"}),
+        A({"MSETNX", "a"}),
+        A({"DEL"}),
+        A({"UNLINK"}),
+        A({"EXISTS"}),
+        A({"KEYS"}),
+        A({"SCAN"}),
+        A({"TYPE"}),
+        A({"STRLEN"}),
+        A({"INCR"}),
+        A({"INCRBY", "a"}),
+        A({"DECR"}),
+        A({"DECRBY", "a"}),
+        A({"WATCH"}),
+        A({"ECHO"}),
+        A({"SELECT"}),
+        A({"AUTH"}),
+        A({"DBSIZE", "a"}),
+        A({"PING", "a", "b"}),
+        A({"CLIENT"}),
+        A({"CLIENT", "SETNAME"}),
+        A({"CONFIG"}),
+        A({"CONFIG", "GET"}),
+        A({"PING"})}},
+      {"inline commands",
+       {A_raw("PING\r\n"), A_raw("SET a b\r\nGET a\r\n", 2), A_raw("set 'a b' \"c\\x41\\n\"\r\n"),
+        A_raw("GET 'a b'\r\n"), A_raw("ECHO \"\\r\\n\"\r\n"), A_raw("\r\n\r\nPING\r\n"),
+        A_raw("  GET   a  \r\n"), A_raw("ping\n"), A_raw("FOO bar\r\n"), A_raw("*-1\r\nPING\r\n"),
+        A_raw("*0\r\nPING\r\n"), A_raw("*1\r\n$4\r\nPINGxx")}},
+      {"pipeline of many commands",
+       {A_raw(
+           [] {
+             std::string s;
+             for (int i = 0; i < 100; ++i) {
+               auto k = "p" + std::to_string(i % 7);
+               s += "*3\r\n$3\r\nSET\r\n$" + std::to_string(k.size()) + "\r\n" + k + "\r\n$1\r\n" +
+                    std::to_string(i % 10) + "\r\n";
+               s += "*2\r\n$4\r\nINCR\r\n$" + std::to_string(k.size()) + "\r\n" + k + "\r\n";
+               s += "*2\r\n$3\r\nGET\r\n$" + std::to_string(k.size()) + "\r\n" + k + "\r\n";
+             }
+             return s;
+           }(),
+           300)}},
+  };
+}
+
+// Protocol errors: Redis replies with the error and closes; where it keeps reading, so must the
+// proxy. Redis 7.0 accepts multibulk counts up to INT_MAX ("*2000000" waits for more bytes).
+std::vector<script> protocol_scripts() {
+  std::vector<std::pair<std::string, std::string>> cases = {
+      {"bulk length of 1 GB", "*1\r\n$1073741824\r\n"},
+      {"bulk length over INT_MAX", "*1\r\n$2147483648\r\n"},
+      {"bulk length not a number", "*1\r\n$abc\r\n"},
+      {"negative bulk length", "*1\r\n$-1\r\n"},
+      {"multibulk length not a number", "*abc\r\n"},
+      {"multibulk length over INT_MAX", "*2147483648\r\n"},
+      {"two million arguments announced", "*2000000\r\n"},
+      {"not a bulk where one is expected", "*1\r\nxx\r\n"},
+      {"unbalanced double quotes", "SET \"a b\r\n"},
+      {"unbalanced single quote", "'a\r\n"},
+      {"quote followed by a letter", "SET \"a\"b c\r\n"},
+      {"inline request too big", std::string(70000, 'x')},
+      {"multibulk count line too big", "*" + std::string(70000, '1')},
+      {"bulk count line too big", "*1\r\n$" + std::string(70000, '1')},
+      {"good command then a bad one", "PING\r\n*abc\r\n"},
+      {"truncated frame", "*3\r\n$3\r\nSET\r\n$1\r\na"},
+      {"truncated bulk", "*2\r\n$4\r\nECHO\r\n$10\r\nabc"},
+  };
+  std::vector<script> out;
+  for (auto& [name, bytes] : cases) {
+    out.push_back({"protocol: " + name, {A_drain(bytes)}, false});
+  }
+  return out;
+}
+
+std::vector<script> auth_scripts() {
+  return {
+      {"auth required",
+       {A({"PING"}), A({"GET", "k"}), A({"SET", "k", "v"}), A({"MULTI"}), A({"EXEC"}),
+        A({"CLIENT", "SETNAME", "x"}), A({"SELECT", "0"}), A({"ECHO", "x"}),
+        // Redis checks the command's existence and arity before authentication.
+        A({"NOSUCH"}), A({"GET"}), A({"AUTH", "wrong"}), A({"AUTH", "default", "wrong"}),
+        A({"AUTH", "nosuchuser", "secret"}), A({"GET", "k"}), A({"AUTH", "secret"}),
+        A({"GET", "k"}), A({"AUTH", "wrong"}), A({"GET", "k"}), A({"AUTH", "default", "secret"}),
+        A({"PING"})},
+       false,
+       true},
+      {"hello with auth",
+       {A({"HELLO", "3"}), A({"HELLO", "2"}), A({"HELLO"}),
+        A({"HELLO", "3", "AUTH", "default", "wrong"}), A({"PING"}),
+        A_hello({"HELLO", "3", "AUTH", "default", "secret"}), A({"GET", "k"}), A({"PING"})},
+       false,
+       true},
+      {"reset forgets authentication",
+       {A({"AUTH", "secret"}), A({"PING"}), A({"RESET"}), A({"PING"}), A({"AUTH", "secret"}),
+        A({"PING"})},
+       false,
+       true},
+      {"quit needs no authentication", {A({"PING"}), A_quit()}, false, true},
+      {"unauthenticated multibulk limit", {A_drain("*11\r\n")}, false, true},
+      {"unauthenticated bulk limit", {A_drain("*1\r\n$16385\r\n")}, false, true},
+      {"authenticated limits are the usual ones",
+       {A({"AUTH", "secret"}), A_drain("*11\r\n$4\r\nPING\r\n")},
+       false,
+       true},
+  };
+}
+
+std::vector<script> all_scripts() {
+  std::vector<script> out;
+  for (auto part : {connection_scripts(), string_scripts(), counter_scripts(),
+                    transaction_scripts(), error_scripts(), protocol_scripts(), auth_scripts()}) {
+    out.insert(out.end(), part.begin(), part.end());
+  }
+  return out;
+}
+
+}  // namespace
+
+const std::vector<script>& differential_scripts() {
+  static const std::vector<script> scripts = all_scripts();
+  return scripts;
+}
+
+}  // namespace atomkv::proxy_tests

@@ -1,0 +1,150 @@
+// The proxy as a process: --help, --config, --maxclients, --timeout, and a clean exit on
+// SIGTERM and SIGINT with clients connected.
+
+#include <sys/wait.h>
+
+#include <csignal>
+#include <fstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+#include "proxy/servers.hpp"
+#include "support/child_process.hpp"
+#include "support/proxy_server.hpp"
+#include "support/resp_client.hpp"
+
+namespace atomkv::proxy_tests {
+
+namespace {
+
+using testing::resp_connection;
+using millis = std::chrono::milliseconds;
+
+std::unique_ptr<server> started(const server_settings& settings = {}) {
+  auto s = start_subject(settings);
+  INFO(s->error());
+  REQUIRE(s->running());
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("--maxclients refuses the client over the limit with Redis's error", "[lifecycle]") {
+  auto srv = started({.maxclients = 3});
+  std::vector<resp_connection> held;
+  for (int i = 0; i < 3; ++i) {
+    auto c = resp_connection::connect(srv->port());
+    REQUIRE(c);
+    REQUIRE(c->call({"PING"}) == "+PONG\r\n");
+    held.push_back(std::move(*c));
+  }
+  auto extra = resp_connection::connect(srv->port());
+  REQUIRE(extra);
+  auto d = extra->drain(millis(2000), millis(5000));
+  CHECK(testing::escape_bytes(d.bytes) == "-ERR max number of clients reached\\r\\n");
+  CHECK(d.closed);
+  // A slot freed is a slot available again (give the server a moment to see the close).
+  held.pop_back();
+  bool served = false;
+  for (int attempt = 0; attempt < 50 && !served; ++attempt) {
+    auto again = resp_connection::connect(srv->port());
+    served = again && again->call({"PING"}, millis(1000)) == "+PONG\r\n";
+    if (!served) {
+      std::this_thread::sleep_for(millis(100));
+    }
+  }
+  CHECK(served);
+  CHECK(held[0].call({"PING"}) == "+PONG\r\n");
+}
+
+TEST_CASE("--timeout closes idle clients and keeps busy ones", "[lifecycle]") {
+  auto srv = started({.idle_timeout = 1});
+  auto idle = resp_connection::connect(srv->port());
+  auto busy = resp_connection::connect(srv->port());
+  REQUIRE(idle);
+  REQUIRE(busy);
+  REQUIRE(idle->call({"PING"}) == "+PONG\r\n");
+  // Busy: a command every 200 ms for 3 s, never idle for a whole second.
+  for (int i = 0; i < 15; ++i) {
+    CHECK(busy->call({"PING"}) == "+PONG\r\n");
+    std::this_thread::sleep_for(millis(200));
+  }
+  // Idle for 3 s by now; the server closes it within its timeout check period.
+  auto d = idle->drain(millis(10000), millis(10000));
+  CHECK(d.closed);
+  CHECK(d.bytes.empty());
+}
+
+TEST_CASE("--help describes the options and exits 0", "[lifecycle]") {
+  if (!subject_is_proxy()) {
+    return;
+  }
+  int status = -1;
+  std::string out = testing::run_capture({testing::proxy_server::binary(), "--help"}, "",
+                                         std::chrono::seconds(10), &status);
+  INFO(out);
+  CHECK(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);
+  for (const char* option : {"--port", "--bind", "--backend", "--requirepass", "--maxclients",
+                             "--timeout", "--config"}) {
+    CHECK(out.find(option) != std::string::npos);
+  }
+}
+
+TEST_CASE("--config reads redis.conf-style settings", "[lifecycle]") {
+  if (!subject_is_proxy()) {
+    return;
+  }
+  std::string dir = testing::make_temp_dir("atomkv-proxy-config");
+  REQUIRE(!dir.empty());
+  std::string path = dir + "/proxy.conf";
+  {
+    std::ofstream conf(path);
+    conf << "# a comment, then settings as in redis.conf\n"
+         << "requirepass \"from file\"\n"
+         << "\n"
+         << "maxclients 2\n";
+  }
+  {
+    testing::proxy_server proxy({.extra_args = {"--config", path}});
+    INFO(proxy.error());
+    REQUIRE(proxy.running());
+    auto c = resp_connection::connect(proxy.port());
+    REQUIRE(c);
+    CHECK(c->call({"GET", "k"}) == "-NOAUTH Authentication required.\r\n");
+    CHECK(c->call({"AUTH", "from file"}) == "+OK\r\n");
+    CHECK(c->call({"CONFIG", "GET", "maxclients"}) == "*2\r\n$10\r\nmaxclients\r\n$1\r\n2\r\n");
+  }
+  testing::remove_tree(dir);
+}
+
+TEST_CASE("SIGTERM and SIGINT shut the proxy down cleanly", "[lifecycle]") {
+  if (!subject_is_proxy()) {
+    return;
+  }
+  for (int sig : {SIGTERM, SIGINT}) {
+    INFO("signal " << sig);
+    testing::proxy_server proxy;
+    INFO(proxy.error());
+    REQUIRE(proxy.running());
+    // Clients in every state: idle, mid-transaction, with half a request sent.
+    auto idle = resp_connection::connect(proxy.port());
+    auto in_multi = resp_connection::connect(proxy.port());
+    auto partial = resp_connection::connect(proxy.port());
+    REQUIRE((idle && in_multi && partial));
+    REQUIRE(in_multi->call({"MULTI"}) == "+OK\r\n");
+    REQUIRE(in_multi->call({"SET", "k", "v"}) == "+QUEUED\r\n");
+    REQUIRE(partial->send("*2\r\n$3\r\nGET\r\n$1"));
+    auto status = proxy.stop(std::chrono::seconds(10), sig);
+    REQUIRE(status);
+    INFO("log:\n" << proxy.log());
+    CHECK(WIFEXITED(*status));
+    CHECK(WEXITSTATUS(*status) == 0);
+    CHECK(idle->drain(millis(2000), millis(5000)).closed);
+  }
+}
+
+}  // namespace atomkv::proxy_tests

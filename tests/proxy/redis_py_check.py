@@ -1,0 +1,109 @@
+"""redis-py (Debian's python3-redis, RESP2) against a server on 127.0.0.1:PORT.
+
+Run by proxy_tests as /usr/bin/python3 redis_py_check.py PORT; prints OK and exits 0 when every
+check holds, else prints what failed and exits 1.
+"""
+import sys
+import threading
+
+import redis
+
+
+def check(cond, what):
+    if not cond:
+        print("FAILED:", what)
+        sys.exit(1)
+
+
+def main():
+    port = int(sys.argv[1])
+    r = redis.Redis(host="127.0.0.1", port=port, socket_timeout=10)
+    check(r.ping() is True, "ping")
+    r.flushdb()
+    check(r.set("k", "v") is True, "set")
+    check(r.get("k") == b"v", "get")
+    check(r.set("k", "w", nx=True) is None, "set nx on existing key")
+    check(r.set("k", "w", xx=True, get=True) == b"v", "set xx get")
+    check(r.setnx("k", "z") is False, "setnx")
+    check(r.getset("k", "x") == b"w", "getset")
+    check(r.getdel("k") == b"x", "getdel")
+    check(r.get("k") is None, "get after getdel")
+    check(r.mset({"a": "1", "b": "2"}) is True, "mset")
+    check(r.mget("a", "b", "c") == [b"1", b"2", None], "mget")
+    check(r.msetnx({"a": "9", "c": "3"}) is False, "msetnx")
+    check(r.exists("a", "a", "c") == 2, "exists with a repeated key")
+    check(r.incr("n") == 1 and r.incrby("n", 41) == 42, "incr incrby")
+    check(r.decr("n") == 41 and r.decrby("n", 50) == -9, "decr decrby")
+    check(sorted(r.keys("*")) == [b"a", b"b", b"n"], "keys")
+    check(sorted(r.scan_iter(match="*", count=1)) == [b"a", b"b", b"n"], "scan_iter")
+    check(r.type("a") == b"string" and r.type("zz") == b"none", "type")
+    check(r.strlen("a") == 1, "strlen")
+    check(r.delete("a", "zz") == 1 and r.unlink("b") == 1, "delete unlink")
+    check(r.dbsize() == 1, "dbsize")
+    check(r.echo("hi") == b"hi", "echo")
+    check(r.client_setname("py") is True and r.client_getname() == "py", "client name")
+    try:
+        r.execute_command("INCR", "n", "x")
+        check(False, "wrong arity raises")
+    except redis.ResponseError as e:
+        check("wrong number of arguments" in str(e), "arity error text: %s" % e)
+    try:
+        r.execute_command("NOSUCH", "x")
+        check(False, "unknown command raises")
+    except redis.ResponseError as e:
+        check(str(e).startswith("unknown command 'NOSUCH'"), "unknown command text: %s" % e)
+
+    # A watched read-modify-write, retried on conflict, from several threads at once.
+    r.set("total", 0)
+    threads, per_thread, nthreads = [], 100, 8
+
+    def add():
+        c = redis.Redis(host="127.0.0.1", port=port, socket_timeout=10)
+        for _ in range(per_thread):
+            while True:
+                with c.pipeline() as p:
+                    try:
+                        p.watch("total")
+                        current = int(p.get("total"))
+                        p.multi()
+                        p.set("total", current + 1)
+                        p.execute()
+                        break
+                    except redis.WatchError:
+                        continue
+
+    for _ in range(nthreads):
+        t = threading.Thread(target=add)
+        t.start()
+        threads.append(t)
+    for t in threads:
+        t.join()
+    check(int(r.get("total")) == per_thread * nthreads, "watched pipeline total")
+
+    # A conflict the test makes itself: the transaction must not apply.
+    other = redis.Redis(host="127.0.0.1", port=port, socket_timeout=10)
+    with r.pipeline() as p:
+        p.watch("total")
+        other.set("total", "changed")
+        p.multi()
+        p.set("total", "mine")
+        try:
+            p.execute()
+            check(False, "EXEC after a conflicting write must raise WatchError")
+        except redis.WatchError:
+            pass
+    check(r.get("total") == b"changed", "conflicting transaction not applied")
+
+    # A plain pipeline (MULTI/EXEC) and a non-transactional one.
+    with r.pipeline(transaction=True) as p:
+        p.set("x", 1).incr("x").get("x")
+        check(p.execute() == [True, 2, b"2"], "transactional pipeline")
+    with r.pipeline(transaction=False) as p:
+        for i in range(1000):
+            p.incr("y")
+        check(p.execute()[-1] == 1000, "plain pipeline")
+    print("OK")
+
+
+if __name__ == "__main__":
+    main()

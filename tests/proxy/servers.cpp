@@ -1,0 +1,140 @@
+#include "proxy/servers.hpp"
+
+#include <csignal>
+
+#include "support/child_process.hpp"
+#include "support/proxy_server.hpp"
+#include "support/redis_server.hpp"
+#include "support/resp_client.hpp"
+
+namespace atomkv::proxy_tests {
+
+namespace {
+
+subject_kind g_subject = subject_kind::proxy;
+
+// The reference server comes from the shared redis_server harness; the settings it has no
+// option for are applied with CONFIG SET, which Redis accepts at run time for all of them.
+class redis_instance : public server {
+ public:
+  explicit redis_instance(const server_settings& s) : redis_({.requirepass = s.requirepass}) {
+    if (!redis_.running()) {
+      error_ = redis_.error();
+      return;
+    }
+    std::vector<std::vector<std::string>> config;
+    if (s.maxclients) {
+      config.push_back({"maxclients", std::to_string(*s.maxclients)});
+    }
+    if (s.output_buffer_limit) {
+      auto b = std::to_string(*s.output_buffer_limit);
+      config.push_back({"client-output-buffer-limit", "normal " + b + " " + b + " 0"});
+    }
+    if (s.query_buffer_limit) {
+      config.push_back({"client-query-buffer-limit", std::to_string(*s.query_buffer_limit)});
+    }
+    if (s.idle_timeout) {
+      config.push_back({"timeout", std::to_string(*s.idle_timeout)});
+    }
+    if (config.empty()) {
+      ready_ = true;
+      return;
+    }
+    auto conn = testing::resp_connection::connect(redis_.port());
+    if (!conn) {
+      error_ = "cannot connect to redis-server";
+      return;
+    }
+    if (s.requirepass && conn->call({"AUTH", *s.requirepass}).value_or("") != "+OK\r\n") {
+      error_ = "AUTH failed";
+      return;
+    }
+    for (auto& kv : config) {
+      auto r = conn->call({"CONFIG", "SET", kv[0], kv[1]}).value_or("<no reply>");
+      if (r != "+OK\r\n") {
+        error_ = "CONFIG SET " + kv[0] + ": " + testing::escape_bytes(r);
+        return;
+      }
+    }
+    ready_ = true;
+  }
+  bool running() const override { return ready_ && redis_.running(); }
+  const std::string& error() const override { return error_; }
+  std::uint16_t port() const override { return redis_.port(); }
+  std::string name() const override { return "redis-server"; }
+  bool alive() override { return redis_.running(); }
+  std::optional<int> stop(std::chrono::milliseconds, int sig) override {
+    if (sig == SIGKILL) {
+      redis_.kill();
+    } else {
+      redis_.stop();
+    }
+    return std::nullopt;
+  }
+
+ private:
+  testing::redis_server redis_;
+  bool ready_ = false;
+  std::string error_;
+};
+
+class proxy_instance : public server {
+ public:
+  explicit proxy_instance(const server_settings& s) : proxy_(options(s)) {}
+  bool running() const override { return proxy_.running(); }
+  const std::string& error() const override { return proxy_.error(); }
+  std::uint16_t port() const override { return proxy_.port(); }
+  std::string name() const override { return "atomkv-proxy"; }
+  bool alive() override { return proxy_.alive(); }
+  std::optional<int> stop(std::chrono::milliseconds grace, int sig) override {
+    return proxy_.stop(grace, sig);
+  }
+
+ private:
+  static testing::proxy_server_options options(const server_settings& s) {
+    testing::proxy_server_options o;
+    o.requirepass = s.requirepass;
+    if (s.maxclients) {
+      o.extra_args.insert(o.extra_args.end(), {"--maxclients", std::to_string(*s.maxclients)});
+    }
+    if (s.output_buffer_limit) {
+      o.extra_args.insert(o.extra_args.end(),
+                          {"--client-output-buffer-limit", std::to_string(*s.output_buffer_limit)});
+    }
+    if (s.query_buffer_limit) {
+      o.extra_args.insert(o.extra_args.end(),
+                          {"--client-query-buffer-limit", std::to_string(*s.query_buffer_limit)});
+    }
+    if (s.idle_timeout) {
+      o.extra_args.insert(o.extra_args.end(), {"--timeout", std::to_string(*s.idle_timeout)});
+    }
+    return o;
+  }
+
+  testing::proxy_server proxy_;
+};
+
+}  // namespace
+
+void set_subject_kind(subject_kind kind) {
+  g_subject = kind;
+}
+subject_kind current_subject_kind() {
+  return g_subject;
+}
+bool subject_is_proxy() {
+  return g_subject == subject_kind::proxy;
+}
+
+std::unique_ptr<server> start_reference(const server_settings& settings) {
+  return std::make_unique<redis_instance>(settings);
+}
+
+std::unique_ptr<server> start_subject(const server_settings& settings) {
+  if (g_subject == subject_kind::redis) {
+    return std::make_unique<redis_instance>(settings);
+  }
+  return std::make_unique<proxy_instance>(settings);
+}
+
+}  // namespace atomkv::proxy_tests

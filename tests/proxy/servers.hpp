@@ -1,0 +1,51 @@
+#pragma once
+// The two servers the proxy tests talk to: the reference (a real redis-server 7) and the subject
+// (atomkv-proxy on memory://). With --subject redis the subject is a second redis-server, which
+// checks the harness itself: every test must pass trivially then.
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace atomkv::proxy_tests {
+
+// Settings both kinds of server understand; each maps them to its own options.
+struct server_settings {
+  std::optional<std::string> requirepass;
+  std::optional<int> maxclients;
+  // Bytes of pending replies after which a client is disconnected.
+  // Proxy: --client-output-buffer-limit BYTES. Redis: client-output-buffer-limit normal B B 0.
+  std::optional<long long> output_buffer_limit;
+  // Bytes of unparsed request after which a client is disconnected.
+  // Proxy: --client-query-buffer-limit BYTES. Redis: client-query-buffer-limit (at least 1mb).
+  std::optional<long long> query_buffer_limit;
+  // Idle seconds before a client is closed. Proxy: --timeout. Redis: timeout.
+  std::optional<int> idle_timeout;
+};
+
+class server {
+ public:
+  virtual ~server() = default;
+  virtual bool running() const = 0;
+  virtual const std::string& error() const = 0;
+  virtual std::uint16_t port() const = 0;
+  virtual std::string name() const = 0;
+  // Whether the process is still alive (a crash shows here).
+  virtual bool alive() = 0;
+  // SIGTERM/SIGINT, then SIGKILL after the grace time; returns the wait status.
+  virtual std::optional<int> stop(std::chrono::milliseconds grace, int sig) = 0;
+};
+
+enum class subject_kind { proxy, redis };
+
+// Chosen once from the command line (--subject proxy|redis).
+void set_subject_kind(subject_kind kind);
+subject_kind current_subject_kind();
+bool subject_is_proxy();
+
+std::unique_ptr<server> start_reference(const server_settings& settings = {});
+std::unique_ptr<server> start_subject(const server_settings& settings = {});
+
+}  // namespace atomkv::proxy_tests
