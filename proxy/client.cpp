@@ -39,7 +39,9 @@ std::string format_address(const sockaddr_storage& address) {
 client::client(server& owner, std::uint64_t id)
     : server_(owner),
       id_(id),
-      decoder_(resp::request_limits{.max_bulk_length = owner.config().proto_max_bulk_len}),
+      // Redis 7.0 takes up to INT_MAX arguments; memory grows only as they actually arrive.
+      decoder_(resp::request_limits{.max_bulk_length = owner.config().proto_max_bulk_len,
+                                    .max_multibulk_length = 2147483647}),
       created_(std::chrono::steady_clock::now()),
       last_active_(created_) {
   uv_tcp_init(owner.loop(), &tcp_);
@@ -103,6 +105,7 @@ void client::process_input() {
   std::string_view buffer = input_.view();
   std::size_t offset = 0;
   while (!closing_ && !quitting_) {
+    decoder_.set_authenticated(session_.authenticated);
     auto status = decoder_.decode(buffer.substr(offset), request_);
     if (status == resp::decode_status::need_more) {
       break;

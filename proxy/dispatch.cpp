@@ -12,11 +12,22 @@ bool arity_ok(int arity, std::size_t argc) {
                     : argc >= static_cast<std::size_t>(-arity);
 }
 
-// Redis rejects before running; inside MULTI such a rejection also dooms the transaction.
-void reject(client& c, std::string_view line) {
+// Redis rejects before running; inside MULTI such a rejection also dooms the transaction. A
+// rejected EXEC itself ends the transaction and its watches, whether or not MULTI was open.
+void reject(client& c, std::string_view line, const command_spec* spec = nullptr) {
+  session& state = c.state();
+  if (spec != nullptr && spec->name == "exec") {
+    state.clear_multi();
+    if (state.watching && state.watch) {
+      (void)state.watch->unwatch();
+    }
+    state.watching = false;
+    c.reply().error(errors::exec_abort(line));
+    return;
+  }
   c.reply().error(line);
-  if (c.state().in_multi) {
-    c.state().multi_failed = true;
+  if (state.in_multi) {
+    state.multi_failed = true;
   }
 }
 
@@ -75,11 +86,11 @@ void dispatch(client& c, args_view args) {
     return;
   }
   if (!arity_ok(spec->arity, args.size())) {
-    reject(c, errors::wrong_arity(spec->name));
+    reject(c, errors::wrong_arity(spec->name), spec);
     return;
   }
   if (!state.authenticated && !(spec->flags & flag_no_auth)) {
-    reject(c, errors::noauth);
+    reject(c, errors::noauth, spec);
     return;
   }
   c.set_last_command(spec->name);

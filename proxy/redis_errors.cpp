@@ -6,9 +6,13 @@
 namespace atomkv::proxy::errors {
 namespace {
 
-// Redis writes error lines with "%.128s" and replaces CR and LF so the line stays one line.
+// Redis writes error lines with "%.128s", which also stops at a NUL byte, and replaces CR and
+// LF so the line stays one line.
 void append_clipped(std::string& out, std::string_view text, std::size_t limit) {
   for (char c : text.substr(0, std::min(text.size(), limit))) {
+    if (c == '\0') {
+      return;
+    }
     out.push_back(c == '\r' || c == '\n' ? ' ' : c);
   }
 }
@@ -35,6 +39,15 @@ std::string unknown_command(std::string_view name, const std::string_view* args,
     line.append("' ");
     listed += line.size() - before;
   }
+  return line;
+}
+
+std::string exec_abort(std::string_view why) {
+  if (why.starts_with("ERR ")) {
+    why.remove_prefix(4);
+  }
+  std::string line = "EXECABORT Transaction discarded because of: ";
+  line.append(why);
   return line;
 }
 

@@ -20,8 +20,8 @@ inline constexpr std::string_view auth_without_password =
     "sure your configuration is correct?";
 inline constexpr std::string_view hello_noauth =
     "NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO "
-    "<proto> AUTH <user> <pass> option can be used to authenticate the client and select the "
-    "RESP protocol version at the same time";
+    "AUTH <user> <pass> option can be used to authenticate the client and select the RESP "
+    "protocol version at the same time";
 inline constexpr std::string_view noproto = "NOPROTO unsupported protocol version";
 inline constexpr std::string_view hello_bad_version =
     "ERR Protocol version is not an integer or out of range";
@@ -34,6 +34,8 @@ inline constexpr std::string_view discard_without_multi = "ERR DISCARD without M
 inline constexpr std::string_view execabort =
     "EXECABORT Transaction discarded because of previous errors.";
 inline constexpr std::string_view max_clients = "ERR max number of clients reached";
+// The Redis version whose replies atomkv-proxy reproduces byte for byte.
+inline constexpr std::string_view compatible_redis_version = "7.0.15";
 inline constexpr std::string_view no_expiry =
     "ERR key expiry (EX, PX, EXAT, PXAT) is not supported by atomkv";
 
@@ -41,6 +43,8 @@ inline constexpr std::string_view no_expiry =
 std::string wrong_arity(std::string_view name);
 // "ERR unknown command 'foo', with args beginning with: 'a' 'b' "
 std::string unknown_command(std::string_view name, const std::string_view* args, std::size_t n);
+// "EXECABORT Transaction discarded because of: <why>": how Redis rejects EXEC itself.
+std::string exec_abort(std::string_view why);
 // "ERR unknown subcommand 'foo'. Try CLIENT HELP."
 std::string unknown_subcommand(std::string_view command, std::string_view subcommand);
 

@@ -9,9 +9,6 @@
 
 namespace atomkv::proxy {
 
-// The Redis version whose behaviour atomkv-proxy follows; clients pick features by it.
-inline constexpr std::string_view kCompatibleRedisVersion = "7.0.0";
-
 namespace {
 
 void run_ping(client&, args_view a, resp::reply_writer& out) {
@@ -122,7 +119,7 @@ void run_hello(client& c, args_view a, resp::reply_writer& out) {
   out.bulk("server");
   out.bulk("redis");
   out.bulk("version");
-  out.bulk(kCompatibleRedisVersion);
+  out.bulk(errors::compatible_redis_version);
   out.bulk("proto");
   out.integer(static_cast<int>(state.proto));
   out.bulk("id");

@@ -91,6 +91,8 @@ void run_keys(client& c, args_view a, resp::reply_writer& out) {
   backend::list_options options;
   options.count_hint = 10000;
   options.match = a[1] == "*" ? std::string_view() : a[1];
+  // An empty list_options::match means "every key"; Redis's empty pattern matches only "".
+  const bool only_empty_key = a[1].empty();
   std::vector<std::string> keys;
   std::optional<std::string> cursor;
   do {
@@ -100,7 +102,9 @@ void run_keys(client& c, args_view a, resp::reply_writer& out) {
       return;
     }
     for (auto& key : page.value().keys) {
-      keys.push_back(std::move(key));
+      if (!only_empty_key || key.empty()) {
+        keys.push_back(std::move(key));
+      }
     }
     cursor = std::move(page.value().cursor);
   } while (cursor);
@@ -120,6 +124,7 @@ void run_scan(client& c, args_view a, resp::reply_writer& out) {
   backend::list_options options;
   options.count_hint = 10;
   std::optional<std::string_view> type;
+  bool only_empty_key = false;  // MATCH "" matches only the empty key, as in Redis
   for (std::size_t i = 2; i < a.size();) {
     bool has_value = a.size() - i >= 2;
     if (equals_ignoring_case(a[i], "count") && has_value) {
@@ -135,6 +140,7 @@ void run_scan(client& c, args_view a, resp::reply_writer& out) {
       options.count_hint = static_cast<std::size_t>(*count);
     } else if (equals_ignoring_case(a[i], "match") && has_value) {
       options.match = a[i + 1] == "*" ? std::string_view() : a[i + 1];
+      only_empty_key = a[i + 1].empty();
     } else if (equals_ignoring_case(a[i], "type") && has_value) {
       type = a[i + 1];
     } else {
@@ -155,14 +161,15 @@ void run_scan(client& c, args_view a, resp::reply_writer& out) {
     return;
   }
   bool strings_wanted = !type || equals_ignoring_case(*type, "string");
-  const auto& keys = page.value().keys;
+  auto& keys = page.value().keys;
+  if (only_empty_key || !strings_wanted) {
+    std::erase_if(keys, [&](const std::string& key) { return !strings_wanted || !key.empty(); });
+  }
   out.array_header(2);
   out.bulk(page.value().cursor.value_or("0"));
-  out.array_header(strings_wanted ? keys.size() : 0);
-  if (strings_wanted) {
-    for (const auto& key : keys) {
-      out.bulk(key);
-    }
+  out.array_header(keys.size());
+  for (const auto& key : keys) {
+    out.bulk(key);
   }
 }
 

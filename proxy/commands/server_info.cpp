@@ -127,7 +127,7 @@ void run_command_info(client&, args_view a, resp::reply_writer& out) {
     if (const auto* spec = find_by_name(a[i])) {
       write_command_info(*spec, out);
     } else {
-      out.null_array();
+      out.null();
     }
   }
 }
@@ -258,7 +258,7 @@ std::string info_text(client& c, std::string_view section) {
   };
   if (wants("server")) {
     add_section("Server");
-    add("redis_version", "7.0.0");
+    add("redis_version", std::string(errors::compatible_redis_version));
     add("redis_mode", "standalone");
     add("atomkv_version", "0.1.0");
     add("atomkv_backend", srv.config().backend.substr(0, srv.config().backend.find("://") + 3));

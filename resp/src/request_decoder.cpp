@@ -12,8 +12,14 @@ constexpr std::string_view kTooBigInline = "ERR Protocol error: too big inline r
 constexpr std::string_view kUnbalancedQuotes = "ERR Protocol error: unbalanced quotes in request";
 constexpr std::string_view kInvalidMultibulk = "ERR Protocol error: invalid multibulk length";
 constexpr std::string_view kInvalidBulk = "ERR Protocol error: invalid bulk length";
-constexpr char kTooBigMultibulkCount[] = "ERR Protocol error: too big mbulk count string";
-constexpr char kTooBigBulkCount[] = "ERR Protocol error: too big bulk count string";
+// Before AUTH, Redis accepts only small requests, so that a stranger cannot make it allocate.
+constexpr std::string_view kUnauthenticatedMultibulk =
+    "ERR Protocol error: unauthenticated multibulk length";
+constexpr std::string_view kUnauthenticatedBulk = "ERR Protocol error: unauthenticated bulk length";
+constexpr std::size_t kUnauthenticatedMaxArgs = 10;
+constexpr std::size_t kUnauthenticatedMaxBulk = 16384;
+constexpr std::string_view kTooBigMultibulkCount = "ERR Protocol error: too big mbulk count string";
+constexpr std::string_view kTooBigBulkCount = "ERR Protocol error: too big bulk count string";
 
 // Arguments announced by "*<n>" are not all reserved up front: a client may lie.
 constexpr std::size_t kMaxArgsReservedAhead = 1024;
@@ -26,9 +32,9 @@ bool read_plain_length(const char*& p, const char* end, std::size_t& value) {
     return false;
   }
   std::size_t v = static_cast<std::size_t>(*q++ - '0');
-  const char* const max_end = q + 17;
+  int digits = 1;
   while (q < end && *q >= '0' && *q <= '9') {
-    if (v == 0 || q == max_end) {
+    if (v == 0 || ++digits > 18) {
       return false;
     }
     v = v * 10 + static_cast<std::size_t>(*q++ - '0');
@@ -142,7 +148,7 @@ std::size_t request_decoder::find_line_end(std::string_view buffer, char termina
 // A "*<n>" or "$<n>" line: complete once its '\r' and one more byte are in.
 request_decoder::step request_decoder::read_length_line(std::string_view buffer,
                                                         std::size_t& line_end,
-                                                        const char* too_big) {
+                                                        std::string_view too_big) {
   const std::size_t cr = find_line_end(buffer, '\r');
   if (cr == std::string_view::npos) {
     if (buffer.size() - pos_ > limits_.max_inline_length) {
@@ -169,7 +175,8 @@ bool request_decoder::decode_multibulk_fast(std::string_view buffer, request& ou
   const char* p = buffer.data() + pos_ + 1;
   const char* const end = buffer.data() + buffer.size();
   std::size_t count = 0;
-  if (!read_plain_length(p, end, count) || count == 0 || count > limits_.max_multibulk_length) {
+  if (!read_plain_length(p, end, count) || count == 0 || count > limits_.max_multibulk_length ||
+      (!authenticated_ && count > kUnauthenticatedMaxArgs)) {
     return false;
   }
   out.clear();
@@ -180,6 +187,7 @@ bool request_decoder::decode_multibulk_fast(std::string_view buffer, request& ou
     ++p;
     std::size_t length = 0;
     if (!read_plain_length(p, end, length) || length > limits_.max_bulk_length ||
+        (!authenticated_ && length > kUnauthenticatedMaxBulk) ||
         static_cast<std::size_t>(end - p) < length + 2) {
       return false;
     }
@@ -200,6 +208,9 @@ request_decoder::step request_decoder::decode_multibulk(std::string_view buffer,
     if (!detail::parse_redis_integer(buffer.substr(pos_ + 1, cr - pos_ - 1), count) ||
         (count > 0 && static_cast<unsigned long long>(count) > limits_.max_multibulk_length)) {
       return fail(kInvalidMultibulk);
+    }
+    if (!authenticated_ && count > static_cast<long long>(kUnauthenticatedMaxArgs)) {
+      return fail(kUnauthenticatedMultibulk);
     }
     begin_line(cr + 2);
     if (count <= 0) {
@@ -226,6 +237,9 @@ request_decoder::step request_decoder::decode_multibulk(std::string_view buffer,
       if (!detail::parse_redis_integer(buffer.substr(pos_ + 1, cr - pos_ - 1), length) ||
           length < 0 || static_cast<unsigned long long>(length) > limits_.max_bulk_length) {
         return fail(kInvalidBulk);
+      }
+      if (!authenticated_ && static_cast<std::size_t>(length) > kUnauthenticatedMaxBulk) {
+        return fail(kUnauthenticatedBulk);
       }
       bulk_length_ = length;
       begin_line(cr + 2);

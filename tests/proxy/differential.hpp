@@ -13,6 +13,9 @@ enum class compare_mode {
   scan_all,       // SCAN from cursor 0 to 0 with the step's extra args; the keys as a set
   hello,          // a HELLO reply with the connection id and the server version masked
   hello_version,  // a HELLO reply with only the connection id masked
+  command_shape,  // COMMAND INFO / DOCS: per command the name, arity and key positions
+                  // (INFO), or the names and that each has a doc map (DOCS); Redis's full
+                  // flags, ACL categories, key specs and doc texts are not reproduced
   drain,          // raw bytes, then everything until the server closes or goes quiet; and
                   // whether it closed
   command_drain,  // a command whose reply is followed by a close (QUIT)
@@ -46,6 +49,7 @@ step A_keys(std::vector<std::string> args);  // as_set
 step A_scan(std::vector<std::string> options);
 step A_hello(std::vector<std::string> args);
 step A_hello_version(std::vector<std::string> args);
+step A_command(std::vector<std::string> args);  // command_shape
 step A_raw(std::string bytes, int replies = 1);
 step A_drain(std::string bytes);
 step A_quit();

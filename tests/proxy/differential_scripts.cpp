@@ -30,6 +30,9 @@ step A_hello(std::vector<std::string> args) {
 step A_hello_version(std::vector<std::string> args) {
   return step{.client = 'A', .args = std::move(args), .mode = compare_mode::hello_version};
 }
+step A_command(std::vector<std::string> args) {
+  return step{.client = 'A', .args = std::move(args), .mode = compare_mode::command_shape};
+}
 step A_raw(std::string bytes, int replies) {
   return step{.client = 'A', .raw = std::move(bytes), .replies = replies};
 }
@@ -106,11 +109,12 @@ std::vector<script> connection_scripts() {
         A({"CONFIG", "GET", "nosuchparameter"}), A({"CONFIG", "GET"}), A({"CONFIG"}),
         A({"CONFIG", "FOO"})}},
       {"command info and docs",
-       {A({"COMMAND", "INFO", "get"}), A({"COMMAND", "INFO", "set"}),
-        A({"COMMAND", "INFO", "incrby"}), A({"COMMAND", "INFO", "mset"}),
-        A({"COMMAND", "INFO", "exec"}), A({"COMMAND", "INFO", "watch"}),
-        A({"COMMAND", "INFO", "nosuchcommand"}), A({"COMMAND", "INFO", "GET", "nosuch", "del"}),
-        A({"COMMAND", "DOCS", "get"}), A({"COMMAND", "DOCS", "nosuchcommand"}),
+       {A_command({"COMMAND", "INFO", "get"}), A_command({"COMMAND", "INFO", "set"}),
+        A_command({"COMMAND", "INFO", "incrby"}), A_command({"COMMAND", "INFO", "mset"}),
+        A_command({"COMMAND", "INFO", "exec"}), A_command({"COMMAND", "INFO", "watch"}),
+        A({"COMMAND", "INFO", "nosuchcommand"}),
+        A_command({"COMMAND", "INFO", "GET", "nosuch", "del"}),
+        A_command({"COMMAND", "DOCS", "get"}), A({"COMMAND", "DOCS", "nosuchcommand"}),
         A({"COMMAND", "FOO"}), A({"COMMAND", "COUNT", "x"})}},
   };
 }

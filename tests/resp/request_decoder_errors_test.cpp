@@ -96,3 +96,22 @@ TEST_CASE("requests before an error are decoded", "[request][errors]") {
   CHECK(log.requests == std::vector<args>{{"PING"}, {"PING"}});
   CHECK(log.error == "ERR Protocol error: invalid multibulk length");
 }
+
+TEST_CASE("before authentication, requests are limited as Redis limits them", "[request][errors]") {
+  atomkv::resp::request_decoder decoder;
+  atomkv::resp::request req;
+  decoder.set_authenticated(false);
+  CHECK(decoder.decode("*10\r\n", req) == atomkv::resp::decode_status::need_more);
+  decoder.reset();
+  CHECK(decoder.decode("*11\r\n", req) == atomkv::resp::decode_status::error);
+  CHECK(decoder.error_message() == "ERR Protocol error: unauthenticated multibulk length");
+  decoder.reset();
+  CHECK(decoder.decode("*1\r\n$16385\r\n", req) == atomkv::resp::decode_status::error);
+  CHECK(decoder.error_message() == "ERR Protocol error: unauthenticated bulk length");
+  decoder.reset();
+  std::string small = "*1\r\n$16384\r\n" + std::string(16384, 'x') + "\r\n";
+  REQUIRE(decoder.decode(small, req) == atomkv::resp::decode_status::complete);
+  CHECK(req.args.at(0).size() == 16384);
+  decoder.set_authenticated(true);
+  CHECK(decoder.decode("*11\r\n", req) == atomkv::resp::decode_status::need_more);
+}

@@ -22,7 +22,7 @@ namespace atomkv::resp {
 //   for (;;) {
 //     decode_status s = decoder.decode(rest, req);
 //     if (s == decode_status::need_more) break;   // read more, append to input, call again
-//     if (s == decode_status::error) { reply "-" + decoder.error_message(); close after reply; }
+//     if (s == decode_status::error) { reply "-" + error_message(); close after it; break; }
 //     handle(req);                                // req.args view into rest (and req.storage)
 //     rest.remove_prefix(decoder.consumed());
 //   }
@@ -35,7 +35,9 @@ namespace atomkv::resp {
 //  - complete: `out` holds the request; consumed() is the number of bytes from the start of
 //    `buffer` it took, including any empty requests skipped before it. Drop exactly those bytes
 //    before the next call.
-//  - need_more: drop nothing; call again with the same bytes plus more.
+//  - need_more: drop nothing; call again with the same bytes plus more. Empty requests already
+//    skipped stay in the buffer until the next request completes, so bound the buffer as Redis
+//    bounds its query buffer (client-query-buffer-limit).
 //  - error: error_message() is the Redis error line without '-' and "\r\n", e.g.
 //    "ERR Protocol error: invalid bulk length". Redis replies with it and closes the connection;
 //    the decoder stays in the error state until reset().
@@ -66,6 +68,10 @@ class request_decoder {
 
   const request_limits& limits() const { return limits_; }
 
+  // Until a client authenticates, Redis takes at most 10 arguments of at most 16384 bytes
+  // ("ERR Protocol error: unauthenticated multibulk length" / "... bulk length").
+  void set_authenticated(bool authenticated) { authenticated_ = authenticated; }
+
  private:
   enum class state { start, multibulk, inline_line, failed };
   // A step of the parse loop: a decode_status, or "an empty request was skipped, go on".
@@ -79,7 +85,7 @@ class request_decoder {
   bool decode_multibulk_fast(std::string_view buffer, request& out);
   step decode_multibulk(std::string_view buffer, request& out);
   step decode_inline(std::string_view buffer, request& out);
-  step read_length_line(std::string_view buffer, std::size_t& line_end, const char* too_big);
+  step read_length_line(std::string_view buffer, std::size_t& line_end, std::string_view too_big);
   step fail(std::string_view message);
   void begin_line(std::size_t at);
   void finish(std::size_t end);
@@ -89,6 +95,7 @@ class request_decoder {
   std::size_t find_line_end(std::string_view buffer, char terminator);
 
   request_limits limits_;
+  bool authenticated_ = true;
   state state_ = state::start;
   std::size_t consumed_ = 0;
   std::string error_;
