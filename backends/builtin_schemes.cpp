@@ -3,6 +3,7 @@
 #include "atomkv/backend_registry.hpp"
 #include "memory/memory_store.hpp"
 #include "redis/redis_store.hpp"
+#include "sqlite/sqlite_store.hpp"
 
 namespace atomkv::backend {
 
@@ -11,6 +12,7 @@ std::span<const scheme_entry> builtin_schemes() {
       {"memory", &memory::make_store},
       {"redis", &redis::make_store},
       {"redis+unix", &redis::make_store},
+      {"sqlite", &sqlite::make_store},
   };
   return entries;
 }

@@ -1,0 +1,256 @@
+#include "group_writer.hpp"
+
+#include "schema.hpp"
+
+namespace atomkv::sqlite {
+namespace {
+
+// Tombstones are purged every this many groups (the purge is one indexed DELETE).
+constexpr std::uint64_t kPurgeEvery = 256;
+
+// After a commit, a writer that had to wait for the file's lock (another process writes too)
+// pauses this long before its next BEGIN IMMEDIATE, so the other process gets the lock in turn.
+constexpr std::chrono::microseconds kYieldToOtherProcess{300};
+
+}  // namespace
+
+// The request owns copies of its keys and values: a caller that timed out may be gone when the
+// writer reaches it.
+struct group_writer::request {
+  std::string bucket;
+  std::vector<watched_key> watches;
+  bool conditional = false;
+  std::deque<std::string> storage;  // a deque never moves its elements: the views stay valid
+  std::deque<std::vector<std::string_view>> pairs;
+  std::vector<operation> ops;
+  bool single_statement = true;  // each operation writes with one statement at most
+
+  std::mutex lock;
+  std::condition_variable done_signal;
+  bool done = false;
+  outcome_type outcome = failure(error::other("sqlite: request not run"));
+
+  std::string_view keep(std::string_view bytes) { return storage.emplace_back(bytes); }
+
+  void complete(outcome_type result) {
+    std::lock_guard guard(lock);
+    outcome = std::move(result);
+    done = true;
+    done_signal.notify_one();
+  }
+};
+
+result<std::unique_ptr<group_writer>> group_writer::start(const config& settings) {
+  BOOST_OUTCOME_TRY(c, connection::open(settings.path, settings.busy_timeout));
+  auto prepared = prepare_file(*c, settings.synchronous == config::sync_level::full);
+  if (!prepared) {
+    return failure(error::no_such_store("sqlite: cannot use '" + settings.path +
+                                        "': " + prepared.error().message));
+  }
+  return std::unique_ptr<group_writer>(new group_writer(settings, std::move(c)));
+}
+
+group_writer::group_writer(const config& settings, std::unique_ptr<connection> c)
+    : settings_(settings), c_(std::move(c)), thread_([this] { run(); }) {}
+
+group_writer::~group_writer() {
+  {
+    std::lock_guard guard(lock_);
+    stopping_ = true;
+  }
+  wake_.notify_one();
+  thread_.join();
+}
+
+writer_stats group_writer::stats() const {
+  writer_stats s;
+  s.groups = groups_.load();
+  s.requests = requests_.load();
+  s.running = running_.load();
+  std::lock_guard guard(lock_);
+  s.queued = queue_.size();
+  return s;
+}
+
+group_writer::outcome_type group_writer::submit(std::string_view bucket,
+                                                std::span<const watched_key> watches,
+                                                std::span<const operation> ops) {
+  auto r = std::make_shared<request>();
+  r->bucket.assign(bucket);
+  r->watches.assign(watches.begin(), watches.end());
+  r->conditional = !watches.empty();
+  r->ops.reserve(ops.size());
+  for (const auto& op : ops) {
+    operation copy = op;
+    copy.key = r->keep(op.key);
+    copy.value = r->keep(op.value);
+    if (!op.pairs.empty()) {
+      auto& kept = r->pairs.emplace_back();
+      for (std::string_view part : op.pairs) {
+        kept.push_back(r->keep(part));
+      }
+      copy.pairs = kept;
+    }
+    if (op.what == operation::kind::set_if_none_exist) {
+      r->single_statement = false;
+    }
+    r->ops.push_back(copy);
+  }
+  {
+    std::lock_guard guard(lock_);
+    if (stopping_) {
+      return failure(error::other("sqlite: the store is closing"));
+    }
+    queue_.push_back(r);
+  }
+  wake_.notify_one();
+  std::unique_lock guard(r->lock);
+  if (!r->done_signal.wait_for(guard, settings_.request_timeout(), [&] { return r->done; })) {
+    return failure(error::other("sqlite: no commit within " +
+                                std::to_string(settings_.request_timeout().count()) +
+                                " ms; the outcome is unknown"));
+  }
+  return std::move(r->outcome);
+}
+
+void group_writer::run() {
+  std::vector<std::shared_ptr<request>> group;
+  for (;;) {
+    {
+      std::unique_lock guard(lock_);
+      wake_.wait(guard, [&] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) {
+        return;  // stopping, and everything queued is done
+      }
+      while (!queue_.empty() && group.size() < settings_.max_group) {
+        group.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+      running_.store(group.size());
+    }
+    commit_group(group);
+    running_.store(0);
+    group.clear();
+    if (c_->waited()) {
+      std::this_thread::sleep_for(kYieldToOtherProcess);
+    }
+  }
+}
+
+void group_writer::commit_group(std::vector<std::shared_ptr<request>>& group) {
+  auto fail_all = [&](const error& why) {
+    for (auto& r : group) {
+      r->complete(failure(why));
+    }
+  };
+  c_->reset_waited();
+  if (auto begun = c_->exec(sql::begin_write); !begun) {
+    fail_all(begun.error());
+    return;
+  }
+  auto clock = read_clock(*c_);
+  if (!clock) {
+    (void)c_->exec(sql::rollback);
+    fail_all(clock.error());
+    return;
+  }
+  const write_clock before = clock.value();
+  std::vector<outcome_type> outcomes;
+  outcomes.reserve(group.size());
+  for (auto& r : group) {
+    outcomes.push_back(run_request(*r, clock.value()));
+    if (sqlite3_get_autocommit(c_->handle())) {
+      // SQLite rolled the whole transaction back (I/O error, disk full): nothing is written.
+      error why = outcomes.back() ? c_->failed("running a group") : outcomes.back().error();
+      fail_all(why);
+      return;
+    }
+  }
+  if (++groups_since_purge_ >= kPurgeEvery) {
+    groups_since_purge_ = 0;
+    (void)purge_tombstones(clock.value());  // best effort: retried with a later group
+  }
+  if (clock.value().clock != before.clock || clock.value().horizon != before.horizon) {
+    auto q = c_->prepare(sql::write_clock);
+    bool stored = q && (q.value().bind(1, clock.value().clock).bind(2, clock.value().horizon),
+                        q.value().step() == SQLITE_DONE);
+    if (!stored) {
+      error why = c_->failed("storing the clock");
+      (void)c_->exec(sql::rollback);
+      fail_all(why);
+      return;
+    }
+  }
+  if (auto committed = c_->exec(sql::commit); !committed) {
+    (void)c_->exec(sql::rollback);
+    fail_all(committed.error());
+    return;
+  }
+  groups_.fetch_add(1);
+  requests_.fetch_add(group.size());
+  for (std::size_t i = 0; i < group.size(); ++i) {
+    group[i]->complete(std::move(outcomes[i]));
+  }
+}
+
+group_writer::outcome_type group_writer::run_request(request& r, write_clock& clock) {
+  rows bucket(*c_, r.bucket);
+  for (const auto& w : r.watches) {
+    BOOST_OUTCOME_TRY(same, bucket.unchanged(w, clock));
+    if (!same) {
+      return std::optional<std::vector<op_result>>();
+    }
+  }
+  // One statement is atomic by itself; several need a savepoint to be undone together.
+  const bool guarded = r.ops.size() > 1 || !r.single_statement;
+  if (guarded) {
+    BOOST_OUTCOME_TRY(c_->exec(sql::savepoint));
+  }
+  const write_clock before = clock;
+  std::vector<op_result> results;
+  results.reserve(r.ops.size());
+  for (const auto& op : r.ops) {
+    auto done = bucket.execute(op, &clock);
+    if (!done) {
+      if (guarded && !sqlite3_get_autocommit(c_->handle())) {
+        (void)c_->exec(sql::rollback_to);
+        (void)c_->exec(sql::release);
+      }
+      clock = before;
+      return failure(std::move(done).error());
+    }
+    results.push_back(std::move(done).value());
+  }
+  if (guarded) {
+    BOOST_OUTCOME_TRY(c_->exec(sql::release));
+  }
+  return std::optional<std::vector<op_result>>(std::move(results));
+}
+
+result<void> group_writer::purge_tombstones(write_clock& clock) {
+  const std::int64_t limit = clock.clock - tombstone_lag;
+  if (limit <= clock.horizon) {
+    return outcome::success();
+  }
+  std::int64_t newest = 0;
+  {
+    BOOST_OUTCOME_TRY(q, c_->prepare(sql::newest_purgeable));
+    q.bind(1, limit);
+    if (q.step() != SQLITE_ROW) {
+      return failure(c_->failed("finding old tombstones"));
+    }
+    if (q.is_null(0)) {
+      return outcome::success();
+    }
+    newest = q.integer(0);
+  }
+  BOOST_OUTCOME_TRY(q, c_->prepare(sql::purge));
+  q.bind(1, limit);
+  if (q.step() != SQLITE_DONE) {
+    return failure(c_->failed("purging tombstones"));
+  }
+  clock.horizon = std::max(clock.horizon, newest);
+  return outcome::success();
+}
+
+}  // namespace atomkv::sqlite

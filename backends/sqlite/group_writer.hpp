@@ -1,0 +1,76 @@
+#pragma once
+// Group commit. Every write of this process to one file goes through one writer thread with one
+// connection: it takes every request queued so far (up to max_group), runs them all in one
+// BEGIN IMMEDIATE ... COMMIT, and only then completes them. Requests that arrive while a group is
+// being committed (its fsync, at synchronous=FULL) form the next group, so the number of fsyncs
+// follows the number of groups, not the number of operations.
+//
+// Each request keeps its own semantics inside the group: a conditional request (a transaction's
+// commit) whose watched keys moved writes nothing and reports a conflict; a request of several
+// operations runs inside a SAVEPOINT, so that a SQLite error undoes that request alone.
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <span>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "connection.hpp"
+#include "rows.hpp"
+#include "sqlite_config.hpp"
+
+namespace atomkv::sqlite {
+
+// Counters for tests and metrics.
+struct writer_stats {
+  std::uint64_t groups = 0;    // write transactions committed
+  std::uint64_t requests = 0;  // requests completed by those transactions
+  std::uint64_t queued = 0;    // requests waiting for the writer now
+  std::uint64_t running = 0;   // requests in the group being committed now
+};
+
+class group_writer {
+ public:
+  using outcome_type = result<std::optional<std::vector<op_result>>>;
+
+  static result<std::unique_ptr<group_writer>> start(const config& settings);
+  ~group_writer();  // completes what is queued, then stops
+
+  // Runs `ops` on `bucket` in the next group and waits for its commit. With `watches`, the
+  // request is conditional: an empty optional when a watched key moved (nothing written).
+  outcome_type submit(std::string_view bucket, std::span<const watched_key> watches,
+                      std::span<const operation> ops);
+
+  writer_stats stats() const;
+
+ private:
+  struct request;
+
+  group_writer(const config& settings, std::unique_ptr<connection> c);
+  void run();
+  void commit_group(std::vector<std::shared_ptr<request>>& group);
+  outcome_type run_request(request& r, write_clock& clock);
+  result<void> purge_tombstones(write_clock& clock);
+
+  config settings_;
+  std::unique_ptr<connection> c_;  // only the writer thread uses it after start
+
+  mutable std::mutex lock_;
+  std::condition_variable wake_;
+  std::deque<std::shared_ptr<request>> queue_;
+  bool stopping_ = false;
+
+  std::atomic<std::uint64_t> groups_{0};
+  std::atomic<std::uint64_t> requests_{0};
+  std::atomic<std::uint64_t> running_{0};
+  std::uint64_t groups_since_purge_ = 0;
+  std::thread thread_;
+};
+
+}  // namespace atomkv::sqlite

@@ -1,0 +1,71 @@
+#pragma once
+// The operations of the backend contract as SQL on one bucket's rows, inside a transaction the
+// caller has opened. The same code serves the read connections (read-only operations, no clock)
+// and the writer (every operation, versions from the file's clock).
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "atomkv/operation.hpp"
+#include "connection.hpp"
+
+namespace atomkv::sqlite {
+
+// The file's write clock, read at the start of a write transaction and stored before COMMIT.
+struct write_clock {
+  std::int64_t clock = 0;    // the newest version handed out
+  std::int64_t horizon = 0;  // the newest version of a purged tombstone
+  std::int64_t next() { return ++clock; }
+};
+
+// What a watch remembers of one key. For a present key, its version; for a missing key, the
+// clock at the watch: any write to it since then carries a newer version.
+struct watched_key {
+  std::string key;
+  bool present = false;
+  std::int64_t version = 0;
+};
+
+struct row {
+  std::int64_t id = 0;
+  bool present = false;  // false: a tombstone
+  std::int64_t version = 0;
+  std::string value;  // only when asked for
+};
+
+class rows {
+ public:
+  rows(connection& c, std::string_view bucket) : c_(c), bucket_(bucket) {}
+
+  result<std::optional<row>> find(std::string_view key, bool with_value);
+
+  // Runs one operation. `clock` is null on a read connection (read-only operations only).
+  // Every operation writes with one statement, except set_if_none_exist.
+  result<op_result> execute(const operation& op, write_clock* clock);
+
+  // Whether `w` still describes the key: no write since the watch.
+  result<bool> unchanged(const watched_key& w, const write_clock& clock);
+
+  // The watch record for `key` now, and its value if asked; `clock` is the clock of the same
+  // read transaction.
+  result<watched_key> watch(std::string_view key, std::int64_t clock,
+                            std::optional<std::string>* value);
+
+ private:
+  result<void> write(const std::optional<row>& existing, std::string_view key,
+                     std::string_view value, write_clock& clock);
+  result<void> bury(std::int64_t id, write_clock& clock);
+  result<op_result> set(const operation& op, write_clock& clock);
+  result<op_result> increment(const operation& op, write_clock& clock);
+  result<op_result> set_if_none_exist(const operation& op, write_clock& clock);
+
+  connection& c_;
+  std::string_view bucket_;
+};
+
+// Reads the clock row (inside a transaction).
+result<write_clock> read_clock(connection& c);
+
+}  // namespace atomkv::sqlite

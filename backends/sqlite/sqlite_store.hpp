@@ -1,0 +1,28 @@
+#pragma once
+// sqlite:// — the durable embedded backend: every bucket lives in one SQLite file (WAL mode), and
+// an operation is acknowledged only once its transaction is committed at the configured
+// synchronous level. See schema.hpp for the layout and group_writer.hpp for group commit.
+
+#include <memory>
+
+#include "atomkv/backend.hpp"
+#include "atomkv/url.hpp"
+#include "database.hpp"
+
+namespace atomkv::sqlite {
+
+class sqlite_store final : public backend::store {
+ public:
+  explicit sqlite_store(std::shared_ptr<database> db) : db_(std::move(db)) {}
+  result<std::shared_ptr<backend::bucket>> open(std::string_view identifier) override;
+
+  // The group-commit counters of the file this store writes to.
+  writer_stats stats() const { return db_->writer().stats(); }
+
+ private:
+  std::shared_ptr<database> db_;
+};
+
+result<std::shared_ptr<backend::store>> make_store(const store_url& url);
+
+}  // namespace atomkv::sqlite

@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# SQLite (synchronous=FULL) through the library next to redis-server with appendonly yes,
+# appendfsync always and everysec, measured in the same run; medians of ROUNDS rounds.
+#   bench/sqlite/run.sh [BUILD_DIR] [ROUNDS] [REQUESTS]
+# Two SQLite figures: library-level (50 client threads, sqlite_bench), and redis-benchmark against
+# atomkv-proxy --backend sqlite://... (while the proxy runs backend calls on its event loop, this
+# one is bounded by one commit per request).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+build_dir=${1:-build}
+rounds=${2:-5}
+requests=${3:-50000}
+clients=50
+bench="$build_dir/bench/sqlite/sqlite_bench"
+proxy="$build_dir/proxy/atomkv-proxy"
+[ -x "$bench" ] || { echo "build $bench first (cmake --build $build_dir)" >&2; exit 1; }
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/atomkv-bench.XXXXXX")
+redis_pid=""
+cleanup() {
+  if [ -n "$redis_pid" ]; then kill "$redis_pid" 2>/dev/null || true; wait "$redis_pid" 2>/dev/null || true; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+# redis-benchmark against a fresh redis-server with appendonly yes and the given appendfsync.
+redis_round() {
+  local fsync=$1 port dir
+  port=$(free_port)
+  dir="$work/redis-$fsync"
+  rm -rf "$dir" && mkdir -p "$dir"
+  redis-server --port "$port" --bind 127.0.0.1 --dir "$dir" --save "" \
+    --appendonly yes --appendfsync "$fsync" --daemonize no --logfile "$dir/log" &
+  redis_pid=$!
+  for _ in $(seq 100); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.05; done
+  redis-benchmark -p "$port" -t set,incr -c "$clients" -n "$requests" -q --csv |
+    awk -F'"' -v tag="$fsync" '$2=="SET"{print tag, "set", $4} $2=="INCR"{print tag, "incr", $4}'
+  redis-cli -p "$port" shutdown nosave >/dev/null 2>&1 || true
+  wait "$redis_pid" 2>/dev/null || true
+  redis_pid=""
+}
+
+# redis-benchmark against atomkv-proxy on a fresh SQLite file (synchronous=FULL).
+proxy_round() {
+  local port db="$work/proxy.db"
+  [ -x "$proxy" ] || return 0
+  rm -f "$db" "$db-wal" "$db-shm"
+  port=$(free_port)
+  "$proxy" --port "$port" --bind 127.0.0.1 --backend "sqlite://$db" >"$work/proxy.log" 2>&1 &
+  redis_pid=$!
+  for _ in $(seq 100); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.05; done
+  redis-benchmark -p "$port" -t set,incr -c "$clients" -n "$requests" -q --csv |
+    awk -F'"' '$2=="SET"{print "proxy", "set", $4} $2=="INCR"{print "proxy", "incr", $4}'
+  kill "$redis_pid" && wait "$redis_pid" 2>/dev/null || true
+  redis_pid=""
+}
+
+sqlite_round() {
+  local db="$work/bench.db"
+  rm -f "$db" "$db-wal" "$db-shm"
+  "$bench" "sqlite://$db" "$clients" "$requests" | awk '{print "sqlite", $1, $2, $3}'
+}
+
+results="$work/results"
+for round in $(seq "$rounds"); do
+  sqlite_round >>"$results"
+  proxy_round >>"$results"
+  redis_round always >>"$results"
+  redis_round everysec >>"$results"
+  echo "round $round of $rounds done" >&2
+done
+
+median() { sort -n | awk '{v[NR]=$1} END {if (NR%2) print v[(NR+1)/2]; else print (v[NR/2]+v[NR/2+1])/2}'; }
+value() { awk -v s="$1" -v t="$2" '$1==s && $2==t {print $3}' "$results" | median; }
+group() { awk -v t="$1" '$1=="sqlite" && $2==t {print $4}' "$results" | median; }
+
+echo
+echo "requests/s, median of $rounds rounds, $clients clients, $requests requests per test"
+printf '%-6s %12s %12s %12s %12s %10s %11s %10s %10s\n' test lib-sqlite redis-always \
+  redis-everys proxy-sqlite 'lib/alw' 'lib/everys' 'proxy/alw' ops/commit
+for t in set incr; do
+  s=$(value sqlite "$t"); a=$(value always "$t"); e=$(value everysec "$t"); g=$(group "$t")
+  p=$(value proxy "$t"); p=${p:-0}
+  printf '%-6s %12.0f %12.0f %12.0f %12.0f %9.2fx %10.2fx %9.2fx %10.1f\n' "$t" "$s" "$a" "$e" \
+    "$p" "$(echo "$s / $a" | bc -l)" "$(echo "$s / $e" | bc -l)" "$(echo "$p / $a" | bc -l)" "$g"
+done
