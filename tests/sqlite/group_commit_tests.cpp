@@ -1,6 +1,7 @@
 // Group commit, observed through the writer's counters rather than timing: another connection
 // holds the file's write lock while requests queue up, so what forms a group is deterministic.
 
+#include <atomic>
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <thread>
@@ -82,19 +83,27 @@ TEST_CASE("requests that queue while a commit is under way share one transaction
   const auto before = store->stats();
   lock_holder holder(file.path());
 
+  // Catch2 assertions are not thread-safe: workers count failures, the test thread checks.
+  std::atomic<int> failures{0};
+  auto increment = [&failures, b = bucket] {
+    if (!b->increment("n", 1)) {
+      ++failures;
+    }
+  };
   // The first request becomes a group of one, stuck waiting for the lock...
   std::vector<std::thread> threads;
-  threads.emplace_back([&, b = bucket] { CHECK(b->increment("n", 1)); });
+  threads.emplace_back(increment);
   wait_for(*store, 0, 1);
   // ...while 15 more queue behind it.
   for (int i = 0; i < 15; ++i) {
-    threads.emplace_back([&, b = bucket] { CHECK(b->increment("n", 1)); });
+    threads.emplace_back(increment);
   }
   wait_for(*store, 15, 1);
   holder.release();
   for (auto& t : threads) {
     t.join();
   }
+  CHECK(failures == 0);
   const auto after = store->stats();
   CHECK(after.requests - before.requests == 16);
   CHECK(after.groups - before.groups == 2);
@@ -119,7 +128,8 @@ TEST_CASE("a failed version check in a group writes nothing and spoils nothing e
   REQUIRE(fresh->watch(other, false));
 
   lock_holder holder(file.path());
-  std::thread first([b = bucket] { CHECK(b->increment("first", 1)); });
+  std::atomic<bool> first_ok{false};
+  std::thread first([&first_ok, b = bucket] { first_ok = b->increment("first", 1).has_value(); });
   wait_for(*store, 0, 1);
   const auto before = store->stats();
 
@@ -142,6 +152,7 @@ TEST_CASE("a failed version check in a group writes nothing and spoils nothing e
   for (auto* t : {&first, &a, &b, &c}) {
     t->join();
   }
+  CHECK(first_ok);
   const auto after = store->stats();
   CHECK(after.groups - before.groups == 2);  // the group of `first`, then the three together
   CHECK(after.requests - before.requests == 4);
