@@ -104,7 +104,7 @@ void client::process_input() {
   processing_ = true;
   std::string_view buffer = input_.view();
   std::size_t offset = 0;
-  while (!closing_ && !quitting_) {
+  while (!closing_ && !quitting_ && !stalled_) {
     decoder_.set_authenticated(session_.authenticated);
     auto status = decoder_.decode(buffer.substr(offset), request_);
     if (status == resp::decode_status::need_more) {
@@ -115,7 +115,11 @@ void client::process_input() {
       close_after_replies();
       break;
     }
-    execute(request_.args);
+    if (!dispatch(*this, request_.args)) {
+      // The command must see every earlier command's effect: decode it again once they land.
+      stalled_ = true;
+      break;
+    }
     offset += decoder_.consumed();
     // A long pipeline of large replies must not pile up before the first byte goes out.
     if (output_.size() >= kEagerFlushBytes) {
@@ -133,10 +137,6 @@ void client::process_input() {
   flush();
 }
 
-void client::execute(std::span<const std::string_view> args) {
-  dispatch(*this, args);
-}
-
 resp::reply_writer client::reply() {
   if (pending_.empty()) {
     return resp::reply_writer(output_, session_.proto);
@@ -144,7 +144,9 @@ resp::reply_writer client::reply() {
   return resp::reply_writer(pending_.append_ready(), session_.proto);
 }
 
-reply_queue::ticket client::defer() {
+reply_queue::ticket client::defer(std::size_t lane_db) {
+  lane_db_ = in_flight_ == 0 || lane_db_ == lane_db ? lane_db : kNoLane;
+  ++in_flight_;
   return pending_.reserve();
 }
 
@@ -160,9 +162,16 @@ void client::fulfil(reply_queue::ticket ticket,
     write(writer);
     pending_.mark_ready(ticket);
   }
-  if (!processing_) {
-    flush();
+  --in_flight_;
+  if (processing_) {
+    return;
   }
+  if (in_flight_ == 0 && stalled_) {
+    stalled_ = false;
+    process_input();  // flushes too
+    return;
+  }
+  flush();
 }
 
 std::size_t client::pending_output() const {

@@ -36,9 +36,19 @@ class client : public std::enable_shared_from_this<client> {
 
   // Replies. reply() is the writer for the next reply in order; a reply that will be computed
   // later takes a ticket from defer() and is written by fulfil() when its result arrives.
+  // `lane_db` is the database of a data command (its later commands on the same database may go
+  // ahead of its reply: the backend keeps one lane's order); anything else passes kNoLane.
+  static constexpr std::size_t kNoLane = static_cast<std::size_t>(-1);
   resp::reply_writer reply();
-  reply_queue::ticket defer();
+  reply_queue::ticket defer(std::size_t lane_db = kNoLane);
   void fulfil(reply_queue::ticket ticket, const std::function<void(resp::reply_writer&)>& write);
+
+  // Whether some command's result is still to come, and whether a data command on `db` may be
+  // sent to the backend before it arrives.
+  bool busy() const { return in_flight_ > 0; }
+  bool may_pipeline_on(std::size_t db) const { return in_flight_ == 0 || lane_db_ == db; }
+  // The backend lane of this client's commands: one per connection.
+  std::uint64_t lane() const { return id_; }
 
   session& state() { return session_; }
   server& owner() { return server_; }
@@ -59,7 +69,6 @@ class client : public std::enable_shared_from_this<client> {
   static void on_closed(uv_handle_t* handle);
 
   void process_input();
-  void execute(std::span<const std::string_view> args);
   void flush();
   void finish_if_quitting();
 
@@ -71,6 +80,9 @@ class client : public std::enable_shared_from_this<client> {
   input_buffer input_;
   std::string output_;
   reply_queue pending_;
+  std::size_t in_flight_ = 0;      // deferred replies not yet fulfilled
+  std::size_t lane_db_ = kNoLane;  // the database of the in-flight data commands, if only those
+  bool stalled_ = false;           // input waits until nothing is in flight
   std::size_t writes_in_flight_ = 0;
   std::size_t bytes_in_flight_ = 0;
   bool processing_ = false;  // inside process_input: flush once at the end

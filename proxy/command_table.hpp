@@ -49,6 +49,9 @@ enum command_flag : std::uint32_t {
   flag_admin = 1 << 4,
   flag_no_queue = 1 << 5,   // runs at once inside MULTI (EXEC, DISCARD, MULTI, WATCH, QUIT, RESET)
   flag_container = 1 << 7,  // has subcommands: CLIENT, CONFIG, COMMAND
+  // Answers from the connection alone, reading neither the backend nor the reply protocol: may
+  // run while the client's earlier commands still wait for the backend. Not shown by COMMAND.
+  flag_connection_only = 1 << 8,
 };
 
 struct command_spec {
@@ -57,7 +60,8 @@ struct command_spec {
   std::uint32_t flags;
   planner_fn plan = nullptr;
   local_fn run = nullptr;
-  deferred_fn run_deferred = nullptr;  // only for commands that are never queued
+  // Runs outside MULTI when set; a command that can be queued also has `run`, which EXEC uses.
+  deferred_fn run_deferred = nullptr;
   int first_key = 0, last_key = 0, key_step = 0;
   std::string_view group;
   std::string_view summary;

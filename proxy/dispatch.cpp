@@ -18,10 +18,7 @@ void reject(client& c, std::string_view line, const command_spec* spec = nullptr
   session& state = c.state();
   if (spec != nullptr && spec->name == "exec") {
     state.clear_multi();
-    if (state.watching && state.watch) {
-      (void)state.watch->unwatch();
-    }
-    state.watching = false;
+    state.release_watches();
     c.reply().error(errors::exec_abort(line));
     return;
   }
@@ -42,14 +39,27 @@ void run_data_command(client& c, const command_spec& spec, args_view args) {
     return;
   }
   std::string error;
-  auto bucket = c.owner().bucket(c.state().db, error);
+  const std::size_t db = c.state().db;
+  auto bucket = c.owner().bucket(db, error);
   if (!bucket) {
     c.reply().error("ERR " + error);
     return;
   }
-  auto ticket = c.defer();
+  if (bucket->completes_inline()) {
+    // The common case on memory: no callback, no ticket, the reply goes straight out.
+    auto applied = bucket->apply(ops);
+    auto out = c.reply();
+    if (!applied) {
+      out.error(backend_error_line(applied.error()));
+    } else {
+      write_reply(plan, applied.value(), out);
+    }
+    return;
+  }
+  auto ticket = c.defer(db);
   bucket->apply_async(
-      ops, [self = c.shared_from_this(), ticket, plan](result<std::vector<op_result>> applied) {
+      ops, c.lane(),
+      [self = c.shared_from_this(), ticket, plan](result<std::vector<op_result>> applied) {
         self->fulfil(ticket, [&](resp::reply_writer& out) {
           if (!applied) {
             out.error(backend_error_line(applied.error()));
@@ -58,6 +68,18 @@ void run_data_command(client& c, const command_spec& spec, args_view args) {
           write_reply(plan, applied.value(), out);
         });
       });
+}
+
+// Whether `spec` may run while the client's earlier commands still wait for the backend.
+bool may_run_early(client& c, const command_spec& spec) {
+  const session& state = c.state();
+  if (state.in_multi && !(spec.flags & flag_no_queue)) {
+    return true;  // only queued
+  }
+  if (spec.flags & flag_connection_only) {
+    return true;
+  }
+  return spec.plan != nullptr && c.may_pipeline_on(state.db);
 }
 
 }  // namespace
@@ -69,35 +91,38 @@ std::string backend_error_line(const error& failure) {
   return "ERR " + failure.message;
 }
 
-void dispatch(client& c, args_view args) {
+bool dispatch(client& c, args_view args) {
   if (args.empty()) {
-    return;
+    return true;
   }
-  ++c.owner().stats().commands_processed;
   session& state = c.state();
   bool unknown_subcommand = false;
   const command_spec* spec = find_command(args, unknown_subcommand);
+  if (spec != nullptr && c.busy() && !may_run_early(c, *spec)) {
+    return false;
+  }
+  ++c.owner().stats().commands_processed;
   if (spec == nullptr) {
     reject(c, errors::unknown_command(args[0], args.data() + 1, args.size() - 1));
-    return;
+    return true;
   }
   if (unknown_subcommand) {
     reject(c, errors::unknown_subcommand(spec->name, args[1]));
-    return;
+    return true;
   }
   if (!arity_ok(spec->arity, args.size())) {
     reject(c, errors::wrong_arity(spec->name), spec);
-    return;
+    return true;
   }
   if (!state.authenticated && !(spec->flags & flag_no_auth)) {
     reject(c, errors::noauth, spec);
-    return;
+    return true;
   }
   c.set_last_command(spec->name);
   if (state.in_multi && !(spec->flags & flag_no_queue)) {
     state.queued.push_back({spec, std::vector<std::string>(args.begin(), args.end())});
     c.reply().simple("QUEUED");
-    return;
+    return true;
   }
   if (spec->run_deferred) {
     spec->run_deferred(c, args);
@@ -107,6 +132,7 @@ void dispatch(client& c, args_view args) {
   } else {
     run_data_command(c, *spec, args);
   }
+  return true;
 }
 
 }  // namespace atomkv::proxy

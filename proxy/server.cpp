@@ -41,6 +41,10 @@ std::string server::start() {
   uv_timer_init(loop_, &ticker_);
   ticker_.data = this;
   uv_timer_start(&ticker_, &server::on_tick, 1000, 1000);
+  if (auto attached = store_.backend().attach_loop(loop_); !attached) {
+    return "cannot run the backend on the event loop: " + attached.error().message;
+  }
+  backend_attached_ = true;
   return {};
 }
 
@@ -69,6 +73,17 @@ void server::accept_one() {
 
 void server::forget(client& gone) {
   clients_.erase(gone.id());
+  if (stopping_ && clients_.empty()) {
+    detach_backend();
+  }
+}
+
+void server::detach_backend() {
+  // After the last client: its pending backend calls fail now rather than hold the loop open.
+  if (backend_attached_) {
+    backend_attached_ = false;
+    store_.backend().detach_loop();
+  }
 }
 
 void server::log_client_closed(const client& c, const char* why) {
@@ -140,6 +155,9 @@ void server::shutdown() {
   }
   for (auto& c : open) {
     c->close_after_replies();
+  }
+  if (clients_.empty()) {
+    detach_backend();
   }
   // A client that does not read its replies must not hold the shutdown up for ever.
   uv_timer_init(loop_, &deadline_);

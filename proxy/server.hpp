@@ -59,6 +59,7 @@ class server {
 
   void accept_one();
   void close_idle_clients();
+  void detach_backend();
 
   uv_loop_t* loop_;
   options config_;
@@ -69,6 +70,7 @@ class server {
   uv_timer_t ticker_{};
   uv_timer_t deadline_{};  // forces the last clients closed during shutdown
   bool stopping_ = false;
+  bool backend_attached_ = false;
   server_stats stats_;
   std::uint64_t next_client_id_ = 1;
   std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();

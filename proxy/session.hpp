@@ -34,6 +34,14 @@ struct session {
   std::size_t watch_db = 0;
   bool watching = false;
 
+  // UNWATCH, without waiting for the backend: the same transaction's next call comes after it.
+  void release_watches() {
+    if (watching && watch) {
+      watch->unwatch_async([](result<void>) {});
+    }
+    watching = false;
+  }
+
   void clear_multi() {
     in_multi = false;
     multi_failed = false;

@@ -2,6 +2,8 @@
 
 #include <cerrno>
 #include <cstdlib>
+#include <iterator>
+#include <memory>
 #include <string>
 
 #include "../client.hpp"
@@ -73,7 +75,87 @@ bool parse_cursor(std::string_view text, unsigned long long& cursor) {
   return errno == 0 && end != nullptr && *end == '\0';
 }
 
-// Lists keys of the client's database with one backend page request (SCAN) or all of them (KEYS).
+// KEYS and SCAN: what to list and how to answer. The pattern is owned, so that a listing can
+// outlive the request buffer while the backend works.
+struct listing {
+  std::string pattern;
+  bool match_all = true;
+  bool only_empty_key = false;  // Redis's empty pattern matches only the empty key
+  bool strings_wanted = true;   // SCAN ... TYPE: every atomkv value is a string
+  unsigned long long cursor = 0;
+  std::size_t count_hint = 10;
+  std::string cursor_text;
+
+  backend::list_options options() const {
+    backend::list_options o;
+    o.count_hint = count_hint;
+    o.match = match_all ? std::string_view() : std::string_view(pattern);
+    return o;
+  }
+  std::optional<std::string_view> from() const {
+    return cursor == 0 ? std::nullopt : std::optional<std::string_view>(cursor_text);
+  }
+  void keep_wanted(std::vector<std::string>& keys) const {
+    if (only_empty_key || !strings_wanted) {
+      std::erase_if(keys, [&](const std::string& key) { return !strings_wanted || !key.empty(); });
+    }
+  }
+  void set_pattern(std::string_view p) {
+    pattern.assign(p);
+    match_all = p == "*";
+    only_empty_key = p.empty();
+  }
+};
+
+listing parse_keys(args_view a) {
+  listing l;
+  l.set_pattern(a[1]);
+  l.count_hint = 10000;
+  return l;
+}
+
+// SCAN cursor [MATCH pattern] [COUNT count] [TYPE type]; the error line when malformed.
+std::optional<std::string> parse_scan(args_view a, listing& l) {
+  if (!parse_cursor(a[1], l.cursor)) {
+    return std::string(errors::invalid_cursor);
+  }
+  l.cursor_text = std::to_string(l.cursor);
+  for (std::size_t i = 2; i < a.size(); i += 2) {
+    bool has_value = a.size() - i >= 2;
+    if (equals_ignoring_case(a[i], "count") && has_value) {
+      auto count = parse_integer(a[i + 1]);
+      if (!count) {
+        return std::string(errors::not_integer);
+      }
+      if (*count < 1) {
+        return std::string(errors::syntax);
+      }
+      l.count_hint = static_cast<std::size_t>(*count);
+    } else if (equals_ignoring_case(a[i], "match") && has_value) {
+      l.set_pattern(a[i + 1]);
+    } else if (equals_ignoring_case(a[i], "type") && has_value) {
+      l.strings_wanted = equals_ignoring_case(a[i + 1], "string");
+    } else {
+      return std::string(errors::syntax);
+    }
+  }
+  return {};
+}
+
+void write_keys(const std::vector<std::string>& keys, resp::reply_writer& out) {
+  out.array_header(keys.size());
+  for (const auto& key : keys) {
+    out.bulk(key);
+  }
+}
+
+void write_scan(const listing& l, backend::key_page& page, resp::reply_writer& out) {
+  l.keep_wanted(page.keys);
+  out.array_header(2);
+  out.bulk(page.cursor.value_or("0"));
+  write_keys(page.keys, out);
+}
+
 std::shared_ptr<backend::bucket> bucket_or_reply(client& c, resp::reply_writer& out) {
   std::string error;
   auto bucket = c.owner().bucket(c.state().db, error);
@@ -83,94 +165,114 @@ std::shared_ptr<backend::bucket> bucket_or_reply(client& c, resp::reply_writer& 
   return bucket;
 }
 
+// Inside EXEC: the synchronous forms.
 void run_keys(client& c, args_view a, resp::reply_writer& out) {
   auto bucket = bucket_or_reply(c, out);
   if (!bucket) {
     return;
   }
-  backend::list_options options;
-  options.count_hint = 10000;
-  options.match = a[1] == "*" ? std::string_view() : a[1];
-  // An empty list_options::match means "every key"; Redis's empty pattern matches only "".
-  const bool only_empty_key = a[1].empty();
+  const listing l = parse_keys(a);
   std::vector<std::string> keys;
   std::optional<std::string> cursor;
   do {
-    auto page = bucket->list_keys(cursor, options);
+    auto page = bucket->list_keys(cursor, l.options());
     if (!page) {
       out.error(backend_error_line(page.error()));
       return;
     }
-    for (auto& key : page.value().keys) {
-      if (!only_empty_key || key.empty()) {
-        keys.push_back(std::move(key));
-      }
-    }
+    l.keep_wanted(page.value().keys);
+    std::move(page.value().keys.begin(), page.value().keys.end(), std::back_inserter(keys));
     cursor = std::move(page.value().cursor);
   } while (cursor);
-  out.array_header(keys.size());
-  for (const auto& key : keys) {
-    out.bulk(key);
-  }
+  write_keys(keys, out);
 }
 
-// SCAN cursor [MATCH pattern] [COUNT count] [TYPE type]
 void run_scan(client& c, args_view a, resp::reply_writer& out) {
-  unsigned long long cursor = 0;
-  if (!parse_cursor(a[1], cursor)) {
-    out.error(errors::invalid_cursor);
+  listing l;
+  if (auto problem = parse_scan(a, l)) {
+    out.error(*problem);
     return;
-  }
-  backend::list_options options;
-  options.count_hint = 10;
-  std::optional<std::string_view> type;
-  bool only_empty_key = false;  // MATCH "" matches only the empty key, as in Redis
-  for (std::size_t i = 2; i < a.size();) {
-    bool has_value = a.size() - i >= 2;
-    if (equals_ignoring_case(a[i], "count") && has_value) {
-      auto count = parse_integer(a[i + 1]);
-      if (!count) {
-        out.error(errors::not_integer);
-        return;
-      }
-      if (*count < 1) {
-        out.error(errors::syntax);
-        return;
-      }
-      options.count_hint = static_cast<std::size_t>(*count);
-    } else if (equals_ignoring_case(a[i], "match") && has_value) {
-      options.match = a[i + 1] == "*" ? std::string_view() : a[i + 1];
-      only_empty_key = a[i + 1].empty();
-    } else if (equals_ignoring_case(a[i], "type") && has_value) {
-      type = a[i + 1];
-    } else {
-      out.error(errors::syntax);
-      return;
-    }
-    i += 2;
   }
   auto bucket = bucket_or_reply(c, out);
   if (!bucket) {
     return;
   }
-  std::string from = std::to_string(cursor);
-  auto page = bucket->list_keys(cursor == 0 ? std::nullopt : std::optional<std::string_view>(from),
-                                options);
+  auto page = bucket->list_keys(l.from(), l.options());
   if (!page) {
     out.error(backend_error_line(page.error()));
     return;
   }
-  bool strings_wanted = !type || equals_ignoring_case(*type, "string");
-  auto& keys = page.value().keys;
-  if (only_empty_key || !strings_wanted) {
-    std::erase_if(keys, [&](const std::string& key) { return !strings_wanted || !key.empty(); });
+  write_scan(l, page.value(), out);
+}
+
+// Outside MULTI: the asynchronous forms, page after page for KEYS.
+struct keys_in_progress : std::enable_shared_from_this<keys_in_progress> {
+  std::shared_ptr<client> requester;
+  reply_queue::ticket ticket = 0;
+  std::shared_ptr<backend::bucket> bucket;
+  listing request;
+  std::vector<std::string> keys;
+
+  void next(std::optional<std::string_view> cursor) {
+    bucket->list_keys_async(cursor, request.options(),
+                            [self = shared_from_this()](result<backend::key_page> page) {
+                              self->on_page(std::move(page));
+                            });
   }
-  out.array_header(2);
-  out.bulk(page.value().cursor.value_or("0"));
-  out.array_header(keys.size());
-  for (const auto& key : keys) {
-    out.bulk(key);
+  void on_page(result<backend::key_page> page) {
+    if (!page) {
+      requester->fulfil(
+          ticket, [&](resp::reply_writer& out) { out.error(backend_error_line(page.error())); });
+      return;
+    }
+    request.keep_wanted(page.value().keys);
+    std::move(page.value().keys.begin(), page.value().keys.end(), std::back_inserter(keys));
+    if (page.value().cursor) {
+      next(*page.value().cursor);
+      return;
+    }
+    requester->fulfil(ticket, [&](resp::reply_writer& out) { write_keys(keys, out); });
   }
+};
+
+void run_keys_deferred(client& c, args_view a) {
+  std::string error;
+  auto bucket = c.owner().bucket(c.state().db, error);
+  if (!bucket) {
+    c.reply().error("ERR " + error);
+    return;
+  }
+  auto work = std::make_shared<keys_in_progress>();
+  work->requester = c.shared_from_this();
+  work->bucket = std::move(bucket);
+  work->request = parse_keys(a);
+  work->ticket = c.defer();
+  work->next(std::nullopt);
+}
+
+void run_scan_deferred(client& c, args_view a) {
+  auto l = std::make_shared<listing>();
+  if (auto problem = parse_scan(a, *l)) {
+    c.reply().error(*problem);
+    return;
+  }
+  std::string error;
+  auto bucket = c.owner().bucket(c.state().db, error);
+  if (!bucket) {
+    c.reply().error("ERR " + error);
+    return;
+  }
+  auto ticket = c.defer();
+  bucket->list_keys_async(l->from(), l->options(),
+                          [self = c.shared_from_this(), ticket, l](result<backend::key_page> page) {
+                            self->fulfil(ticket, [&](resp::reply_writer& out) {
+                              if (!page) {
+                                out.error(backend_error_line(page.error()));
+                                return;
+                              }
+                              write_scan(*l, page.value(), out);
+                            });
+                          });
 }
 
 constexpr std::uint32_t kReadFast = flag_readonly | flag_fast;
@@ -184,9 +286,9 @@ const command_spec kCommands[] = {
      "Determines whether one or more keys exist.", "1.0.0"},
     {"type", 2, kReadFast, plan_type, nullptr, nullptr, 1, 1, 1, "generic",
      "Determines the type of value stored at a key.", "1.0.0"},
-    {"keys", 2, flag_readonly, nullptr, run_keys, nullptr, 0, 0, 0, "generic",
+    {"keys", 2, flag_readonly, nullptr, run_keys, run_keys_deferred, 0, 0, 0, "generic",
      "Returns all key names that match a pattern.", "1.0.0"},
-    {"scan", -2, flag_readonly, nullptr, run_scan, nullptr, 0, 0, 0, "generic",
+    {"scan", -2, flag_readonly, nullptr, run_scan, run_scan_deferred, 0, 0, 0, "generic",
      "Iterates over the key names in the database.", "2.8.0"},
     {"dbsize", 1, kReadFast, plan_dbsize, nullptr, nullptr, 0, 0, 0, "server",
      "Returns the number of keys in the database.", "1.0.0"},

@@ -209,13 +209,19 @@ void run_config_help(client&, args_view, resp::reply_writer& out) {
 }
 
 // FLUSHALL [ASYNC | SYNC]: clears every database, one bucket after the other.
+bool flushall_syntax_ok(args_view a) {
+  return a.size() == 1 || (a.size() == 2 && (equals_ignoring_case(a[1], "async") ||
+                                             equals_ignoring_case(a[1], "sync")));
+}
+
+const operation kClear = operation::clear();
+
+// Inside EXEC: the synchronous form.
 void run_flushall(client& c, args_view a, resp::reply_writer& out) {
-  if (a.size() > 2 || (a.size() == 2 && !equals_ignoring_case(a[1], "async") &&
-                       !equals_ignoring_case(a[1], "sync"))) {
+  if (!flushall_syntax_ok(a)) {
     out.error(errors::syntax);
     return;
   }
-  const operation clear = operation::clear();
   for (std::size_t db = 0; db < c.owner().config().databases; ++db) {
     std::string error;
     auto bucket = c.owner().bucket(db, error);
@@ -223,7 +229,7 @@ void run_flushall(client& c, args_view a, resp::reply_writer& out) {
       out.error("ERR " + error);
       return;
     }
-    auto cleared = bucket->apply(std::span<const operation>(&clear, 1));
+    auto cleared = bucket->apply(std::span<const operation>(&kClear, 1));
     if (!cleared) {
       out.error(backend_error_line(cleared.error()));
       return;
@@ -232,12 +238,54 @@ void run_flushall(client& c, args_view a, resp::reply_writer& out) {
   out.simple("OK");
 }
 
-std::string info_text(client& c, std::string_view section) {
+// Clears database `db` and the ones after it, then fulfils the ticket.
+void flush_from(std::shared_ptr<client> requester, reply_queue::ticket ticket, std::size_t db) {
+  auto& owner = requester->owner();
+  if (db == owner.config().databases) {
+    requester->fulfil(ticket, [](resp::reply_writer& out) { out.simple("OK"); });
+    return;
+  }
+  std::string error;
+  auto bucket = owner.bucket(db, error);
+  if (!bucket) {
+    requester->fulfil(ticket, [&](resp::reply_writer& out) { out.error("ERR " + error); });
+    return;
+  }
+  const auto lane = requester->lane();
+  bucket->apply_async(std::span<const operation>(&kClear, 1), lane,
+                      [requester = std::move(requester), ticket,
+                       db](result<std::vector<op_result>> cleared) mutable {
+                        if (!cleared) {
+                          requester->fulfil(ticket, [&](resp::reply_writer& out) {
+                            out.error(backend_error_line(cleared.error()));
+                          });
+                          return;
+                        }
+                        flush_from(std::move(requester), ticket, db + 1);
+                      });
+}
+
+void run_flushall_deferred(client& c, args_view a) {
+  if (!flushall_syntax_ok(a)) {
+    c.reply().error(errors::syntax);
+    return;
+  }
+  auto ticket = c.defer();
+  flush_from(c.shared_from_this(), ticket, 0);
+}
+
+// The Keyspace section's figures: database number and key count, for non-empty databases.
+using keyspace_counts = std::vector<std::pair<std::size_t, std::int64_t>>;
+
+bool info_wants(std::string_view section, std::string_view name) {
+  return section.empty() || equals_ignoring_case(section, "all") ||
+         equals_ignoring_case(section, "everything") || equals_ignoring_case(section, "default") ||
+         equals_ignoring_case(section, name);
+}
+
+std::string info_text(client& c, std::string_view section, const keyspace_counts& counts) {
   auto& srv = c.owner();
-  bool all = section.empty() || equals_ignoring_case(section, "all") ||
-             equals_ignoring_case(section, "everything") ||
-             equals_ignoring_case(section, "default");
-  auto wants = [&](std::string_view name) { return all || equals_ignoring_case(section, name); };
+  auto wants = [&](std::string_view name) { return info_wants(section, name); };
   auto uptime = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() -
                                                                  srv.started())
                     .count();
@@ -280,44 +328,100 @@ std::string info_text(client& c, std::string_view section) {
   }
   if (wants("keyspace")) {
     add_section("Keyspace");
-    const operation count = operation::count();
-    for (const auto& [db, bucket] : srv.open_buckets()) {
-      auto counted = bucket->apply(std::span<const operation>(&count, 1));
-      if (counted && !counted.value().empty() && counted.value()[0].integer > 0) {
-        add("db" + std::to_string(db),
-            "keys=" + std::to_string(counted.value()[0].integer) + ",expires=0,avg_ttl=0");
-      }
+    for (const auto& [db, keys] : counts) {
+      add("db" + std::to_string(db), "keys=" + std::to_string(keys) + ",expires=0,avg_ttl=0");
     }
   }
   return text;
 }
 
+std::string_view info_section(args_view a) {
+  return a.size() > 1 ? a[1] : std::string_view();
+}
+
+const operation kCount = operation::count();
+
+// Inside EXEC: the synchronous form.
 void run_info(client& c, args_view a, resp::reply_writer& out) {
-  out.verbatim("txt", info_text(c, a.size() > 1 ? a[1] : std::string_view()));
+  keyspace_counts counts;
+  if (info_wants(info_section(a), "keyspace")) {
+    for (const auto& [db, bucket] : c.owner().open_buckets()) {
+      auto counted = bucket->apply(std::span<const operation>(&kCount, 1));
+      if (counted && !counted.value().empty() && counted.value()[0].integer > 0) {
+        counts.emplace_back(db, counted.value()[0].integer);
+      }
+    }
+  }
+  out.verbatim("txt", info_text(c, info_section(a), counts));
+}
+
+// Counts every open database's keys at once, then answers.
+struct info_in_progress {
+  std::shared_ptr<client> requester;
+  reply_queue::ticket ticket = 0;
+  std::string section;
+  keyspace_counts counts;
+  std::size_t waiting = 0;
+
+  void finish() {
+    std::sort(counts.begin(), counts.end());
+    requester->fulfil(ticket, [&](resp::reply_writer& out) {
+      out.verbatim("txt", info_text(*requester, section, counts));
+    });
+  }
+};
+
+void run_info_deferred(client& c, args_view a) {
+  if (!info_wants(info_section(a), "keyspace")) {
+    auto out = c.reply();
+    run_info(c, a, out);
+    return;
+  }
+  auto work = std::make_shared<info_in_progress>();
+  work->requester = c.shared_from_this();
+  work->section.assign(info_section(a));
+  work->ticket = c.defer();
+  auto buckets = c.owner().open_buckets();
+  work->waiting = buckets.size() + 1;  // one more, released below: no early finish
+  for (const auto& [db, bucket] : buckets) {
+    bucket->apply_async(
+        std::span<const operation>(&kCount, 1), c.lane(),
+        [work, db = db](result<std::vector<op_result>> counted) {
+          if (counted && !counted.value().empty() && counted.value()[0].integer > 0) {
+            work->counts.emplace_back(db, counted.value()[0].integer);
+          }
+          if (--work->waiting == 0) {
+            work->finish();
+          }
+        });
+  }
+  if (--work->waiting == 0) {
+    work->finish();
+  }
 }
 
 const command_spec kCommands[] = {
-    {"command", -1, flag_container, nullptr, run_command, nullptr, 0, 0, 0, "server",
-     "Returns detailed information about all commands.", "2.8.13"},
-    {"command|count", 2, 0, nullptr, run_command_count, nullptr, 0, 0, 0, "server",
-     "Returns a count of commands.", "2.8.13"},
-    {"command|list", -2, 0, nullptr, run_command_list, nullptr, 0, 0, 0, "server",
-     "Returns a list of command names.", "7.0.0"},
-    {"command|info", -2, 0, nullptr, run_command_info, nullptr, 0, 0, 0, "server",
-     "Returns information about one, multiple or all commands.", "2.8.13"},
-    {"command|docs", -2, 0, nullptr, run_command_docs, nullptr, 0, 0, 0, "server",
-     "Returns documentary information about one, multiple or all commands.", "7.0.0"},
-    {"command|help", 2, 0, nullptr, run_command_help, nullptr, 0, 0, 0, "server",
+    {"command", -1, flag_container | flag_connection_only, nullptr, run_command, nullptr, 0, 0, 0,
+     "server", "Returns detailed information about all commands.", "2.8.13"},
+    {"command|count", 2, flag_connection_only, nullptr, run_command_count, nullptr, 0, 0, 0,
+     "server", "Returns a count of commands.", "2.8.13"},
+    {"command|list", -2, flag_connection_only, nullptr, run_command_list, nullptr, 0, 0, 0,
+     "server", "Returns a list of command names.", "7.0.0"},
+    {"command|info", -2, flag_connection_only, nullptr, run_command_info, nullptr, 0, 0, 0,
+     "server", "Returns information about one, multiple or all commands.", "2.8.13"},
+    {"command|docs", -2, flag_connection_only, nullptr, run_command_docs, nullptr, 0, 0, 0,
+     "server", "Returns documentary information about one, multiple or all commands.", "7.0.0"},
+    {"command|help", 2, flag_connection_only, nullptr, run_command_help, nullptr, 0, 0, 0, "server",
      "Returns helpful text about the different subcommands.", "5.0.0"},
-    {"info", -1, 0, nullptr, run_info, nullptr, 0, 0, 0, "server",
+    {"info", -1, 0, nullptr, run_info, run_info_deferred, 0, 0, 0, "server",
      "Returns information and statistics about the server.", "1.0.0"},
     {"config", -2, flag_container, nullptr, nullptr, nullptr, 0, 0, 0, "server",
      "A container for server configuration commands.", "2.0.0"},
-    {"config|get", -3, flag_admin, nullptr, run_config_get, nullptr, 0, 0, 0, "server",
-     "Returns the effective values of configuration parameters.", "2.0.0"},
-    {"config|help", 2, 0, nullptr, run_config_help, nullptr, 0, 0, 0, "server",
+    {"config|get", -3, flag_admin | flag_connection_only, nullptr, run_config_get, nullptr, 0, 0, 0,
+     "server", "Returns the effective values of configuration parameters.", "2.0.0"},
+    {"config|help", 2, flag_connection_only, nullptr, run_config_help, nullptr, 0, 0, 0, "server",
      "Returns helpful text about the different subcommands.", "5.0.0"},
-    {"flushall", -1, flag_write, nullptr, run_flushall, nullptr, 0, 0, 0, "server",
+    {"flushall", -1, flag_write, nullptr, run_flushall, run_flushall_deferred, 0, 0, 0, "server",
      "Removes all keys from all databases.", "1.0.0"},
 };
 

@@ -11,13 +11,6 @@
 namespace atomkv::proxy {
 namespace {
 
-void release_watches(session& state) {
-  if (state.watching && state.watch) {
-    (void)state.watch->unwatch();
-  }
-  state.watching = false;
-}
-
 void run_multi(client& c, args_view, resp::reply_writer& out) {
   session& state = c.state();
   if (state.in_multi) {
@@ -35,12 +28,12 @@ void run_discard(client& c, args_view, resp::reply_writer& out) {
     return;
   }
   state.clear_multi();
-  release_watches(state);
+  state.release_watches();
   out.simple("OK");
 }
 
 void run_unwatch(client& c, args_view, resp::reply_writer& out) {
-  release_watches(c.state());
+  c.state().release_watches();
   out.simple("OK");
 }
 
@@ -128,7 +121,7 @@ void run_exec(client& c, args_view) {
   }
   if (state.multi_failed) {
     state.clear_multi();
-    release_watches(state);
+    state.release_watches();
     c.reply().error(errors::execabort);
     return;
   }
@@ -138,7 +131,7 @@ void run_exec(client& c, args_view) {
   std::string error;
   auto bucket = c.owner().bucket(state.db, error);
   if (!bucket) {
-    release_watches(state);
+    state.release_watches();
     c.reply().error("ERR " + error);
     return;
   }
@@ -185,21 +178,22 @@ void run_exec(client& c, args_view) {
       return;
     }
     // Watched in another database: check the watches, then apply here (not one atomic step).
-    state.watch->commit_async({}, [bucket, batch, done](auto checked) {
+    state.watch->commit_async({}, [bucket, batch, done, lane = c.lane()](auto checked) {
       if (!checked || !checked.value()) {
         done(std::move(checked));
         return;
       }
-      auto applied = bucket->apply(batch->ops);
-      if (!applied) {
-        done(failure(std::move(applied).error()));
-        return;
-      }
-      done(std::optional<std::vector<op_result>>(std::move(applied).value()));
+      bucket->apply_async(batch->ops, lane, [done](result<std::vector<op_result>> applied) {
+        if (!applied) {
+          done(failure(std::move(applied).error()));
+          return;
+        }
+        done(std::optional<std::vector<op_result>>(std::move(applied).value()));
+      });
     });
     return;
   }
-  bucket->apply_async(batch->ops, [done](result<std::vector<op_result>> applied) {
+  bucket->apply_async(batch->ops, c.lane(), [done](result<std::vector<op_result>> applied) {
     if (!applied) {
       done(failure(std::move(applied).error()));
       return;
@@ -211,7 +205,7 @@ void run_exec(client& c, args_view) {
 constexpr std::uint32_t kTxn = flag_fast | flag_no_queue;
 
 const command_spec kCommands[] = {
-    {"multi", 1, kTxn, nullptr, run_multi, nullptr, 0, 0, 0, "transactions",
+    {"multi", 1, kTxn | flag_connection_only, nullptr, run_multi, nullptr, 0, 0, 0, "transactions",
      "Starts a transaction.", "1.2.0"},
     {"exec", 1, flag_no_queue, nullptr, nullptr, run_exec, 0, 0, 0, "transactions",
      "Executes all commands in a transaction.", "1.2.0"},

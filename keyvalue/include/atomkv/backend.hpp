@@ -21,6 +21,8 @@
 #include "atomkv/operation.hpp"
 #include "atomkv/result.hpp"
 
+struct uv_loop_s;  // libuv's loop, for store::attach_loop
+
 namespace atomkv::backend {
 
 // A page of list_keys. Cursors are decimal unsigned integers (never "0"), so that the proxy can
@@ -38,6 +40,16 @@ struct list_options {
 using apply_done = std::function<void(result<std::vector<op_result>>)>;
 using commit_done = std::function<void(result<std::optional<std::vector<op_result>>>)>;
 using watch_done = std::function<void(result<std::vector<std::optional<std::string>>>)>;
+using unwatch_done = std::function<void(result<void>)>;
+using list_done = std::function<void(result<key_page>)>;
+
+// Asynchronous forms. They are called on one event-loop thread (the one given to
+// store::attach_loop, if any) and their callbacks run on that thread, possibly before the call
+// returns. A backend that does I/O or waits overrides them, so that the loop never waits.
+// Ordering: calls made on one transaction take effect in call order; calls on one bucket with the
+// same `lane` take effect in call order, each seeing the effects of the ones before it (the proxy
+// gives each client its own lane). Nothing is promised between lanes or between a bucket and a
+// transaction: a caller that needs that order waits for the earlier callback first.
 
 class transaction {
  public:
@@ -55,13 +67,13 @@ class transaction {
   // UNWATCH: release every watch.
   virtual result<void> unwatch() = 0;
 
-  // Asynchronous forms for an event loop. The callback runs on the caller's thread, possibly
-  // before the call returns; network backends override these so the loop never waits.
+  // Asynchronous forms (see the ordering rules above). The defaults run the synchronous forms.
   virtual void watch_async(std::span<const std::string_view> keys, bool read_values,
                            watch_done done) {
     done(watch(keys, read_values));
   }
   virtual void commit_async(std::span<const operation> ops, commit_done done) { done(commit(ops)); }
+  virtual void unwatch_async(unwatch_done done) { done(unwatch()); }
 };
 
 class bucket {
@@ -70,7 +82,13 @@ class bucket {
 
   // MULTI ... EXEC: all-or-nothing and isolated; no other client sees part of it.
   virtual result<std::vector<op_result>> apply(std::span<const operation> ops) = 0;
-  virtual void apply_async(std::span<const operation> ops, apply_done done) { done(apply(ops)); }
+  virtual void apply_async(std::span<const operation> ops, std::uint64_t lane, apply_done done) {
+    (void)lane;
+    done(apply(ops));
+  }
+  // Whether the asynchronous forms finish before they return, as the defaults do; a caller may
+  // then use the synchronous forms directly and skip the callback's cost.
+  virtual bool completes_inline() const { return true; }
 
   // An optimistic transaction session, bound to this bucket.
   virtual result<std::unique_ptr<transaction>> begin() = 0;
@@ -78,6 +96,10 @@ class bucket {
   // SCAN. Keys that exist for the whole listing are returned at least once.
   virtual result<key_page> list_keys(std::optional<std::string_view> cursor,
                                      const list_options& options) = 0;
+  virtual void list_keys_async(std::optional<std::string_view> cursor, const list_options& options,
+                               list_done done) {
+    done(list_keys(cursor, options));
+  }
 
   // Fast paths; by default each is the one-operation `apply`.
   virtual result<std::optional<std::string>> get(std::string_view key);
@@ -93,6 +115,17 @@ class store {
 
   // The bucket named `identifier`; "" is the backend's plain keyspace.
   virtual result<std::shared_ptr<bucket>> open(std::string_view identifier) = 0;
+
+  // Runs the asynchronous forms of this store's buckets and transactions on a libuv loop: their
+  // callbacks then run on the loop's thread, and a network backend does its I/O there. Called on
+  // that thread before the first asynchronous call; the synchronous forms keep working from any
+  // thread. detach_loop (on the loop's thread, before the loop closes) fails what is still
+  // pending and closes the backend's handles on the loop.
+  virtual result<void> attach_loop(uv_loop_s* loop) {
+    (void)loop;
+    return outcome::success();
+  }
+  virtual void detach_loop() {}
 };
 
 // Turns an op_result of kind error into the contract's error ("ERR " is dropped, so that
