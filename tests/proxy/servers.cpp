@@ -6,12 +6,14 @@
 #include "support/proxy_server.hpp"
 #include "support/redis_server.hpp"
 #include "support/resp_client.hpp"
+#include "support/test_backend.hpp"
 
 namespace atomkv::proxy_tests {
 
 namespace {
 
 subject_kind g_subject = subject_kind::proxy;
+std::string g_backend_spec = "memory://";
 
 // The reference server comes from the shared redis_server harness; the settings it has no
 // option for are applied with CONFIG SET, which Redis accepts at run time for all of them.
@@ -80,9 +82,13 @@ class redis_instance : public server {
 
 class proxy_instance : public server {
  public:
-  explicit proxy_instance(const server_settings& s) : proxy_(options(s)) {}
-  bool running() const override { return proxy_.running(); }
-  const std::string& error() const override { return proxy_.error(); }
+  explicit proxy_instance(const server_settings& s) : proxy_(options(s)) {
+    if (proxy_.running() && g_backend_spec != "memory://") {
+      start_empty(s);
+    }
+  }
+  bool running() const override { return proxy_.running() && error_.empty(); }
+  const std::string& error() const override { return error_.empty() ? proxy_.error() : error_; }
   std::uint16_t port() const override { return proxy_.port(); }
   std::string name() const override { return "atomkv-proxy"; }
   bool alive() override { return proxy_.alive(); }
@@ -91,8 +97,25 @@ class proxy_instance : public server {
   }
 
  private:
+  // A persistent backend keeps what the previous test's proxy wrote.
+  void start_empty(const server_settings& s) {
+    auto conn = testing::resp_connection::connect(proxy_.port());
+    if (!conn) {
+      error_ = "cannot connect to atomkv-proxy";
+      return;
+    }
+    if (s.requirepass && conn->call({"AUTH", *s.requirepass}).value_or("") != "+OK\r\n") {
+      error_ = "AUTH failed";
+      return;
+    }
+    if (auto r = conn->call({"FLUSHALL"}).value_or("<no reply>"); r != "+OK\r\n") {
+      error_ = "FLUSHALL: " + testing::escape_bytes(r);
+    }
+  }
+
   static testing::proxy_server_options options(const server_settings& s) {
     testing::proxy_server_options o;
+    o.backend = testing::resolve_backend(g_backend_spec);
     o.requirepass = s.requirepass;
     if (s.maxclients) {
       o.extra_args.insert(o.extra_args.end(), {"--maxclients", std::to_string(*s.maxclients)});
@@ -112,6 +135,7 @@ class proxy_instance : public server {
   }
 
   testing::proxy_server proxy_;
+  std::string error_;
 };
 
 }  // namespace
@@ -124,6 +148,9 @@ subject_kind current_subject_kind() {
 }
 bool subject_is_proxy() {
   return g_subject == subject_kind::proxy;
+}
+void set_subject_backend(const std::string& spec) {
+  g_backend_spec = spec;
 }
 
 std::unique_ptr<server> start_reference(const server_settings& settings) {

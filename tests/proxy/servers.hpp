@@ -1,7 +1,7 @@
 #pragma once
 // The two servers the proxy tests talk to: the reference (a real redis-server 7) and the subject
-// (atomkv-proxy on memory://). With --subject redis the subject is a second redis-server, which
-// checks the harness itself: every test must pass trivially then.
+// (atomkv-proxy, on memory:// unless --backend says otherwise). With --subject redis the subject is
+// a second redis-server, which checks the harness itself: every test must pass trivially then.
 
 #include <chrono>
 #include <cstdint>
@@ -44,6 +44,9 @@ enum class subject_kind { proxy, redis };
 void set_subject_kind(subject_kind kind);
 subject_kind current_subject_kind();
 bool subject_is_proxy();
+// The proxy's backend, as a test_backend spec ("memory://", "redis-server", "sqlite-temp", ...).
+// Every proxy the tests start begins with an empty keyspace, whatever the backend.
+void set_subject_backend(const std::string& spec);
 
 std::unique_ptr<server> start_reference(const server_settings& settings = {});
 std::unique_ptr<server> start_subject(const server_settings& settings = {});
