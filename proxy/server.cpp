@@ -94,7 +94,7 @@ void server::log_client_closed(const client& c, const char* why) {
 std::shared_ptr<backend::bucket> server::bucket(std::size_t db, std::string& error) {
   auto& slot = buckets_.at(db);
   if (!slot) {
-    auto opened = store_.backend().open(db == 0 ? std::string() : std::to_string(db));
+    auto opened = store_.backend().open_database(db);
     if (!opened) {
       error = opened.error().message;
       return nullptr;

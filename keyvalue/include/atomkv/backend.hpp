@@ -116,6 +116,14 @@ class store {
   // The bucket named `identifier`; "" is the backend's plain keyspace.
   virtual result<std::shared_ptr<bucket>> open(std::string_view identifier) = 0;
 
+  // The proxy's database `n` (SELECT n). By default database 0 is the plain keyspace and
+  // database n the bucket named "n"; a backend with numbered databases of its own (Redis) maps
+  // n onto them instead, so that a client of the proxy and a client of the backend see the same
+  // database under the same number.
+  virtual result<std::shared_ptr<bucket>> open_database(std::size_t n) {
+    return open(n == 0 ? std::string() : std::to_string(n));
+  }
+
   // Runs the asynchronous forms of this store's buckets and transactions on a libuv loop: their
   // callbacks then run on the loop's thread, and a network backend does its I/O there. Called on
   // that thread before the first asynchronous call; the synchronous forms keep working from any
