@@ -72,6 +72,9 @@ result<config> parse_config(const store_url& url) {
     } else if (name == "pool_size") {
       BOOST_OUTCOME_TRY(size, parse_number(name, value, 1, 4096));
       out.pool_size = static_cast<std::size_t>(size);
+    } else if (name == "shared_connections") {
+      BOOST_OUTCOME_TRY(count, parse_number(name, value, 1, 64));
+      out.shared_connections = static_cast<std::size_t>(count);
     } else if (name == "db") {
       BOOST_OUTCOME_TRY(db, parse_number("database", value, 0, 1 << 20));
       out.db = static_cast<int>(db);

@@ -2,7 +2,8 @@
 // Where and how to reach Redis, from a store URL:
 //   redis://[user:password@]host[:port][/db][?option=value&...]
 //   redis+unix://[user:password@]/path/to.sock[?db=N&password=...&...]
-// Options: connect_timeout_ms, command_timeout_ms, pool_size, pool_wait_ms, user, password, db.
+// Options: connect_timeout_ms, command_timeout_ms, pool_size, pool_wait_ms, shared_connections,
+// user, password, db.
 
 #include <chrono>
 #include <cstdint>
@@ -27,6 +28,9 @@ struct config {
   std::size_t pool_size = 16;
   // How long a caller waits for a connection when all pool_size are leased.
   std::chrono::milliseconds pool_wait{2000};
+  // On an event loop (store::attach_loop): how many connections per database carry the plain
+  // commands of every caller, pipelined; a lane always uses the same one, which keeps its order.
+  std::size_t shared_connections = 2;
   // Reconnect backoff after a failed connect: doubles from the first to the last value.
   std::chrono::milliseconds backoff_first{20};
   std::chrono::milliseconds backoff_last{1000};
