@@ -34,6 +34,12 @@ std::string fresh_sqlite_file() {
   return "sqlite://" + (file.is_absolute() ? "" : std::string("./")) + file.string();
 }
 
+// One server for the whole process, stopped (and its directory removed) at exit.
+std::unique_ptr<redis_server>& shared_redis_server() {
+  static std::unique_ptr<redis_server> server;
+  return server;
+}
+
 }  // namespace
 
 std::string resolve_backend(const std::string& spec) {
@@ -46,13 +52,19 @@ std::string resolve_backend(const std::string& spec) {
   if (const char* external = std::getenv("ATOMKV_TEST_REDIS_URL"); external && *external) {
     return external;
   }
-  // One server for the whole process, stopped (and its directory removed) at exit.
-  static std::unique_ptr<redis_server> server = std::make_unique<redis_server>();
+  auto& server = shared_redis_server();
+  if (!server) {
+    server = std::make_unique<redis_server>();
+  }
   if (!server->running()) {
     std::fprintf(stderr, "cannot start redis-server: %s\n", server->error().c_str());
     std::exit(2);
   }
   return server->url();
+}
+
+redis_server* backend_redis_server() {
+  return shared_redis_server().get();
 }
 
 }  // namespace atomkv::testing

@@ -12,4 +12,10 @@ namespace atomkv::testing {
 // "sqlite-temp" is a fresh SQLite file in $TMPDIR, removed at exit.
 std::string resolve_backend(const std::string& spec);
 
+class redis_server;
+// The redis-server that resolve_backend("redis-server") started, for tests that talk to the
+// backend directly or kill and restart it; null before that, or when $ATOMKV_TEST_REDIS_URL
+// named an external server.
+redis_server* backend_redis_server();
+
 }  // namespace atomkv::testing
