@@ -171,7 +171,10 @@ void client::fulfil(reply_queue::ticket ticket,
     process_input();  // flushes too
     return;
   }
-  flush();
+  if (!flush_scheduled_) {
+    flush_scheduled_ = true;
+    server_.flush_later(shared_from_this());
+  }
 }
 
 std::size_t client::pending_output() const {

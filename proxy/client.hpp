@@ -60,6 +60,11 @@ class client : public std::enable_shared_from_this<client> {
   const std::string& last_command() const { return last_command_; }
   void set_last_command(std::string_view name) { last_command_.assign(name); }
   bool closing() const { return closing_; }
+  // Called by the server once per loop iteration for a client that asked for it.
+  void flush_scheduled() {
+    flush_scheduled_ = false;
+    flush();
+  }
   std::size_t pending_output() const;
 
  private:
@@ -69,6 +74,8 @@ class client : public std::enable_shared_from_this<client> {
   static void on_closed(uv_handle_t* handle);
 
   void process_input();
+  // Writes what is ready now. Replies completed by a backend's callbacks are written once per
+  // loop iteration instead (server::flush_later), so that a burst of them is one write.
   void flush();
   void finish_if_quitting();
 
@@ -86,6 +93,7 @@ class client : public std::enable_shared_from_this<client> {
   std::size_t writes_in_flight_ = 0;
   std::size_t bytes_in_flight_ = 0;
   bool processing_ = false;  // inside process_input: flush once at the end
+  bool flush_scheduled_ = false;
   bool closing_ = false;
   bool quitting_ = false;
   session session_;

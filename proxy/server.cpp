@@ -41,6 +41,10 @@ std::string server::start() {
   uv_timer_init(loop_, &ticker_);
   ticker_.data = this;
   uv_timer_start(&ticker_, &server::on_tick, 1000, 1000);
+  uv_check_init(loop_, &flusher_);
+  flusher_.data = this;
+  uv_check_start(&flusher_, &server::on_iteration_done);
+  uv_unref(reinterpret_cast<uv_handle_t*>(&flusher_));
   if (auto attached = store_.backend().attach_loop(loop_); !attached) {
     return "cannot run the backend on the event loop: " + attached.error().message;
   }
@@ -75,6 +79,26 @@ void server::forget(client& gone) {
   clients_.erase(gone.id());
   if (stopping_ && clients_.empty()) {
     detach_backend();
+  }
+}
+
+void server::flush_later(std::shared_ptr<client> c) {
+  if (stopping_) {
+    c->flush_scheduled();  // the flusher may be closed already
+    return;
+  }
+  to_flush_.push_back(std::move(c));
+}
+
+void server::on_iteration_done(uv_check_t* check) {
+  auto* self = static_cast<server*>(check->data);
+  if (self->to_flush_.empty()) {
+    return;
+  }
+  auto batch = std::move(self->to_flush_);
+  self->to_flush_.clear();
+  for (auto& c : batch) {
+    c->flush_scheduled();
   }
 }
 
@@ -149,6 +173,12 @@ void server::shutdown() {
   uv_close(reinterpret_cast<uv_handle_t*>(&sigterm_), nullptr);
   uv_close(reinterpret_cast<uv_handle_t*>(&sigint_), nullptr);
   uv_close(reinterpret_cast<uv_handle_t*>(&ticker_), nullptr);
+  if (flusher_.data != nullptr) {  // started
+    uv_close(reinterpret_cast<uv_handle_t*>(&flusher_), nullptr);
+  }
+  for (auto& c : std::exchange(to_flush_, {})) {
+    c->flush_scheduled();
+  }
   std::vector<std::shared_ptr<client>> open;
   for (const auto& [id, c] : clients_) {
     open.push_back(c);

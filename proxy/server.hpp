@@ -50,12 +50,15 @@ class server {
     return clients_;
   }
   void forget(client& gone);
+  // Flushes `c` once the loop has handled this iteration's I/O (one write for many replies).
+  void flush_later(std::shared_ptr<client> c);
   void log_client_closed(const client& c, const char* why);
 
  private:
   static void on_connection(uv_stream_t* listener, int status);
   static void on_signal(uv_signal_t* handle, int signum);
   static void on_tick(uv_timer_t* timer);
+  static void on_iteration_done(uv_check_t* check);
 
   void accept_one();
   void close_idle_clients();
@@ -69,6 +72,8 @@ class server {
   uv_signal_t sigint_{};
   uv_timer_t ticker_{};
   uv_timer_t deadline_{};  // forces the last clients closed during shutdown
+  uv_check_t flusher_{};   // runs the flushes asked for during the iteration
+  std::vector<std::shared_ptr<client>> to_flush_;
   bool stopping_ = false;
   bool backend_attached_ = false;
   server_stats stats_;

@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
-# atomkv-proxy (memory://) against redis-server, measured in the same run with redis-benchmark:
-# SET, GET and INCR from 50 clients, without pipelining (-P 1) and with 16 commands per round
-# trip (-P 16). The two servers take turns, round after round, so that a noisy machine slows both
-# alike; the table shows each median and the proxy's median as a ratio of Redis's.
+# atomkv-proxy against redis-server, measured in the same run with redis-benchmark: SET, GET and
+# INCR from 50 clients, without pipelining (-P 1) and with 16 commands per round trip (-P 16), on
+#   (a) redis-server itself,
+#   (b) atomkv-proxy on memory://,
+#   (c) atomkv-proxy in front of the same redis-server (--backend redis://127.0.0.1:PORT).
+# The servers take turns, round after round (in a rotating order), so that a noisy machine slows
+# them alike; the table shows each median and the proxies' medians as ratios of Redis's. The load
+# average before and after the run is printed with it.
 #
 #   bench/proxy/run.sh BUILD_DIR [--rounds N] [--requests N] [--requests-pipelined N]
 #
@@ -76,6 +80,12 @@ proxy_port="$(free_port)"
 pids+=($!)
 wait_ping "$proxy_port" atomkv-proxy
 
+front_port="$(free_port)"
+"$proxy_bin" --port "$front_port" --bind 127.0.0.1 --backend "redis://127.0.0.1:$redis_port" \
+  >"$work/proxy-redis.log" 2>&1 &
+pids+=($!)
+wait_ping "$front_port" "atomkv-proxy on redis"
+
 results="$work/results.csv"
 echo "server,pipeline,test,rps" >"$results"
 measure() {
@@ -85,6 +95,9 @@ measure() {
     awk -F, -v s="$name" -v p="$pipeline" '{ print s "," p "," $1 "," $2 }' >>"$results"
 }
 
+servers=(redis proxy front)
+declare -A port_of=([redis]="$redis_port" [proxy]="$proxy_port" [front]="$front_port")
+load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
 echo "redis-benchmark -t set,get,incr -c 50: $rounds rounds, -P 1 with -n $requests," \
   "-P 16 with -n $requests_pipelined" >&2
 for round in $(seq "$rounds"); do
@@ -92,34 +105,34 @@ for round in $(seq "$rounds"); do
   for pipeline in 1 16; do
     n="$requests"
     [ "$pipeline" = 1 ] || n="$requests_pipelined"
-    # Alternate which server goes first, so neither always runs on a warmer or quieter machine.
-    if [ $((round % 2)) = 1 ]; then
-      measure redis "$redis_port" "$pipeline" "$n"
-      measure proxy "$proxy_port" "$pipeline" "$n"
-    else
-      measure proxy "$proxy_port" "$pipeline" "$n"
-      measure redis "$redis_port" "$pipeline" "$n"
-    fi
+    # Rotate which server goes first, so none always runs on a warmer or quieter machine.
+    for i in 0 1 2; do
+      name="${servers[$(((round + i) % 3))]}"
+      measure "$name" "${port_of[$name]}" "$pipeline" "$n"
+    done
   done
 done
+load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
 
-"$python" - "$results" "$rounds" <<'PY'
+"$python" - "$results" "$rounds" "$load_before" "$load_after" <<'PY'
 import csv, statistics, sys
 rows = list(csv.DictReader(open(sys.argv[1])))
 runs = {}
 for r in rows:
     runs.setdefault((r["server"], int(r["pipeline"]), r["test"]), []).append(float(r["rps"]))
 print()
-print("atomkv-proxy (memory://) vs redis-server %s, redis-benchmark -c 50, median of %s rounds"
-      % ("7", sys.argv[2]))
-print("%-8s %-5s %15s %15s %12s" % ("pipeline", "test", "redis req/s", "proxy req/s", "proxy/redis"))
+print("redis-server 7 (a), atomkv-proxy on memory:// (b), atomkv-proxy in front of (a) (c);")
+print("redis-benchmark -c 50, median of %s rounds; load average %s before, %s after"
+      % (sys.argv[2], sys.argv[3], sys.argv[4]))
+print("%-8s %-5s %12s %12s %12s %8s %8s" % ("pipeline", "test", "(a) req/s", "(b) req/s",
+                                          "(c) req/s", "(b)/(a)", "(c)/(a)"))
 for pipeline in (1, 16):
     for test in ("SET", "GET", "INCR"):
-        redis = runs.get(("redis", pipeline, test))
-        proxy = runs.get(("proxy", pipeline, test))
-        if not redis or not proxy:
-            print("%-8s %-5s %15s" % ("-P %d" % pipeline, test, "no result"))
+        got = [runs.get((s, pipeline, test)) for s in ("redis", "proxy", "front")]
+        if not all(got):
+            print("%-8s %-5s %12s" % ("-P %d" % pipeline, test, "no result"))
             continue
-        mr, mp = statistics.median(redis), statistics.median(proxy)
-        print("%-8s %-5s %15.0f %15.0f %12.2f" % ("-P %d" % pipeline, test, mr, mp, mp / mr))
+        a, b, c = (statistics.median(g) for g in got)
+        print("%-8s %-5s %12.0f %12.0f %12.0f %8.2f %8.2f"
+              % ("-P %d" % pipeline, test, a, b, c, b / a, c / a))
 PY
