@@ -24,7 +24,7 @@ FROM debian:bookworm-slim AS runtime
 COPY scripts/install-deps.sh /tmp/
 RUN bash /tmp/install-deps.sh runtime \
  && rm -rf /var/lib/apt/lists/* /tmp/install-deps.sh \
- && useradd --system --user-group --uid 10001 --home-dir /data --no-create-home \
+ && useradd --user-group --uid 10001 --home-dir /data --no-create-home \
       --shell /usr/sbin/nologin atomkv \
  && install -d -o atomkv -g atomkv -m 0750 /data
 COPY --from=build /src/build/proxy/atomkv-proxy /usr/local/bin/atomkv-proxy
