@@ -4,9 +4,12 @@
 
 namespace atomkv::proxy_tests {
 
-hiredis_client::hiredis_client(const server& srv, int timeout_ms) {
+hiredis_client::hiredis_client(const server& srv, int timeout_ms)
+    : hiredis_client(srv.host(), srv.port(), timeout_ms) {}
+
+hiredis_client::hiredis_client(const std::string& host, std::uint16_t port, int timeout_ms) {
   timeval tv{timeout_ms / 1000, (timeout_ms % 1000) * 1000};
-  ctx_.reset(redisConnectWithTimeout(srv.host().c_str(), srv.port(), tv));
+  ctx_.reset(redisConnectWithTimeout(host.c_str(), port, tv));
   if (ok()) {
     redisSetTimeout(ctx_.get(), tv);
   }

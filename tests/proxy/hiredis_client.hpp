@@ -25,6 +25,8 @@ class hiredis_client {
  public:
   // Connects to the server with a 5 s connect and read timeout; ok() tells whether it worked.
   explicit hiredis_client(const server& srv, int timeout_ms = 5000);
+  // The same, to any host and port (a backend server the test talks to directly).
+  hiredis_client(const std::string& host, std::uint16_t port, int timeout_ms = 5000);
 
   bool ok() const { return ctx_ && ctx_->err == 0; }
   std::string error() const { return ctx_ ? ctx_->errstr : "no context"; }

@@ -49,8 +49,8 @@ bool is_null_array(const reply_ptr& r) {
 TEST_CASE("a write straight to Redis between WATCH and EXEC makes EXEC return nil", "[.upstream]") {
   auto srv = started();
   auto& redis = backend();
-  hiredis_client proxy(srv->port());
-  hiredis_client direct(redis.port());
+  hiredis_client proxy(*srv);
+  hiredis_client direct("127.0.0.1", redis.port());
   REQUIRE(proxy.ok());
   REQUIRE(direct.ok());
 
@@ -80,8 +80,8 @@ TEST_CASE("a write straight to Redis between WATCH and EXEC makes EXEC return ni
 TEST_CASE("SELECT n through the proxy is Redis's database n", "[.upstream]") {
   auto srv = started();
   auto& redis = backend();
-  hiredis_client proxy(srv->port());
-  hiredis_client direct(redis.port());
+  hiredis_client proxy(*srv);
+  hiredis_client direct("127.0.0.1", redis.port());
   REQUIRE(proxy.ok());
   REQUIRE(direct.ok());
 
@@ -102,13 +102,13 @@ TEST_CASE("SELECT n through the proxy is Redis's database n", "[.upstream]") {
 TEST_CASE("clients that vanish mid-WATCH or mid-MULTI leave nothing behind", "[.upstream]") {
   auto srv = started();
   auto& redis = backend();
-  hiredis_client direct(redis.port());
+  hiredis_client direct("127.0.0.1", redis.port());
   REQUIRE(direct.ok());
   constexpr int kClients = 10;
 
   // Each holds a WATCH (half of them inside MULTI with a queued write), then disconnects.
   for (int i = 0; i < kClients; ++i) {
-    hiredis_client leaving(srv->port());
+    hiredis_client leaving(*srv);
     REQUIRE(leaving.ok());
     const std::string key = "left-" + std::to_string(i);
     CHECK(str(leaving.cmd({"WATCH", key})) == "OK");
@@ -134,7 +134,7 @@ TEST_CASE("clients that vanish mid-WATCH or mid-MULTI leave nothing behind", "[.
   // them (on a key written above) would make one of these EXECs return nil.
   std::vector<std::unique_ptr<hiredis_client>> next;
   for (int i = 0; i < kClients; ++i) {
-    next.push_back(std::make_unique<hiredis_client>(srv->port()));
+    next.push_back(std::make_unique<hiredis_client>(*srv));
     REQUIRE(next.back()->ok());
     CHECK(str(next.back()->cmd({"WATCH", "fresh-" + std::to_string(i)})) == "OK");
   }
@@ -159,7 +159,7 @@ TEST_CASE("redis-server killed under load: prompt errors, then service again", "
   std::vector<std::thread> load;
   for (int t = 0; t < kClients; ++t) {
     load.emplace_back([&] {
-      hiredis_client c(srv->port(), 10000);
+      hiredis_client c(*srv, 10000);
       if (!c.ok()) {
         io_failures++;
         return;
@@ -233,7 +233,7 @@ TEST_CASE("a stopped redis-server means errors after the command timeout", "[.up
   testing::proxy_server proxy(options);
   INFO(proxy.error());
   REQUIRE(proxy.running());
-  hiredis_client c(proxy.port(), 10000);
+  hiredis_client c("127.0.0.1", proxy.port(), 10000);
   REQUIRE(c.ok());
   CHECK(integer(c.cmd({"INCR", "paused"})) >= 1);
 
