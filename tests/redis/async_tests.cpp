@@ -1,0 +1,182 @@
+// The asynchronous forms on an event loop (store::attach_loop), as the proxy drives them: calls
+// complete on the loop in lane order, transactions detect outside writes exactly, a dead server
+// fails calls at once, and detach_loop leaves a loop that closes cleanly.
+
+#include <uv.h>
+
+#include <chrono>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "atomkv/atomics.hpp"
+#include "atomkv/backend.hpp"
+#include "helpers.hpp"
+
+namespace atomkv::redis_tests {
+namespace {
+
+using namespace std::chrono_literals;
+
+// A libuv loop with the store attached; the destructor detaches and requires a clean close.
+class attached_loop {
+ public:
+  explicit attached_loop(atomkv::store& store) : store_(store) {
+    REQUIRE(uv_loop_init(&loop_) == 0);
+    auto attached = store_.backend().attach_loop(&loop_);
+    INFO((attached ? "" : attached.error().message));
+    REQUIRE(attached);
+  }
+  ~attached_loop() {
+    store_.backend().detach_loop();
+    uv_run(&loop_, UV_RUN_DEFAULT);
+    CHECK(uv_loop_close(&loop_) == 0);
+  }
+
+  // Runs the loop until `done` holds (or 10 s pass).
+  template <class Done>
+  bool run_until(Done done) {
+    auto deadline = std::chrono::steady_clock::now() + 10s;
+    uv_run(&loop_, UV_RUN_NOWAIT);  // at least one iteration: the loop's clock moves on
+    while (!done() && std::chrono::steady_clock::now() < deadline) {
+      uv_run(&loop_, UV_RUN_ONCE);
+    }
+    return done();
+  }
+
+ private:
+  atomkv::store& store_;
+  uv_loop_t loop_{};
+};
+
+}  // namespace
+
+TEST_CASE("attached: calls of one lane complete in order, pipelined", "[async]") {
+  auto& server = shared_server();
+  auto store = connect_or_fail(server.url());
+  auto bucket = open_or_fail(store, "");
+  auto key = fresh("lane");
+  attached_loop loop(store);
+  REQUIRE_FALSE(bucket.backend().completes_inline());
+
+  constexpr int kCalls = 500;
+  std::vector<std::int64_t> seen;
+  int failures = 0;
+  for (int i = 0; i < kCalls; ++i) {
+    const operation op = operation::increment(key, 1);
+    bucket.backend().apply_async(std::span<const operation>(&op, 1), 7,
+                                 [&](result<std::vector<op_result>> r) {
+                                   if (!r || r.value().size() != 1) {
+                                     ++failures;
+                                     return;
+                                   }
+                                   seen.push_back(r.value()[0].integer);
+                                 });
+  }
+  REQUIRE(loop.run_until([&] { return static_cast<int>(seen.size()) + failures == kCalls; }));
+  CHECK(failures == 0);
+  for (int i = 0; i < kCalls; ++i) {
+    CHECK(seen[i] == i + 1);
+  }
+  CHECK(server.cli("GET " + key) == std::to_string(kCalls));
+}
+
+TEST_CASE("attached: a write from another client between watch and commit is a conflict",
+          "[async]") {
+  auto& server = shared_server();
+  auto store = connect_or_fail(server.url());
+  auto bucket = open_or_fail(store, "");
+  auto key = fresh("watched");
+  attached_loop loop(store);
+
+  auto begun = bucket.backend().begin();
+  REQUIRE(begun);
+  auto txn = std::move(begun).value();
+  const std::string_view keys[] = {key};
+  const operation write = operation::set(key, "mine");
+
+  for (bool interfere : {true, false}) {
+    bool watched = false;
+    txn->watch_async(keys, true, [&](auto r) { watched = r.has_value(); });
+    REQUIRE(loop.run_until([&] { return watched; }));
+    if (interfere) {
+      CHECK(server.cli("SET " + key + " theirs") == "OK");
+    }
+    std::optional<result<std::optional<std::vector<op_result>>>> committed;
+    txn->commit_async(std::span<const operation>(&write, 1),
+                      [&](auto r) { committed.emplace(std::move(r)); });
+    REQUIRE(loop.run_until([&] { return committed.has_value(); }));
+    REQUIRE(committed->has_value());
+    CHECK(committed->value().has_value() == !interfere);
+    CHECK(server.cli("GET " + key) == (interfere ? "theirs" : "mine"));
+  }
+}
+
+TEST_CASE("attached: detach fails pending calls and the loop closes cleanly", "[async]") {
+  auto& server = shared_server();
+  auto store = connect_or_fail(server.url());
+  auto bucket = open_or_fail(store, "");
+  auto key = fresh("detached");
+  uv_loop_t loop;
+  REQUIRE(uv_loop_init(&loop) == 0);
+  REQUIRE(store.backend().attach_loop(&loop));
+
+  int completed = 0, failed = 0;
+  const operation op = operation::increment(key, 1);
+  for (int i = 0; i < 50; ++i) {
+    bucket.backend().apply_async(std::span<const operation>(&op, 1), i,
+                                 [&](result<std::vector<op_result>> r) {
+                                   ++completed;
+                                   failed += r ? 0 : 1;
+                                 });
+  }
+  auto txn = bucket.backend().begin().value();
+  const std::string_view keys[] = {key};
+  bool watch_done = false;
+  txn->watch_async(keys, false, [&](auto) { watch_done = true; });
+  store.backend().detach_loop();  // nothing has been written yet: everything fails
+  CHECK(completed == 50);
+  CHECK(failed == 50);
+  CHECK(watch_done);
+  txn.reset();
+  uv_run(&loop, UV_RUN_DEFAULT);
+  CHECK(uv_loop_close(&loop) == 0);
+  // Detached, the store is back on its blocking pool.
+  CHECK(bucket.backend().completes_inline());
+  CHECK(atomics::increment(bucket, key, 1).value() == 1);
+}
+
+TEST_CASE("attached: a server that is gone fails calls at once", "[async]") {
+  testing::redis_server server;
+  REQUIRE(server.running());
+  auto store = connect_or_fail(server.url());
+  auto bucket = open_or_fail(store, "");
+  attached_loop loop(store);
+  server.kill();
+
+  const operation op = operation::increment("k", 1);
+  for (int round = 0; round < 3; ++round) {
+    std::optional<result<std::vector<op_result>>> got;
+    auto sent = std::chrono::steady_clock::now();
+    bucket.backend().apply_async(std::span<const operation>(&op, 1), 1,
+                                 [&](auto r) { got.emplace(std::move(r)); });
+    REQUIRE(loop.run_until([&] { return got.has_value(); }));
+    CHECK_FALSE(got->has_value());
+    CHECK(std::chrono::steady_clock::now() - sent < 500ms);
+  }
+  REQUIRE(server.restart());
+  std::optional<result<std::vector<op_result>>> back;
+  auto deadline = std::chrono::steady_clock::now() + 5s;
+  while (!(back && back->has_value()) && std::chrono::steady_clock::now() < deadline) {
+    back.reset();
+    std::this_thread::sleep_for(10ms);
+    bucket.backend().apply_async(std::span<const operation>(&op, 1), 1,
+                                 [&](auto r) { back.emplace(std::move(r)); });
+    REQUIRE(loop.run_until([&] { return back.has_value(); }));
+  }
+  REQUIRE(back);
+  REQUIRE(back->has_value());
+  CHECK(back->value()[0].integer == 1);
+}
+
+}  // namespace atomkv::redis_tests
