@@ -19,12 +19,14 @@ constexpr std::chrono::microseconds kYieldToOtherProcess{300};
 struct group_writer::request {
   std::string bucket;
   std::vector<watched_key> watches;
-  bool conditional = false;
+  std::shared_ptr<watch_set> watch_source;  // read when the writer reaches the request
+  job work;
   std::deque<std::string> storage;  // a deque never moves its elements: the views stay valid
   std::deque<std::vector<std::string_view>> pairs;
   std::vector<operation> ops;
   bool single_statement = true;  // each operation writes with one statement at most
 
+  finished on_done;  // if set, called instead of waking a waiting caller
   std::mutex lock;
   std::condition_variable done_signal;
   bool done = false;
@@ -33,6 +35,10 @@ struct group_writer::request {
   std::string_view keep(std::string_view bytes) { return storage.emplace_back(bytes); }
 
   void complete(outcome_type result) {
+    if (on_done) {
+      on_done(std::move(result));
+      return;
+    }
     std::lock_guard guard(lock);
     outcome = std::move(result);
     done = true;
@@ -72,13 +78,10 @@ writer_stats group_writer::stats() const {
   return s;
 }
 
-group_writer::outcome_type group_writer::submit(std::string_view bucket,
-                                                std::span<const watched_key> watches,
-                                                std::span<const operation> ops) {
+std::shared_ptr<group_writer::request> group_writer::make_request(std::string_view bucket,
+                                                                  std::span<const operation> ops) {
   auto r = std::make_shared<request>();
   r->bucket.assign(bucket);
-  r->watches.assign(watches.begin(), watches.end());
-  r->conditional = !watches.empty();
   r->ops.reserve(ops.size());
   for (const auto& op : ops) {
     operation copy = op;
@@ -96,14 +99,29 @@ group_writer::outcome_type group_writer::submit(std::string_view bucket,
     }
     r->ops.push_back(copy);
   }
+  return r;
+}
+
+bool group_writer::enqueue(std::shared_ptr<request> r) {
   {
     std::lock_guard guard(lock_);
     if (stopping_) {
-      return failure(error::other("sqlite: the store is closing"));
+      return false;
     }
-    queue_.push_back(r);
+    queue_.push_back(std::move(r));
   }
   wake_.notify_one();
+  return true;
+}
+
+group_writer::outcome_type group_writer::submit(std::string_view bucket,
+                                                std::span<const watched_key> watches,
+                                                std::span<const operation> ops) {
+  auto r = make_request(bucket, ops);
+  r->watches.assign(watches.begin(), watches.end());
+  if (!enqueue(r)) {
+    return failure(error::other("sqlite: the store is closing"));
+  }
   std::unique_lock guard(r->lock);
   if (!r->done_signal.wait_for(guard, settings_.request_timeout(), [&] { return r->done; })) {
     return failure(error::other("sqlite: no commit within " +
@@ -111,6 +129,25 @@ group_writer::outcome_type group_writer::submit(std::string_view bucket,
                                 " ms; the outcome is unknown"));
   }
   return std::move(r->outcome);
+}
+
+void group_writer::submit_async(std::string_view bucket, std::shared_ptr<watch_set> watches,
+                                std::span<const operation> ops, finished done) {
+  auto r = make_request(bucket, ops);
+  r->watch_source = std::move(watches);
+  r->on_done = std::move(done);
+  if (!enqueue(r)) {
+    r->on_done(failure(error::other("sqlite: the store is closing")));
+  }
+}
+
+void group_writer::run_async(std::string_view bucket, job work, finished done) {
+  auto r = make_request(bucket, {});
+  r->work = std::move(work);
+  r->on_done = std::move(done);
+  if (!enqueue(r)) {
+    r->on_done(failure(error::other("sqlite: the store is closing")));
+  }
 }
 
 void group_writer::run() {
@@ -195,6 +232,17 @@ void group_writer::commit_group(std::vector<std::shared_ptr<request>>& group) {
 
 group_writer::outcome_type group_writer::run_request(request& r, write_clock& clock) {
   rows bucket(*c_, r.bucket);
+  if (r.work) {
+    BOOST_OUTCOME_TRY(r.work(bucket, clock));
+    return std::optional<std::vector<op_result>>(std::vector<op_result>());
+  }
+  if (r.watch_source) {
+    auto taken = r.watch_source->take();
+    if (!taken) {
+      return std::optional<std::vector<op_result>>();  // the watch itself failed: a conflict
+    }
+    r.watches = std::move(*taken);
+  }
   for (const auto& w : r.watches) {
     BOOST_OUTCOME_TRY(same, bucket.unchanged(w, clock));
     if (!same) {

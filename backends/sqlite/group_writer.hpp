@@ -13,6 +13,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -24,6 +25,7 @@
 #include "connection.hpp"
 #include "rows.hpp"
 #include "sqlite_config.hpp"
+#include "watch_set.hpp"
 
 namespace atomkv::sqlite {
 
@@ -38,6 +40,11 @@ struct writer_stats {
 class group_writer {
  public:
   using outcome_type = result<std::optional<std::vector<op_result>>>;
+  // Runs on the writer thread once the request's group has committed (or failed).
+  using finished = std::function<void(outcome_type&&)>;
+  // Work inside the writer's transaction beyond the contract's operations (a watch, a page of
+  // keys), seeing the effects of every request before it. Only the commit makes it count.
+  using job = std::function<result<void>(rows& bucket, const write_clock& clock)>;
 
   static result<std::unique_ptr<group_writer>> start(const config& settings);
   ~group_writer();  // completes what is queued, then stops
@@ -47,12 +54,23 @@ class group_writer {
   outcome_type submit(std::string_view bucket, std::span<const watched_key> watches,
                       std::span<const operation> ops);
 
+  // As submit, without waiting: `done` gets the outcome. With `watches`, the request is
+  // conditional on the watches the set holds when the writer reaches it, and releases them.
+  void submit_async(std::string_view bucket, std::shared_ptr<watch_set> watches,
+                    std::span<const operation> ops, finished done);
+
+  // Runs `work` in the next group; `done` gets an empty list of results once that commits.
+  void run_async(std::string_view bucket, job work, finished done);
+
   writer_stats stats() const;
 
  private:
   struct request;
 
   group_writer(const config& settings, std::unique_ptr<connection> c);
+  static std::shared_ptr<request> make_request(std::string_view bucket,
+                                               std::span<const operation> ops);
+  bool enqueue(std::shared_ptr<request> r);  // false when the writer is stopping
   void run();
   void commit_group(std::vector<std::shared_ptr<request>>& group);
   outcome_type run_request(request& r, write_clock& clock);
