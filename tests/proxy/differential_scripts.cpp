@@ -403,6 +403,14 @@ std::vector<script> transaction_scripts() {
         A({"DBSIZE"})}},
       {"transaction in one pipeline",
        {A_raw("MULTI\r\nSET p 1\r\nINCR p\r\nGET p\r\nEXEC\r\nGET p\r\n", 6)}},
+      // Every command sees the effects of the ones before it, even while a backend is still
+      // applying them: data commands, database switches, listings, WATCH and EXEC in one write.
+      {"mixed commands in one pipeline",
+       {A_raw("SET a 1\r\nGET a\r\nINCR a\r\nSELECT 1\r\nSET a x\r\nDBSIZE\r\nGET a\r\n"
+              "SELECT 0\r\nGET a\r\nKEYS a\r\nWATCH a\r\nINCR a\r\nMULTI\r\nGET a\r\n"
+              "EXEC\r\nSET b 2\r\nKEYS b\r\nEXISTS a b\r\nUNWATCH\r\nWATCH b\r\n"
+              "MULTI\r\nINCR b\r\nEXEC\r\nFLUSHALL\r\nDBSIZE\r\nGET a\r\nPING\r\n",
+              27)}},
   };
 }
 
