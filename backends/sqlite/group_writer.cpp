@@ -12,6 +12,9 @@ constexpr std::uint64_t kPurgeEvery = 256;
 // pauses this long before its next BEGIN IMMEDIATE, so the other process gets the lock in turn.
 constexpr std::chrono::microseconds kYieldToOtherProcess{300};
 
+// The longest a writer waits for more requests before starting a group.
+constexpr std::chrono::steady_clock::duration kMostGatherWait = std::chrono::milliseconds(1);
+
 }  // namespace
 
 // The request owns copies of its keys and values: a caller that timed out may be gone when the
@@ -109,6 +112,10 @@ bool group_writer::enqueue(std::shared_ptr<request> r) {
       return false;
     }
     queue_.push_back(std::move(r));
+    // While gathering, the writer waits for the queue to fill: wake it once, not per request.
+    if (queue_.size() != 1 && queue_.size() != gather_target_) {
+      return true;
+    }
   }
   wake_.notify_one();
   return true;
@@ -159,19 +166,37 @@ void group_writer::run() {
       if (queue_.empty()) {
         return;  // stopping, and everything queued is done
       }
+      gather(guard);
       while (!queue_.empty() && group.size() < settings_.max_group) {
         group.push_back(std::move(queue_.front()));
         queue_.pop_front();
       }
       running_.store(group.size());
     }
+    const auto started = std::chrono::steady_clock::now();
     commit_group(group);
+    last_commit_ = std::chrono::steady_clock::now() - started;
+    last_group_size_ = group.size();
     running_.store(0);
     group.clear();
     if (c_->waited()) {
       std::this_thread::sleep_for(kYieldToOtherProcess);
     }
   }
+}
+
+// A group costs one fsync whatever its size. Requests come in bursts (a burst of replies brings
+// a burst of new requests), so when fewer wait than the last group held, the rest of the burst
+// is probably on its way: wait for it a little, at most half of what the last commit took.
+void group_writer::gather(std::unique_lock<std::mutex>& guard) {
+  const std::size_t target = std::min(last_group_size_, settings_.max_group);
+  if (stopping_ || queue_.size() * 2 > target) {
+    return;
+  }
+  gather_target_ = target;
+  wake_.wait_for(guard, std::min(last_commit_ / 2, kMostGatherWait),
+                 [&] { return stopping_ || queue_.size() >= target; });
+  gather_target_ = 0;
 }
 
 void group_writer::commit_group(std::vector<std::shared_ptr<request>>& group) {

@@ -10,6 +10,7 @@
 // operations runs inside a SAVEPOINT, so that a SQLite error undoes that request alone.
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -72,6 +73,7 @@ class group_writer {
                                                std::span<const operation> ops);
   bool enqueue(std::shared_ptr<request> r);  // false when the writer is stopping
   void run();
+  void gather(std::unique_lock<std::mutex>& guard);
   void commit_group(std::vector<std::shared_ptr<request>>& group);
   outcome_type run_request(request& r, write_clock& clock);
   result<void> purge_tombstones(write_clock& clock);
@@ -83,6 +85,11 @@ class group_writer {
   std::condition_variable wake_;
   std::deque<std::shared_ptr<request>> queue_;
   bool stopping_ = false;
+  std::size_t gather_target_ = 0;  // queue size that ends the writer's wait for more, if waiting
+
+  // Written and read by the writer thread only.
+  std::size_t last_group_size_ = 0;
+  std::chrono::steady_clock::duration last_commit_{};
 
   std::atomic<std::uint64_t> groups_{0};
   std::atomic<std::uint64_t> requests_{0};
