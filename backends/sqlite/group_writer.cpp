@@ -24,8 +24,8 @@ struct group_writer::request {
   std::vector<watched_key> watches;
   std::shared_ptr<watch_set> watch_source;  // read when the writer reaches the request
   job work;
-  std::deque<std::string> storage;  // a deque never moves its elements: the views stay valid
-  std::deque<std::vector<std::string_view>> pairs;
+  std::string storage;  // every key and value, sized once: the views into it stay valid
+  std::vector<std::vector<std::string_view>> pairs;  // moving a vector keeps its elements
   std::vector<operation> ops;
   bool single_statement = true;  // each operation writes with one statement at most
 
@@ -35,7 +35,11 @@ struct group_writer::request {
   bool done = false;
   outcome_type outcome = failure(error::other("sqlite: request not run"));
 
-  std::string_view keep(std::string_view bytes) { return storage.emplace_back(bytes); }
+  std::string_view keep(std::string_view bytes) {
+    const std::size_t at = storage.size();
+    storage.append(bytes);  // within the capacity reserved: no reallocation
+    return std::string_view(storage).substr(at, bytes.size());
+  }
 
   void complete(outcome_type result) {
     if (on_done) {
@@ -86,6 +90,14 @@ std::shared_ptr<group_writer::request> group_writer::make_request(std::string_vi
   auto r = std::make_shared<request>();
   r->bucket.assign(bucket);
   r->ops.reserve(ops.size());
+  std::size_t bytes = 0;
+  for (const auto& op : ops) {
+    bytes += op.key.size() + op.value.size();
+    for (std::string_view part : op.pairs) {
+      bytes += part.size();
+    }
+  }
+  r->storage.reserve(bytes);
   for (const auto& op : ops) {
     operation copy = op;
     copy.key = r->keep(op.key);

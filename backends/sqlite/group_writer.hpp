@@ -3,7 +3,11 @@
 // connection: it takes every request queued so far (up to max_group), runs them all in one
 // BEGIN IMMEDIATE ... COMMIT, and only then completes them. Requests that arrive while a group is
 // being committed (its fsync, at synchronous=FULL) form the next group, so the number of fsyncs
-// follows the number of groups, not the number of operations.
+// follows the number of groups, not the number of operations. When far fewer wait than the last
+// group held, the writer first gives the rest of the burst a moment (under 1 ms) to arrive.
+//
+// Callers either wait (submit: the synchronous forms) or are called back on the writer thread
+// once the group has committed (submit_async, run_async: the event loop's forms).
 //
 // Each request keeps its own semantics inside the group: a conditional request (a transaction's
 // commit) whose watched keys moved writes nothing and reports a conflict; a request of several
