@@ -1,5 +1,6 @@
-// The proxy's commands through hiredis, with the proxy on memory://. Exact bytes are the
-// differential test's job; here a real client library sees the replies it expects.
+// The proxy's commands through hiredis, with the proxy on memory:// (or the running proxy that
+// $ATOMKV_TEST_PROXY_URL names, on its own backend). Exact bytes are the differential test's job;
+// here a real client library sees the replies it expects.
 
 #include <algorithm>
 #include <set>
@@ -14,11 +15,18 @@ namespace atomkv::proxy_tests {
 
 namespace {
 
-std::unique_ptr<server> started(const server_settings& settings = {}) {
-  auto s = start_subject(settings);
+std::unique_ptr<server> ready(std::unique_ptr<server> s) {
   INFO(s->error());
   REQUIRE(s->running());
   return s;
+}
+
+// Tests that need nothing special may run on a shared proxy (see start_plain_subject).
+std::unique_ptr<server> started() {
+  return ready(start_plain_subject());
+}
+std::unique_ptr<server> started(const server_settings& settings) {
+  return ready(start_subject(settings));
 }
 
 std::vector<std::string> strings(const reply_ptr& r) {
@@ -36,7 +44,7 @@ std::vector<std::string> strings(const reply_ptr& r) {
 
 TEST_CASE("strings and keys through hiredis", "[commands]") {
   auto srv = started();
-  hiredis_client c(srv->port());
+  hiredis_client c(*srv);
   REQUIRE(c.ok());
 
   CHECK(str(c.cmd({"PING"})) == "PONG");
@@ -85,7 +93,7 @@ TEST_CASE("strings and keys through hiredis", "[commands]") {
 
 TEST_CASE("keys, scan, dbsize and flushes through hiredis", "[commands]") {
   auto srv = started();
-  hiredis_client c(srv->port());
+  hiredis_client c(*srv);
   REQUIRE(c.ok());
   std::vector<std::string> mset = {"MSET"};
   for (int i = 0; i < 1000; ++i) {
@@ -140,7 +148,7 @@ TEST_CASE("keys, scan, dbsize and flushes through hiredis", "[commands]") {
 
 TEST_CASE("counters through hiredis", "[commands]") {
   auto srv = started();
-  hiredis_client c(srv->port());
+  hiredis_client c(*srv);
   REQUIRE(c.ok());
   CHECK(integer(c.cmd({"INCR", "n"})) == 1);
   CHECK(integer(c.cmd({"INCRBY", "n", "41"})) == 42);
@@ -157,7 +165,7 @@ TEST_CASE("counters through hiredis", "[commands]") {
 
 TEST_CASE("connection commands through hiredis", "[commands]") {
   auto srv = started();
-  hiredis_client c(srv->port());
+  hiredis_client c(*srv);
   REQUIRE(c.ok());
   CHECK(str(c.cmd({"CLIENT", "GETNAME"})) == "(nil)");
   CHECK(str(c.cmd({"CLIENT", "SETNAME", "tester"})) == "OK");
@@ -166,7 +174,7 @@ TEST_CASE("connection commands through hiredis", "[commands]") {
   REQUIRE(id);
   CHECK(id->type == REDIS_REPLY_INTEGER);
   CHECK(id->integer > 0);
-  hiredis_client other(srv->port());
+  hiredis_client other(*srv);
   CHECK(integer(other.cmd({"CLIENT", "ID"})) != id->integer);
   auto list = str(c.cmd({"CLIENT", "LIST"}));
   CHECK(list.find("name=tester") != std::string::npos);
@@ -219,7 +227,7 @@ TEST_CASE("connection commands through hiredis", "[commands]") {
 
 TEST_CASE("transactions through hiredis", "[commands]") {
   auto srv = started();
-  hiredis_client a(srv->port()), b(srv->port());
+  hiredis_client a(*srv), b(*srv);
   REQUIRE(a.ok());
   REQUIRE(b.ok());
   CHECK(str(a.cmd({"WATCH", "k"})) == "OK");
@@ -251,7 +259,7 @@ TEST_CASE("transactions through hiredis", "[commands]") {
 
 TEST_CASE("pipelined replies come back in request order", "[commands]") {
   auto srv = started();
-  hiredis_client c(srv->port());
+  hiredis_client c(*srv);
   REQUIRE(c.ok());
   constexpr int n = 10000;
   for (int i = 0; i < n; ++i) {
@@ -299,7 +307,7 @@ TEST_CASE("pipelined replies come back in request order", "[commands]") {
 
 TEST_CASE("requirepass through hiredis", "[commands]") {
   auto srv = started({.requirepass = "s3cret"});
-  hiredis_client c(srv->port());
+  hiredis_client c(*srv);
   REQUIRE(c.ok());
   CHECK(is_error(c.cmd({"GET", "k"}), "NOAUTH Authentication required."));
   CHECK(is_error(c.cmd({"PING"}), "NOAUTH Authentication required."));
@@ -307,10 +315,10 @@ TEST_CASE("requirepass through hiredis", "[commands]") {
                  "WRONGPASS invalid username-password pair or user is disabled."));
   CHECK(str(c.cmd({"AUTH", "s3cret"})) == "OK");
   CHECK(str(c.cmd({"SET", "k", "v"})) == "OK");
-  hiredis_client d(srv->port());
+  hiredis_client d(*srv);
   CHECK(str(d.cmd({"AUTH", "default", "s3cret"})) == "OK");
   CHECK(str(d.cmd({"GET", "k"})) == "v");
-  hiredis_client e(srv->port());
+  hiredis_client e(*srv);
   CHECK(str(e.cmd({"QUIT"})) == "OK");
 }
 

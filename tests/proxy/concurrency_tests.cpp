@@ -2,6 +2,7 @@
 // until they commit end at the exact total, and no client ever sees half of a transaction.
 
 #include <atomic>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -15,8 +16,9 @@ namespace atomkv::proxy_tests {
 
 namespace {
 
+// Nothing special is needed: a shared proxy will do (see start_plain_subject).
 std::unique_ptr<server> started() {
-  auto s = start_subject({});
+  auto s = start_plain_subject();
   INFO(s->error());
   REQUIRE(s->running());
   return s;
@@ -31,7 +33,7 @@ TEST_CASE("50 clients x 2000 INCR end at exactly 100000", "[concurrent]") {
   std::vector<std::thread> threads;
   for (int t = 0; t < clients; ++t) {
     threads.emplace_back([&] {
-      hiredis_client c(srv->port(), 10000);
+      hiredis_client c(*srv, 10000);
       if (!c.ok()) {
         failures++;
         return;
@@ -49,7 +51,7 @@ TEST_CASE("50 clients x 2000 INCR end at exactly 100000", "[concurrent]") {
     t.join();
   }
   CHECK(failures == 0);
-  hiredis_client c(srv->port());
+  hiredis_client c(*srv);
   CHECK(str(c.cmd({"GET", "counter"})) == std::to_string(clients * each));
 }
 
@@ -58,10 +60,13 @@ TEST_CASE("16 clients retrying WATCH/GET/MULTI/SET/EXEC end at the exact total",
   constexpr int clients = 16, each = 200;
   std::atomic<int> failures{0};
   std::atomic<long> conflicts{0};
+  // Catch2 is not thread-safe: workers keep the first unexpected reply for the main thread.
+  std::mutex first_failure_mutex;
+  std::string first_failure;
   std::vector<std::thread> threads;
   for (int t = 0; t < clients; ++t) {
     threads.emplace_back([&] {
-      hiredis_client c(srv->port(), 10000);
+      hiredis_client c(*srv, 10000);
       if (!c.ok()) {
         failures++;
         return;
@@ -78,6 +83,10 @@ TEST_CASE("16 clients retrying WATCH/GET/MULTI/SET/EXEC end at the exact total",
           }
           auto v = c.cmd({"GET", "total"});
           if (!v || (v->type != REDIS_REPLY_NIL && v->type != REDIS_REPLY_STRING)) {
+            std::lock_guard lock(first_failure_mutex);
+            if (first_failure.empty()) {
+              first_failure = "GET total: " + str(v);
+            }
             failures++;
             return;
           }
@@ -108,8 +117,9 @@ TEST_CASE("16 clients retrying WATCH/GET/MULTI/SET/EXEC end at the exact total",
   for (auto& t : threads) {
     t.join();
   }
+  INFO(first_failure);
   CHECK(failures == 0);
-  hiredis_client c(srv->port());
+  hiredis_client c(*srv);
   CHECK(str(c.cmd({"GET", "total"})) == std::to_string(clients * each));
   // Not a requirement, but with 16 writers a run without a single conflict would be suspicious.
   if (conflicts == 0) {
@@ -123,7 +133,7 @@ TEST_CASE("no client sees half of a multi-key EXEC", "[concurrent]") {
   std::atomic<int> torn{0}, failures{0};
   constexpr int rounds = 2000;
   std::thread writer([&] {
-    hiredis_client c(srv->port(), 10000);
+    hiredis_client c(*srv, 10000);
     for (int i = 1; i <= rounds && c.ok(); ++i) {
       auto v = std::to_string(i);
       c.append({"MULTI"});
@@ -142,7 +152,7 @@ TEST_CASE("no client sees half of a multi-key EXEC", "[concurrent]") {
   std::vector<std::thread> readers;
   for (int t = 0; t < 4; ++t) {
     readers.emplace_back([&] {
-      hiredis_client c(srv->port(), 10000);
+      hiredis_client c(*srv, 10000);
       while (!done && c.ok()) {
         auto r = c.cmd({"MGET", "a", "b", "c", "n"});
         if (!r || r->type != REDIS_REPLY_ARRAY || r->elements != 4) {
@@ -165,7 +175,7 @@ TEST_CASE("no client sees half of a multi-key EXEC", "[concurrent]") {
   }
   CHECK(failures == 0);
   CHECK(torn == 0);
-  hiredis_client c(srv->port());
+  hiredis_client c(*srv);
   CHECK(str(c.cmd({"GET", "n"})) == std::to_string(rounds));
 }
 

@@ -4,9 +4,9 @@
 
 namespace atomkv::proxy_tests {
 
-hiredis_client::hiredis_client(std::uint16_t port, int timeout_ms) {
+hiredis_client::hiredis_client(const server& srv, int timeout_ms) {
   timeval tv{timeout_ms / 1000, (timeout_ms % 1000) * 1000};
-  ctx_.reset(redisConnectWithTimeout("127.0.0.1", port, tv));
+  ctx_.reset(redisConnectWithTimeout(srv.host().c_str(), srv.port(), tv));
   if (ok()) {
     redisSetTimeout(ctx_.get(), tv);
   }

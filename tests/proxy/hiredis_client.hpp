@@ -4,10 +4,11 @@
 
 #include <hiredis/hiredis.h>
 
-#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
+
+#include "proxy/servers.hpp"
 
 namespace atomkv::proxy_tests {
 
@@ -22,8 +23,8 @@ struct context_deleter {
 
 class hiredis_client {
  public:
-  // Connects with a 5 s connect and read timeout; ok() tells whether it worked.
-  explicit hiredis_client(std::uint16_t port, int timeout_ms = 5000);
+  // Connects to the server with a 5 s connect and read timeout; ok() tells whether it worked.
+  explicit hiredis_client(const server& srv, int timeout_ms = 5000);
 
   bool ok() const { return ctx_ && ctx_->err == 0; }
   std::string error() const { return ctx_ ? ctx_->errstr : "no context"; }

@@ -24,8 +24,8 @@ struct invocation {
   bool sort_lines = false;  // KEYS and --scan print keys in an unspecified order
 };
 
-std::string run_cli(std::uint16_t port, const invocation& inv) {
-  std::vector<std::string> argv = {kRedisCli, "-h", "127.0.0.1", "-p", std::to_string(port)};
+std::string run_cli(const server& srv, const invocation& inv) {
+  std::vector<std::string> argv = {kRedisCli, "-h", srv.host(), "-p", std::to_string(srv.port())};
   argv.insert(argv.end(), inv.args.begin(), inv.args.end());
   int status = -1;
   std::string out = testing::run_capture(argv, inv.input, std::chrono::seconds(20), &status);
@@ -67,7 +67,7 @@ std::string mass_insert(int n) {
 
 TEST_CASE("redis-cli prints the same output as against redis-server", "[redis-cli]") {
   auto ref = start_reference();
-  auto sub = start_subject();
+  auto sub = start_plain_subject();
   REQUIRE(ref->running());
   INFO(sub->error());
   REQUIRE(sub->running());
@@ -110,8 +110,8 @@ TEST_CASE("redis-cli prints the same output as against redis-server", "[redis-cl
       {{"DBSIZE"}},
   };
   for (const auto& inv : invocations) {
-    std::string expected = run_cli(ref->port(), inv);
-    std::string actual = run_cli(sub->port(), inv);
+    std::string expected = run_cli(*ref, inv);
+    std::string actual = run_cli(*sub, inv);
     if (expected != actual) {
       FAIL_CHECK(describe(inv) << "\n  against redis-server: " << testing::escape_bytes(expected)
                                << "\n  against " << sub->name() << ": "
@@ -134,15 +134,15 @@ TEST_CASE("redis-cli with a password", "[redis-cli]") {
       {{"-3", "-a", "pw", "--no-auth-warning", "--no-raw", "GET", "k"}},
   };
   for (const auto& inv : invocations) {
-    std::string expected = run_cli(ref->port(), inv);
-    std::string actual = run_cli(sub->port(), inv);
+    std::string expected = run_cli(*ref, inv);
+    std::string actual = run_cli(*sub, inv);
     if (expected != actual) {
       FAIL_CHECK(describe(inv) << "\n  against redis-server: " << testing::escape_bytes(expected)
                                << "\n  against " << sub->name() << ": "
                                << testing::escape_bytes(actual));
     }
   }
-  CHECK(run_cli(sub->port(), {{"-a", "pw", "--no-auth-warning", "GET", "k"}}) == "v\n[exit 0]");
+  CHECK(run_cli(*sub, {{"-a", "pw", "--no-auth-warning", "GET", "k"}}) == "v\n[exit 0]");
 }
 
 }  // namespace atomkv::proxy_tests

@@ -1,7 +1,7 @@
-"""redis-py (Debian's python3-redis, RESP2) against a server on 127.0.0.1:PORT.
+"""redis-py (Debian's python3-redis, RESP2) against a server on HOST:PORT.
 
-Run by proxy_tests as /usr/bin/python3 redis_py_check.py PORT; prints OK and exits 0 when every
-check holds, else prints what failed and exits 1.
+Run by proxy_tests as /usr/bin/python3 redis_py_check.py HOST PORT; prints OK and exits 0 when
+every check holds, else prints what failed and exits 1.
 """
 import sys
 import threading
@@ -16,8 +16,8 @@ def check(cond, what):
 
 
 def main():
-    port = int(sys.argv[1])
-    r = redis.Redis(host="127.0.0.1", port=port, socket_timeout=10)
+    host, port = sys.argv[1], int(sys.argv[2])
+    r = redis.Redis(host=host, port=port, socket_timeout=10)
     check(r.ping() is True, "ping")
     r.flushdb()
     check(r.set("k", "v") is True, "set")
@@ -58,7 +58,7 @@ def main():
     threads, per_thread, nthreads = [], 100, 8
 
     def add():
-        c = redis.Redis(host="127.0.0.1", port=port, socket_timeout=10)
+        c = redis.Redis(host=host, port=port, socket_timeout=10)
         for _ in range(per_thread):
             while True:
                 with c.pipeline() as p:
@@ -81,7 +81,7 @@ def main():
     check(int(r.get("total")) == per_thread * nthreads, "watched pipeline total")
 
     # A conflict the test makes itself: the transaction must not apply.
-    other = redis.Redis(host="127.0.0.1", port=port, socket_timeout=10)
+    other = redis.Redis(host=host, port=port, socket_timeout=10)
     with r.pipeline() as p:
         p.watch("total")
         other.set("total", "changed")

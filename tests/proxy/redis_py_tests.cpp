@@ -26,12 +26,13 @@ TEST_CASE("redis-py runs basic commands and a watched pipeline", "[redis-py]") {
     WARN("skipped: " << kPython << " cannot import redis (install python3-redis): " << probe);
     return;
   }
-  auto srv = start_subject();
+  auto srv = start_plain_subject();
   INFO(srv->error());
   REQUIRE(srv->running());
   std::string script = std::string(ATOMKV_PROXY_TESTS_DIR) + "/redis_py_check.py";
-  std::string out = testing::run_capture({kPython, script, std::to_string(srv->port())}, "",
-                                         std::chrono::seconds(120), &status);
+  std::string out =
+      testing::run_capture({kPython, script, srv->host(), std::to_string(srv->port())}, "",
+                           std::chrono::seconds(120), &status);
   INFO("redis-py " << probe << "output:\n" << out);
   CHECK(status == 0);
   CHECK(out.find("OK") != std::string::npos);

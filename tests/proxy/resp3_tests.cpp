@@ -36,10 +36,10 @@ std::string map_value(const raw_reply& map, const std::string& key) {
 }  // namespace
 
 TEST_CASE("RESP3 through HELLO 3", "[resp3]") {
-  auto srv = start_subject();
+  auto srv = start_plain_subject();
   INFO(srv->error());
   REQUIRE(srv->running());
-  auto c = resp_connection::connect(srv->port());
+  auto c = resp_connection::connect(srv->host(), srv->port());
   REQUIRE(c);
 
   auto hello = call(*c, {"HELLO", "3"});
@@ -61,7 +61,7 @@ TEST_CASE("RESP3 through HELLO 3", "[resp3]") {
   CHECK(c->call({"PING"}) == "+PONG\r\n");
 
   // A watched transaction, then one that a second RESP3 client breaks.
-  auto other = resp_connection::connect(srv->port());
+  auto other = resp_connection::connect(srv->host(), srv->port());
   REQUIRE(other);
   CHECK(call(*other, {"HELLO", "3"}).type == '%');
   CHECK(c->call({"WATCH", "n"}) == "+OK\r\n");

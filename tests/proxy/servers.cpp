@@ -7,6 +7,7 @@
 #include "support/redis_server.hpp"
 #include "support/resp_client.hpp"
 #include "support/test_backend.hpp"
+#include "support/test_proxy.hpp"
 
 namespace atomkv::proxy_tests {
 
@@ -138,6 +139,38 @@ class proxy_instance : public server {
   std::string error_;
 };
 
+// A proxy someone else runs (a compose service, CI's integration step): used, never stopped.
+class external_proxy_instance : public server {
+ public:
+  explicit external_proxy_instance(testing::proxy_endpoint where) : where_(std::move(where)) {
+    auto conn = testing::resp_connection::connect(where_.host, where_.port);
+    if (!conn) {
+      error_ = "cannot connect to the proxy at " + endpoint();
+      return;
+    }
+    auto r = conn->call({"FLUSHALL"}).value_or("<no reply>");
+    if (r != "+OK\r\n") {
+      error_ = "FLUSHALL on the proxy at " + endpoint() + ": " + testing::escape_bytes(r);
+      return;
+    }
+    ready_ = true;
+  }
+  bool running() const override { return ready_; }
+  const std::string& error() const override { return error_; }
+  std::string host() const override { return where_.host; }
+  std::uint16_t port() const override { return where_.port; }
+  std::string name() const override { return "atomkv-proxy at " + endpoint(); }
+  bool alive() override { return true; }  // not ours to watch: a dead one fails the next call
+  std::optional<int> stop(std::chrono::milliseconds, int) override { return std::nullopt; }
+
+ private:
+  std::string endpoint() const { return where_.host + ":" + std::to_string(where_.port); }
+
+  testing::proxy_endpoint where_;
+  bool ready_ = false;
+  std::string error_;
+};
+
 }  // namespace
 
 void set_subject_kind(subject_kind kind) {
@@ -162,6 +195,15 @@ std::unique_ptr<server> start_subject(const server_settings& settings) {
     return std::make_unique<redis_instance>(settings);
   }
   return std::make_unique<proxy_instance>(settings);
+}
+
+std::unique_ptr<server> start_plain_subject() {
+  if (g_subject == subject_kind::proxy) {
+    if (auto where = testing::external_proxy()) {
+      return std::make_unique<external_proxy_instance>(*where);
+    }
+  }
+  return start_subject();
 }
 
 }  // namespace atomkv::proxy_tests

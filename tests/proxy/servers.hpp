@@ -2,6 +2,8 @@
 // The two servers the proxy tests talk to: the reference (a real redis-server 7) and the subject
 // (atomkv-proxy, on memory:// unless --backend says otherwise). With --subject redis the subject is
 // a second redis-server, which checks the harness itself: every test must pass trivially then.
+// Tests of ordinary client behaviour may get an already running proxy instead
+// (start_plain_subject).
 
 #include <chrono>
 #include <cstdint>
@@ -30,6 +32,8 @@ class server {
   virtual ~server() = default;
   virtual bool running() const = 0;
   virtual const std::string& error() const = 0;
+  // Where clients connect: loopback for the servers the tests start.
+  virtual std::string host() const { return "127.0.0.1"; }
   virtual std::uint16_t port() const = 0;
   virtual std::string name() const = 0;
   // Whether the process is still alive (a crash shows here).
@@ -50,5 +54,9 @@ void set_subject_backend(const std::string& spec);
 
 std::unique_ptr<server> start_reference(const server_settings& settings = {});
 std::unique_ptr<server> start_subject(const server_settings& settings = {});
+// The subject with default settings, for tests that need nothing special from it: the proxy at
+// $ATOMKV_TEST_PROXY_URL when that is set (with --subject proxy), emptied with FLUSHALL so that
+// the test starts as on a new proxy; else start_subject(). Such a test must not stop it.
+std::unique_ptr<server> start_plain_subject();
 
 }  // namespace atomkv::proxy_tests

@@ -43,6 +43,9 @@ class resp_connection {
 
   // Connects to 127.0.0.1:port; nullopt when it cannot within the timeout.
   static std::optional<resp_connection> connect(std::uint16_t port, millis timeout = millis(2000));
+  // Connects to host (a name or an address) on port, trying each address it resolves to.
+  static std::optional<resp_connection> connect(const std::string& host, std::uint16_t port,
+                                                millis timeout = millis(2000));
 
   resp_connection(resp_connection&& other) noexcept;
   resp_connection& operator=(resp_connection&& other) noexcept;
