@@ -13,6 +13,10 @@ constexpr std::size_t kReadChunk = 64 * 1024;
 constexpr std::size_t kIdleInputKeep = 256 * 1024;
 // Replies written in one read's worth of requests beyond which they are sent before the rest.
 constexpr std::size_t kEagerFlushBytes = 1024 * 1024;
+// Commands of one client given to the backend and not answered yet, beyond which its input
+// waits: a long pipeline must not queue unbounded work in the backend, which would run it even
+// after the client is gone (closed for not reading its replies, say).
+constexpr std::size_t kMostInFlight = 128;
 
 struct write_request {
   uv_write_t req;
@@ -104,7 +108,11 @@ void client::process_input() {
   processing_ = true;
   std::string_view buffer = input_.view();
   std::size_t offset = 0;
-  while (!closing_ && !quitting_ && !stalled_) {
+  while (!closing_ && !quitting_ && !stalled_ && !throttled_) {
+    if (in_flight_ >= kMostInFlight) {
+      throttled_ = true;
+      break;
+    }
     decoder_.set_authenticated(session_.authenticated);
     auto status = decoder_.decode(buffer.substr(offset), request_);
     if (status == resp::decode_status::need_more) {
@@ -166,8 +174,16 @@ void client::fulfil(reply_queue::ticket ticket,
   if (processing_) {
     return;
   }
+  bool resume = false;
   if (in_flight_ == 0 && stalled_) {
     stalled_ = false;
+    resume = true;
+  }
+  if (throttled_ && in_flight_ <= kMostInFlight / 2) {
+    throttled_ = false;
+    resume = true;
+  }
+  if (resume) {
     process_input();  // flushes too
     return;
   }

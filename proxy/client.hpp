@@ -90,6 +90,7 @@ class client : public std::enable_shared_from_this<client> {
   std::size_t in_flight_ = 0;      // deferred replies not yet fulfilled
   std::size_t lane_db_ = kNoLane;  // the database of the in-flight data commands, if only those
   bool stalled_ = false;           // input waits until nothing is in flight
+  bool throttled_ = false;         // input waits until fewer commands are in flight
   std::size_t writes_in_flight_ = 0;
   std::size_t bytes_in_flight_ = 0;
   bool processing_ = false;  // inside process_input: flush once at the end

@@ -12,6 +12,9 @@ constexpr std::uint64_t kPurgeEvery = 256;
 // pauses this long before its next BEGIN IMMEDIATE, so the other process gets the lock in turn.
 constexpr std::chrono::microseconds kYieldToOtherProcess{300};
 
+// The longest a writer waits for more requests before starting a group.
+constexpr std::chrono::steady_clock::duration kMostGatherWait = std::chrono::milliseconds(1);
+
 }  // namespace
 
 // The request owns copies of its keys and values: a caller that timed out may be gone when the
@@ -19,20 +22,30 @@ constexpr std::chrono::microseconds kYieldToOtherProcess{300};
 struct group_writer::request {
   std::string bucket;
   std::vector<watched_key> watches;
-  bool conditional = false;
-  std::deque<std::string> storage;  // a deque never moves its elements: the views stay valid
-  std::deque<std::vector<std::string_view>> pairs;
+  std::shared_ptr<watch_set> watch_source;  // read when the writer reaches the request
+  job work;
+  std::string storage;  // every key and value, sized once: the views into it stay valid
+  std::vector<std::vector<std::string_view>> pairs;  // moving a vector keeps its elements
   std::vector<operation> ops;
   bool single_statement = true;  // each operation writes with one statement at most
 
+  finished on_done;  // if set, called instead of waking a waiting caller
   std::mutex lock;
   std::condition_variable done_signal;
   bool done = false;
   outcome_type outcome = failure(error::other("sqlite: request not run"));
 
-  std::string_view keep(std::string_view bytes) { return storage.emplace_back(bytes); }
+  std::string_view keep(std::string_view bytes) {
+    const std::size_t at = storage.size();
+    storage.append(bytes);  // within the capacity reserved: no reallocation
+    return std::string_view(storage).substr(at, bytes.size());
+  }
 
   void complete(outcome_type result) {
+    if (on_done) {
+      on_done(std::move(result));
+      return;
+    }
     std::lock_guard guard(lock);
     outcome = std::move(result);
     done = true;
@@ -72,14 +85,19 @@ writer_stats group_writer::stats() const {
   return s;
 }
 
-group_writer::outcome_type group_writer::submit(std::string_view bucket,
-                                                std::span<const watched_key> watches,
-                                                std::span<const operation> ops) {
+std::shared_ptr<group_writer::request> group_writer::make_request(std::string_view bucket,
+                                                                  std::span<const operation> ops) {
   auto r = std::make_shared<request>();
   r->bucket.assign(bucket);
-  r->watches.assign(watches.begin(), watches.end());
-  r->conditional = !watches.empty();
   r->ops.reserve(ops.size());
+  std::size_t bytes = 0;
+  for (const auto& op : ops) {
+    bytes += op.key.size() + op.value.size();
+    for (std::string_view part : op.pairs) {
+      bytes += part.size();
+    }
+  }
+  r->storage.reserve(bytes);
   for (const auto& op : ops) {
     operation copy = op;
     copy.key = r->keep(op.key);
@@ -96,14 +114,33 @@ group_writer::outcome_type group_writer::submit(std::string_view bucket,
     }
     r->ops.push_back(copy);
   }
+  return r;
+}
+
+bool group_writer::enqueue(std::shared_ptr<request> r) {
   {
     std::lock_guard guard(lock_);
     if (stopping_) {
-      return failure(error::other("sqlite: the store is closing"));
+      return false;
     }
-    queue_.push_back(r);
+    queue_.push_back(std::move(r));
+    // While gathering, the writer waits for the queue to fill: wake it once, not per request.
+    if (queue_.size() != 1 && queue_.size() != gather_target_) {
+      return true;
+    }
   }
   wake_.notify_one();
+  return true;
+}
+
+group_writer::outcome_type group_writer::submit(std::string_view bucket,
+                                                std::span<const watched_key> watches,
+                                                std::span<const operation> ops) {
+  auto r = make_request(bucket, ops);
+  r->watches.assign(watches.begin(), watches.end());
+  if (!enqueue(r)) {
+    return failure(error::other("sqlite: the store is closing"));
+  }
   std::unique_lock guard(r->lock);
   if (!r->done_signal.wait_for(guard, settings_.request_timeout(), [&] { return r->done; })) {
     return failure(error::other("sqlite: no commit within " +
@@ -111,6 +148,25 @@ group_writer::outcome_type group_writer::submit(std::string_view bucket,
                                 " ms; the outcome is unknown"));
   }
   return std::move(r->outcome);
+}
+
+void group_writer::submit_async(std::string_view bucket, std::shared_ptr<watch_set> watches,
+                                std::span<const operation> ops, finished done) {
+  auto r = make_request(bucket, ops);
+  r->watch_source = std::move(watches);
+  r->on_done = std::move(done);
+  if (!enqueue(r)) {
+    r->on_done(failure(error::other("sqlite: the store is closing")));
+  }
+}
+
+void group_writer::run_async(std::string_view bucket, job work, finished done) {
+  auto r = make_request(bucket, {});
+  r->work = std::move(work);
+  r->on_done = std::move(done);
+  if (!enqueue(r)) {
+    r->on_done(failure(error::other("sqlite: the store is closing")));
+  }
 }
 
 void group_writer::run() {
@@ -122,19 +178,37 @@ void group_writer::run() {
       if (queue_.empty()) {
         return;  // stopping, and everything queued is done
       }
+      gather(guard);
       while (!queue_.empty() && group.size() < settings_.max_group) {
         group.push_back(std::move(queue_.front()));
         queue_.pop_front();
       }
       running_.store(group.size());
     }
+    const auto started = std::chrono::steady_clock::now();
     commit_group(group);
+    last_commit_ = std::chrono::steady_clock::now() - started;
+    last_group_size_ = group.size();
     running_.store(0);
     group.clear();
     if (c_->waited()) {
       std::this_thread::sleep_for(kYieldToOtherProcess);
     }
   }
+}
+
+// A group costs one fsync whatever its size. Requests come in bursts (a burst of replies brings
+// a burst of new requests), so when fewer wait than the last group held, the rest of the burst
+// is probably on its way: wait for it a little, at most half of what the last commit took.
+void group_writer::gather(std::unique_lock<std::mutex>& guard) {
+  const std::size_t target = std::min(last_group_size_, settings_.max_group);
+  if (stopping_ || queue_.size() * 2 > target) {
+    return;
+  }
+  gather_target_ = target;
+  wake_.wait_for(guard, std::min(last_commit_ / 2, kMostGatherWait),
+                 [&] { return stopping_ || queue_.size() >= target; });
+  gather_target_ = 0;
 }
 
 void group_writer::commit_group(std::vector<std::shared_ptr<request>>& group) {
@@ -195,6 +269,17 @@ void group_writer::commit_group(std::vector<std::shared_ptr<request>>& group) {
 
 group_writer::outcome_type group_writer::run_request(request& r, write_clock& clock) {
   rows bucket(*c_, r.bucket);
+  if (r.work) {
+    BOOST_OUTCOME_TRY(r.work(bucket, clock));
+    return std::optional<std::vector<op_result>>(std::vector<op_result>());
+  }
+  if (r.watch_source) {
+    auto taken = r.watch_source->take();
+    if (!taken) {
+      return std::optional<std::vector<op_result>>();  // the watch itself failed: a conflict
+    }
+    r.watches = std::move(*taken);
+  }
   for (const auto& w : r.watches) {
     BOOST_OUTCOME_TRY(same, bucket.unchanged(w, clock));
     if (!same) {

@@ -3,16 +3,22 @@
 // connection: it takes every request queued so far (up to max_group), runs them all in one
 // BEGIN IMMEDIATE ... COMMIT, and only then completes them. Requests that arrive while a group is
 // being committed (its fsync, at synchronous=FULL) form the next group, so the number of fsyncs
-// follows the number of groups, not the number of operations.
+// follows the number of groups, not the number of operations. When far fewer wait than the last
+// group held, the writer first gives the rest of the burst a moment (under 1 ms) to arrive.
+//
+// Callers either wait (submit: the synchronous forms) or are called back on the writer thread
+// once the group has committed (submit_async, run_async: the event loop's forms).
 //
 // Each request keeps its own semantics inside the group: a conditional request (a transaction's
 // commit) whose watched keys moved writes nothing and reports a conflict; a request of several
 // operations runs inside a SAVEPOINT, so that a SQLite error undoes that request alone.
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -24,6 +30,7 @@
 #include "connection.hpp"
 #include "rows.hpp"
 #include "sqlite_config.hpp"
+#include "watch_set.hpp"
 
 namespace atomkv::sqlite {
 
@@ -38,6 +45,11 @@ struct writer_stats {
 class group_writer {
  public:
   using outcome_type = result<std::optional<std::vector<op_result>>>;
+  // Runs on the writer thread once the request's group has committed (or failed).
+  using finished = std::function<void(outcome_type&&)>;
+  // Work inside the writer's transaction beyond the contract's operations (a watch, a page of
+  // keys), seeing the effects of every request before it. Only the commit makes it count.
+  using job = std::function<result<void>(rows& bucket, const write_clock& clock)>;
 
   static result<std::unique_ptr<group_writer>> start(const config& settings);
   ~group_writer();  // completes what is queued, then stops
@@ -47,13 +59,25 @@ class group_writer {
   outcome_type submit(std::string_view bucket, std::span<const watched_key> watches,
                       std::span<const operation> ops);
 
+  // As submit, without waiting: `done` gets the outcome. With `watches`, the request is
+  // conditional on the watches the set holds when the writer reaches it, and releases them.
+  void submit_async(std::string_view bucket, std::shared_ptr<watch_set> watches,
+                    std::span<const operation> ops, finished done);
+
+  // Runs `work` in the next group; `done` gets an empty list of results once that commits.
+  void run_async(std::string_view bucket, job work, finished done);
+
   writer_stats stats() const;
 
  private:
   struct request;
 
   group_writer(const config& settings, std::unique_ptr<connection> c);
+  static std::shared_ptr<request> make_request(std::string_view bucket,
+                                               std::span<const operation> ops);
+  bool enqueue(std::shared_ptr<request> r);  // false when the writer is stopping
   void run();
+  void gather(std::unique_lock<std::mutex>& guard);
   void commit_group(std::vector<std::shared_ptr<request>>& group);
   outcome_type run_request(request& r, write_clock& clock);
   result<void> purge_tombstones(write_clock& clock);
@@ -65,6 +89,11 @@ class group_writer {
   std::condition_variable wake_;
   std::deque<std::shared_ptr<request>> queue_;
   bool stopping_ = false;
+  std::size_t gather_target_ = 0;  // queue size that ends the writer's wait for more, if waiting
+
+  // Written and read by the writer thread only.
+  std::size_t last_group_size_ = 0;
+  std::chrono::steady_clock::duration last_commit_{};
 
   std::atomic<std::uint64_t> groups_{0};
   std::atomic<std::uint64_t> requests_{0};

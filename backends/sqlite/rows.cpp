@@ -1,6 +1,7 @@
 #include "rows.hpp"
 
 #include "atomkv/counter.hpp"
+#include "atomkv/glob.hpp"
 #include "schema.hpp"
 
 namespace atomkv::sqlite {
@@ -208,6 +209,33 @@ result<watched_key> rows::watch(std::string_view key, std::int64_t clock,
     value->reset();
   }
   return w;
+}
+
+// The cursor is the lowest row id not yet listed. A live key keeps its row id (rows are updated
+// in place), so a key present for the whole listing is listed exactly once.
+result<backend::key_page> rows::list(std::int64_t from, std::int64_t limit,
+                                     std::string_view match) {
+  BOOST_OUTCOME_TRY(q, c_.prepare(sql::page));
+  q.bind_bytes(1, bucket_).bind(2, from).bind(3, limit);
+  backend::key_page page;
+  std::int64_t rows_read = 0;
+  std::int64_t last_id = 0;
+  int code;
+  while ((code = q.step()) == SQLITE_ROW) {
+    ++rows_read;
+    last_id = q.integer(0);
+    std::string key = q.bytes(1);
+    if (match.empty() || glob_match(match, key)) {
+      page.keys.push_back(std::move(key));
+    }
+  }
+  if (code != SQLITE_DONE) {
+    return failure(c_.failed("listing keys"));
+  }
+  if (rows_read == limit) {
+    page.cursor = std::to_string(last_id + 1);
+  }
+  return page;
 }
 
 result<bool> rows::unchanged(const watched_key& w, const write_clock& clock) {

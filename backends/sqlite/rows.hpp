@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "atomkv/backend.hpp"
 #include "atomkv/operation.hpp"
 #include "connection.hpp"
 
@@ -44,6 +45,10 @@ class rows {
   // Runs one operation. `clock` is null on a read connection (read-only operations only).
   // Every operation writes with one statement, except set_if_none_exist.
   result<op_result> execute(const operation& op, write_clock* clock);
+
+  // Up to `limit` rows of live keys from row id `from` on, those matching `match` (a glob; empty
+  // matches all) kept; a cursor when there may be more.
+  result<backend::key_page> list(std::int64_t from, std::int64_t limit, std::string_view match);
 
   // Whether `w` still describes the key: no write since the watch.
   result<bool> unchanged(const watched_key& w, const write_clock& clock);

@@ -3,11 +3,42 @@
 #include <algorithm>
 #include <charconv>
 
-#include "atomkv/glob.hpp"
 #include "schema.hpp"
 #include "sqlite_transaction.hpp"
 
 namespace atomkv::sqlite {
+namespace {
+
+// An unconditional request's outcome as apply's result.
+result<std::vector<op_result>> unconditional(group_writer::outcome_type applied) {
+  if (!applied) {
+    return failure(std::move(applied).error());
+  }
+  if (!applied.value()) {
+    return failure(error::other("sqlite: an unconditional request reported a conflict"));
+  }
+  return std::move(*applied.value());
+}
+
+struct page_request {
+  std::int64_t from = 0;
+  std::int64_t limit = 1;
+};
+
+result<page_request> parse_page_request(std::optional<std::string_view> cursor,
+                                        const backend::list_options& options) {
+  page_request r;
+  if (cursor && !cursor->empty()) {
+    auto [end, ec] = std::from_chars(cursor->data(), cursor->data() + cursor->size(), r.from);
+    if (ec != std::errc() || end != cursor->data() + cursor->size() || r.from < 0) {
+      return failure(error::other("invalid cursor"));
+    }
+  }
+  r.limit = static_cast<std::int64_t>(std::max<std::size_t>(options.count_hint, 1));
+  return r;
+}
+
+}  // namespace
 
 result<std::vector<op_result>> sqlite_bucket::read_only(std::span<const operation> ops) {
   BOOST_OUTCOME_TRY(c, db_->read());
@@ -42,15 +73,28 @@ result<std::vector<op_result>> sqlite_bucket::apply(std::span<const operation> o
   if (std::none_of(ops.begin(), ops.end(), [](const operation& op) { return op.writes(); })) {
     return read_only(ops);
   }
-  BOOST_OUTCOME_TRY(applied, db_->writer().submit(name_, {}, ops));
-  if (!applied) {
-    return failure(error::other("sqlite: an unconditional request reported a conflict"));
+  return unconditional(db_->writer().submit(name_, {}, ops));
+}
+
+void sqlite_bucket::apply_async(std::span<const operation> ops, std::uint64_t,
+                                backend::apply_done done) {
+  if (!loop_->attached()) {
+    done(apply(ops));
+    return;
   }
-  return std::move(*applied);
+  if (ops.empty()) {
+    done(std::vector<op_result>());
+    return;
+  }
+  auto finish = loop_->expect<result<std::vector<op_result>>>(std::move(done));
+  db_->writer().submit_async(name_, nullptr, ops, [finish](group_writer::outcome_type&& applied) {
+    finish(unconditional(std::move(applied)));
+  });
 }
 
 result<std::unique_ptr<backend::transaction>> sqlite_bucket::begin() {
-  return std::unique_ptr<backend::transaction>(std::make_unique<sqlite_transaction>(db_, name_));
+  return std::unique_ptr<backend::transaction>(
+      std::make_unique<sqlite_transaction>(db_, loop_, name_));
 }
 
 result<std::optional<std::string>> sqlite_bucket::get(std::string_view key) {
@@ -68,40 +112,41 @@ result<bool> sqlite_bucket::exists(std::string_view key) {
   return found && found->present;
 }
 
-// The cursor is the lowest row id not yet listed. A live key keeps its row id (rows are updated
-// in place), so a key present for the whole listing is listed exactly once.
 result<backend::key_page> sqlite_bucket::list_keys(std::optional<std::string_view> cursor,
                                                    const backend::list_options& options) {
-  std::int64_t from = 0;
-  if (cursor && !cursor->empty()) {
-    auto [end, ec] = std::from_chars(cursor->data(), cursor->data() + cursor->size(), from);
-    if (ec != std::errc() || end != cursor->data() + cursor->size() || from < 0) {
-      return failure(error::other("invalid cursor"));
-    }
-  }
-  const auto limit = static_cast<std::int64_t>(std::max<std::size_t>(options.count_hint, 1));
+  BOOST_OUTCOME_TRY(request, parse_page_request(cursor, options));
   BOOST_OUTCOME_TRY(c, db_->read());
-  BOOST_OUTCOME_TRY(q, c->prepare(sql::page));
-  q.bind_bytes(1, name_).bind(2, from).bind(3, limit);
-  backend::key_page page;
-  std::int64_t rows_read = 0;
-  std::int64_t last_id = 0;
-  int code;
-  while ((code = q.step()) == SQLITE_ROW) {
-    ++rows_read;
-    last_id = q.integer(0);
-    std::string key = q.bytes(1);
-    if (options.match.empty() || glob_match(options.match, key)) {
-      page.keys.push_back(std::move(key));
-    }
+  return rows(*c, name_).list(request.from, request.limit, options.match);
+}
+
+void sqlite_bucket::list_keys_async(std::optional<std::string_view> cursor,
+                                    const backend::list_options& options, backend::list_done done) {
+  if (!loop_->attached()) {
+    done(list_keys(cursor, options));
+    return;
   }
-  if (code != SQLITE_DONE) {
-    return failure(c->failed("listing keys"));
+  auto request = parse_page_request(cursor, options);
+  if (!request) {
+    done(failure(std::move(request).error()));
+    return;
   }
-  if (rows_read == limit) {
-    page.cursor = std::to_string(last_id + 1);
-  }
-  return page;
+  auto page = std::make_shared<backend::key_page>();
+  auto finish = loop_->expect<result<backend::key_page>>(std::move(done));
+  db_->writer().run_async(
+      name_,
+      [page, r = request.value(), match = std::string(options.match)](
+          rows& bucket, const write_clock&) -> result<void> {
+        BOOST_OUTCOME_TRY(listed, bucket.list(r.from, r.limit, match));
+        *page = std::move(listed);
+        return outcome::success();
+      },
+      [page, finish](group_writer::outcome_type&& listed) {
+        if (!listed) {
+          finish(failure(std::move(listed).error()));
+          return;
+        }
+        finish(std::move(*page));
+      });
 }
 
 }  // namespace atomkv::sqlite

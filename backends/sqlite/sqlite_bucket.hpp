@@ -3,27 +3,36 @@
 // Read-only batches run on a pooled read connection inside one read transaction (a consistent
 // snapshot); anything that writes goes to the group-commit writer.
 //
-// apply_async (and the transaction's watch_async/commit_async) are the contract's defaults: they
-// block until the commit, as apply does. An event loop that calls them on its own thread gets one
-// commit per request and no grouping; it should call them from worker threads instead.
+// On an event loop (store::attach_loop), the asynchronous forms queue every call, reads
+// included, to the writer without waiting, and complete on the loop once its group commits.
+// The writer's one FIFO keeps each lane's order, and a read sees every write queued before it.
 
 #include <memory>
 #include <string>
 
 #include "atomkv/backend.hpp"
+#include "common/loop_completions.hpp"
 #include "database.hpp"
 
 namespace atomkv::sqlite {
 
 class sqlite_bucket final : public backend::bucket {
  public:
-  sqlite_bucket(std::shared_ptr<database> db, std::string_view identifier)
-      : db_(std::move(db)), name_(identifier) {}
+  sqlite_bucket(std::shared_ptr<database> db, std::shared_ptr<common::loop_completions> loop,
+                std::string_view identifier)
+      : db_(std::move(db)), loop_(std::move(loop)), name_(identifier) {}
 
   result<std::vector<op_result>> apply(std::span<const operation> ops) override;
+  void apply_async(std::span<const operation> ops, std::uint64_t lane,
+                   backend::apply_done done) override;
+  bool completes_inline() const override { return !loop_->attached(); }
+
   result<std::unique_ptr<backend::transaction>> begin() override;
+
   result<backend::key_page> list_keys(std::optional<std::string_view> cursor,
                                       const backend::list_options& options) override;
+  void list_keys_async(std::optional<std::string_view> cursor, const backend::list_options& options,
+                       backend::list_done done) override;
 
   result<std::optional<std::string>> get(std::string_view key) override;
   result<bool> exists(std::string_view key) override;
@@ -32,6 +41,7 @@ class sqlite_bucket final : public backend::bucket {
   result<std::vector<op_result>> read_only(std::span<const operation> ops);
 
   std::shared_ptr<database> db_;
+  std::shared_ptr<common::loop_completions> loop_;
   std::string name_;
 };
 

@@ -7,6 +7,7 @@
 
 #include "atomkv/backend.hpp"
 #include "atomkv/url.hpp"
+#include "common/loop_completions.hpp"
 #include "database.hpp"
 
 namespace atomkv::sqlite {
@@ -16,11 +17,17 @@ class sqlite_store final : public backend::store {
   explicit sqlite_store(std::shared_ptr<database> db) : db_(std::move(db)) {}
   result<std::shared_ptr<backend::bucket>> open(std::string_view identifier) override;
 
+  // On a loop, the asynchronous forms of this store's buckets and transactions go to the writer
+  // without waiting and complete on the loop.
+  result<void> attach_loop(uv_loop_s* loop) override { return loop_->attach(loop); }
+  void detach_loop() override;
+
   // The group-commit counters of the file this store writes to.
   writer_stats stats() const { return db_->writer().stats(); }
 
  private:
   std::shared_ptr<database> db_;
+  std::shared_ptr<common::loop_completions> loop_ = std::make_shared<common::loop_completions>();
 };
 
 result<std::shared_ptr<backend::store>> make_store(const store_url& url);

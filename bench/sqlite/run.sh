@@ -3,8 +3,8 @@
 # appendfsync always and everysec, measured in the same run; medians of ROUNDS rounds.
 #   bench/sqlite/run.sh [BUILD_DIR] [ROUNDS] [REQUESTS]
 # Two SQLite figures: library-level (50 client threads, sqlite_bench), and redis-benchmark against
-# atomkv-proxy --backend sqlite://... (while the proxy runs backend calls on its event loop, this
-# one is bounded by one commit per request).
+# atomkv-proxy --backend sqlite://... (the proxy's event loop queues every client's command to the
+# group writer without waiting, so the commands of all 50 clients share commits).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 build_dir=${1:-build}

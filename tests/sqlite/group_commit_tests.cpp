@@ -7,72 +7,15 @@
 #include <thread>
 
 #include "atomkv/atomkv.hpp"
-#include "sqlite/sqlite_store.hpp"
 #include "temp_file.hpp"
+#include "writer_probe.hpp"
 
 using atomkv::op_result;
 using atomkv::operation;
+using atomkv::sqlite_tests::lock_holder;
+using atomkv::sqlite_tests::open_store;
 using atomkv::sqlite_tests::temp_file;
-
-namespace {
-
-struct opened {
-  std::shared_ptr<atomkv::sqlite::sqlite_store> store;
-  std::shared_ptr<atomkv::backend::bucket> bucket;
-};
-
-opened open_store(const temp_file& file) {
-  auto url = atomkv::parse_store_url(file.url());
-  REQUIRE(url);
-  auto made = atomkv::sqlite::make_store(url.value());
-  REQUIRE(made);
-  auto store = std::dynamic_pointer_cast<atomkv::sqlite::sqlite_store>(made.value());
-  REQUIRE(store);
-  auto bucket = store->open("");
-  REQUIRE(bucket);
-  return {store, bucket.value()};
-}
-
-// Another connection holding the write lock, as another process would.
-class lock_holder {
- public:
-  explicit lock_holder(const std::string& path) {
-    REQUIRE(sqlite3_open(path.c_str(), &db_) == SQLITE_OK);
-    REQUIRE(sqlite3_exec(db_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) == SQLITE_OK);
-  }
-  void release() {
-    if (db_) {
-      REQUIRE(sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr) == SQLITE_OK);
-      sqlite3_close(db_);
-      db_ = nullptr;
-    }
-  }
-  ~lock_holder() {
-    if (db_) {
-      sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
-      sqlite3_close(db_);
-    }
-  }
-
- private:
-  sqlite3* db_ = nullptr;
-};
-
-// Waits (bounded) until `queued` requests wait for the writer and `running` are in its group.
-void wait_for(const atomkv::sqlite::sqlite_store& store, std::uint64_t queued,
-              std::uint64_t running) {
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-  for (;;) {
-    auto now = store.stats();
-    if (now.queued == queued && now.running == running) {
-      return;
-    }
-    REQUIRE(std::chrono::steady_clock::now() < deadline);
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
-}
-
-}  // namespace
+using atomkv::sqlite_tests::wait_for;
 
 TEST_CASE("requests that queue while a commit is under way share one transaction",
           "[group-commit]") {

@@ -1,0 +1,339 @@
+// The asynchronous forms on a libuv loop run by the test thread: calls return at once, their
+// callbacks run later on the loop's thread, each lane keeps its order and reads its own writes
+// across a pipeline, transactions keep their call order, and a detach with calls pending fails
+// them without touching the loop afterwards. Callbacks only record; the test thread checks.
+
+#include <uv.h>
+
+#include <algorithm>
+#include <catch2/catch.hpp>
+#include <functional>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "atomkv/atomkv.hpp"
+#include "temp_file.hpp"
+#include "writer_probe.hpp"
+
+using atomkv::op_result;
+using atomkv::operation;
+using atomkv::result;
+using atomkv::sqlite_tests::lock_holder;
+using atomkv::sqlite_tests::open_store;
+using atomkv::sqlite_tests::opened;
+using atomkv::sqlite_tests::temp_file;
+using atomkv::sqlite_tests::wait_for;
+
+namespace {
+
+// A loop with the store attached; detached and closed (with every handle gone) at the end.
+class attached_loop {
+ public:
+  explicit attached_loop(atomkv::sqlite::sqlite_store& store) : store_(store) {
+    REQUIRE(uv_loop_init(&loop_) == 0);
+    REQUIRE(store_.attach_loop(&loop_));
+  }
+  ~attached_loop() {
+    store_.detach_loop();
+    uv_run(&loop_, UV_RUN_DEFAULT);  // the backend's handle closes
+    closed_cleanly_ = uv_loop_close(&loop_) == 0;
+  }
+  attached_loop(const attached_loop&) = delete;
+  attached_loop& operator=(const attached_loop&) = delete;
+
+  // Runs until no call is pending (an attached store alone does not keep the loop running).
+  void run() { uv_run(&loop_, UV_RUN_DEFAULT); }
+  void detach() { store_.detach_loop(); }
+
+  static bool closed_cleanly() { return closed_cleanly_; }
+
+ private:
+  atomkv::sqlite::sqlite_store& store_;
+  uv_loop_t loop_{};
+  static inline bool closed_cleanly_ = false;
+};
+
+// What one callback saw.
+struct seen {
+  bool ran = false;
+  bool inline_call = false;  // ran before its call returned
+  bool on_loop_thread = false;
+  result<std::vector<op_result>> outcome = atomkv::failure(atomkv::error::other("not run"));
+};
+
+// Calls apply_async and records into `into` what the callback sees.
+void apply_recorded(atomkv::backend::bucket& b, std::vector<operation> ops, std::uint64_t lane,
+                    seen& into) {
+  auto returned = std::make_shared<bool>(false);
+  const auto loop_thread = std::this_thread::get_id();
+  b.apply_async(ops, lane, [&into, returned, loop_thread](result<std::vector<op_result>> r) {
+    into.ran = true;
+    into.inline_call = !*returned;
+    into.on_loop_thread = std::this_thread::get_id() == loop_thread;
+    into.outcome = std::move(r);
+  });
+  *returned = true;
+}
+
+std::string text_of(const seen& s) {
+  if (!s.outcome || s.outcome.value().size() != 1) {
+    return "<failed>";
+  }
+  const op_result& r = s.outcome.value().front();
+  return r.what == op_result::kind::integer ? std::to_string(r.integer) : r.text;
+}
+
+}  // namespace
+
+TEST_CASE("a pipeline of calls on a lane keeps its order and reads its own writes", "[async]") {
+  temp_file file;
+  opened o = open_store(file);
+  {
+    attached_loop loop(*o.store);
+    CHECK_FALSE(o.bucket->completes_inline());
+    const auto before = o.store->stats();
+
+    // Two lanes, each a pipeline set -> get -> increment, issued without waiting at all.
+    constexpr int kRounds = 150;
+    std::vector<seen> sets(2 * kRounds), gets(2 * kRounds), increments(2 * kRounds);
+    for (int i = 0; i < kRounds; ++i) {
+      for (int lane = 0; lane < 2; ++lane) {
+        const std::string key = lane == 0 ? "a" : "b";
+        const std::string counter = lane == 0 ? "na" : "nb";
+        const std::size_t at = static_cast<std::size_t>(2 * i + lane);
+        apply_recorded(*o.bucket, {operation::set(key, std::to_string(i))}, lane, sets[at]);
+        apply_recorded(*o.bucket, {operation::get(key)}, lane, gets[at]);
+        apply_recorded(*o.bucket, {operation::increment(counter, 1)}, lane, increments[at]);
+      }
+    }
+    loop.run();
+
+    int wrong = 0, not_async = 0, off_loop = 0;
+    for (int i = 0; i < kRounds; ++i) {
+      for (int lane = 0; lane < 2; ++lane) {
+        const std::size_t at = static_cast<std::size_t>(2 * i + lane);
+        for (const seen* s : {&sets[at], &gets[at], &increments[at]}) {
+          not_async += !s->ran || s->inline_call;
+          off_loop += !s->on_loop_thread;
+        }
+        wrong += text_of(sets[at]) != "";  // ok replies carry no text
+        wrong += text_of(gets[at]) != std::to_string(i);
+        wrong += text_of(increments[at]) != std::to_string(i + 1);
+      }
+    }
+    CHECK(wrong == 0);
+    CHECK(not_async == 0);
+    CHECK(off_loop == 0);
+    CHECK(o.bucket->get("a").value() == std::to_string(kRounds - 1));
+    CHECK(o.bucket->get("nb").value() == std::to_string(kRounds));
+
+    // Nobody waited for a commit before the next call: the calls shared transactions.
+    const auto after = o.store->stats();
+    CHECK(after.requests - before.requests == 6 * kRounds);
+    CHECK((after.groups - before.groups) * 4 < after.requests - before.requests);
+  }
+  CHECK(attached_loop::closed_cleanly());
+}
+
+TEST_CASE("calls that queue while a commit is under way share the next one", "[async]") {
+  temp_file file;
+  opened o = open_store(file);
+  {
+    attached_loop loop(*o.store);
+    const auto before = o.store->stats();
+    std::vector<seen> sums(50);
+    {
+      lock_holder holder(file.path());
+      apply_recorded(*o.bucket, {operation::increment("n", 1)}, 7, sums[0]);
+      wait_for(*o.store, 0, 1);  // a group of one, waiting for the lock
+      for (std::size_t i = 1; i < sums.size(); ++i) {
+        apply_recorded(*o.bucket, {operation::increment("n", 1)}, 7, sums[i]);
+      }
+      wait_for(*o.store, 49, 1);
+      holder.release();
+      loop.run();
+    }
+    int wrong = 0;
+    for (std::size_t i = 0; i < sums.size(); ++i) {
+      wrong += text_of(sums[i]) != std::to_string(i + 1);
+    }
+    CHECK(wrong == 0);
+    const auto after = o.store->stats();
+    CHECK(after.groups - before.groups == 2);
+    CHECK(after.requests - before.requests == 50);
+  }
+  CHECK(attached_loop::closed_cleanly());
+}
+
+TEST_CASE("a transaction's asynchronous calls keep their call order", "[async]") {
+  temp_file file;
+  opened o = open_store(file);
+  REQUIRE(o.bucket->set("k", "v0"));
+  {
+    attached_loop loop(*o.store);
+    auto txn = o.bucket->begin().value();
+    std::vector<std::string_view> k{"k"};
+    const std::vector<operation> write_mine{operation::set("k", "mine")};
+
+    // watch -> commit issued back to back: the commit sees the watch, and nothing moved k.
+    result<std::vector<std::optional<std::string>>> watched =
+        atomkv::failure(atomkv::error::other("not run"));
+    result<std::optional<std::vector<op_result>>> first =
+        atomkv::failure(atomkv::error::other("not run"));
+    txn->watch_async(k, true, [&](auto r) { watched = std::move(r); });
+    txn->commit_async(write_mine, [&](auto r) { first = std::move(r); });
+    loop.run();
+    REQUIRE(watched);
+    REQUIRE(watched.value().size() == 1);
+    CHECK(watched.value()[0] == std::optional<std::string>("v0"));
+    REQUIRE(first);
+    CHECK(first.value().has_value());
+
+    // watch, then someone else writes k, then commit: a conflict, nothing written.
+    result<std::optional<std::vector<op_result>>> second =
+        atomkv::failure(atomkv::error::other("not run"));
+    txn->watch_async(k, false, [&](auto) {
+      (void)o.bucket->set("k", "theirs");  // the synchronous form works from any thread
+      txn->commit_async(write_mine, [&](auto r) { second = std::move(r); });
+    });
+    loop.run();
+    REQUIRE(second);
+    CHECK_FALSE(second.value().has_value());
+    CHECK(o.bucket->get("k").value() == "theirs");
+
+    // watch -> unwatch issued back to back, then a write, then commit: unwatched, so it applies.
+    result<std::optional<std::vector<op_result>>> third =
+        atomkv::failure(atomkv::error::other("not run"));
+    txn->watch_async(k, false, [](auto) {});
+    txn->unwatch_async([&](auto) {
+      (void)o.bucket->set("k", "theirs again");
+      txn->commit_async(write_mine, [&](auto r) { third = std::move(r); });
+    });
+    loop.run();
+    REQUIRE(third);
+    CHECK(third.value().has_value());
+    CHECK(o.bucket->get("k").value() == "mine");
+
+    // A transaction dropped with calls queued: they still complete, on the loop.
+    bool late = false;
+    auto dropped = o.bucket->begin().value();
+    dropped->watch_async(k, false, [](auto) {});
+    dropped->commit_async(std::vector<operation>{operation::set("late", "yes")},
+                          [&](auto r) { late = r && r.value().has_value(); });
+    dropped.reset();
+    loop.run();
+    CHECK(late);
+  }
+  CHECK(attached_loop::closed_cleanly());
+}
+
+TEST_CASE("a watch whose group failed makes the next commit conflict", "[async]") {
+  temp_file file;
+  opened o = open_store(file, "busy_timeout_ms=100");
+  REQUIRE(o.bucket->set("k", "v0"));
+  {
+    attached_loop loop(*o.store);
+    auto txn = o.bucket->begin().value();
+    std::vector<std::string_view> k{"k"};
+    bool watch_failed = false;
+    {
+      lock_holder holder(file.path());
+      txn->watch_async(k, false, [&](auto r) { watch_failed = !r; });
+      loop.run();
+    }
+    CHECK(watch_failed);
+    result<std::optional<std::vector<op_result>>> committed =
+        atomkv::failure(atomkv::error::other("not run"));
+    txn->commit_async(std::vector<operation>{operation::set("k", "mine")},
+                      [&](auto r) { committed = std::move(r); });
+    loop.run();
+    REQUIRE(committed);
+    CHECK_FALSE(committed.value().has_value());
+    CHECK(o.bucket->get("k").value() == "v0");
+  }
+  CHECK(attached_loop::closed_cleanly());
+}
+
+TEST_CASE("list_keys_async pages through the keys on the loop", "[async]") {
+  temp_file file;
+  opened o = open_store(file);
+  std::vector<std::string> written;
+  for (int i = 0; i < 25; ++i) {
+    written.push_back("key" + std::to_string(i));
+    REQUIRE(o.bucket->set(written.back(), "v"));
+  }
+  REQUIRE(o.bucket->set("other", "v"));
+  {
+    attached_loop loop(*o.store);
+    std::vector<std::string> listed;
+    int pages = 0;
+    bool failed = false;
+    const atomkv::backend::list_options options{.count_hint = 4, .match = "key*"};
+    std::function<void(result<atomkv::backend::key_page>)> on_page =
+        [&](result<atomkv::backend::key_page> page) {
+          if (!page) {
+            failed = true;
+            return;
+          }
+          ++pages;
+          listed.insert(listed.end(), page.value().keys.begin(), page.value().keys.end());
+          if (page.value().cursor) {
+            o.bucket->list_keys_async(*page.value().cursor, options, on_page);
+          }
+        };
+    o.bucket->list_keys_async(std::nullopt, options, on_page);
+    loop.run();
+    CHECK_FALSE(failed);
+    CHECK(pages == 7);  // 26 rows, 4 a page
+    std::sort(listed.begin(), listed.end());
+    std::sort(written.begin(), written.end());
+    CHECK(listed == written);
+
+    bool bad_cursor = false;
+    o.bucket->list_keys_async("x1", options, [&](auto page) { bad_cursor = !page; });
+    loop.run();
+    CHECK(bad_cursor);
+  }
+  CHECK(attached_loop::closed_cleanly());
+}
+
+TEST_CASE("detaching with calls pending fails them, and nothing reaches the loop afterwards",
+          "[async]") {
+  temp_file file;
+  opened o = open_store(file);
+  {
+    attached_loop loop(*o.store);
+    std::vector<seen> pending(21);
+    lock_holder holder(file.path());
+    apply_recorded(*o.bucket, {operation::increment("n", 1)}, 1, pending[0]);
+    wait_for(*o.store, 0, 1);
+    for (std::size_t i = 1; i < pending.size(); ++i) {
+      apply_recorded(*o.bucket, {operation::increment("n", 1)}, 1, pending[i]);
+    }
+    wait_for(*o.store, 20, 1);
+
+    loop.detach();
+    int not_failed = 0, unknown = 0;
+    for (const auto& s : pending) {
+      not_failed += !s.ran || s.outcome.has_value() || !s.on_loop_thread;
+      unknown += !s.outcome && s.outcome.error().message.find("unknown") != std::string::npos;
+    }
+    CHECK(not_failed == 0);
+    CHECK(unknown == 21);
+    CHECK(o.bucket->completes_inline());
+
+    // The writer goes on and commits them; their completions find the loop detached.
+    holder.release();
+    wait_for(*o.store, 0, 0);
+    CHECK(o.bucket->get("n").value() == "21");
+
+    // Detached, the asynchronous forms run the synchronous ones.
+    seen after;
+    apply_recorded(*o.bucket, {operation::increment("n", 1)}, 1, after);
+    CHECK(after.inline_call);
+    CHECK(text_of(after) == "22");
+  }
+  CHECK(attached_loop::closed_cleanly());
+}
