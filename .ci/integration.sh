@@ -42,11 +42,9 @@ redis-server --port "$redis_port" --bind 127.0.0.1 --dir "$dir" --save '' --appe
 pids+=($!)
 wait_ready "$redis_port"
 
-# Each client between WATCH and EXEC holds one Redis connection and its commands take another:
-# the pool must outgrow the busiest test (16 watching clients), as compose.yaml's does.
 proxy_port=$(free_port)
 "$proxy" --bind 127.0.0.1 --port "$proxy_port" \
-  --backend "redis://127.0.0.1:$redis_port?pool_size=64" \
+  --backend "redis://127.0.0.1:$redis_port" \
   >"$dir/proxy.log" 2>&1 &
 pids+=($!)
 sqlite_port=$(free_port)

@@ -13,6 +13,7 @@ result<void> redis_transaction::ensure_connection() {
 result<void> redis_transaction::exchange(const request& req, reply_sink& sink) {
   auto sent = lease_->exchange(req, sink);
   if (!sent) {
+    watches_lost_ = watches_lost_ || watching_;
     watching_ = false;
     lease_.release();  // broken: the pool closes it
   }
@@ -23,13 +24,18 @@ result<std::vector<std::optional<std::string>>> redis_transaction::watch(
     std::span<const std::string_view> keys, bool read_values) {
   BOOST_OUTCOME_TRY(ensure_connection());
   watch_call call(prefix_, keys, read_values);
+  watching_ = watching_ || !keys.empty();  // a broken exchange may have set some of them
   BOOST_OUTCOME_TRY(exchange(call.command(), call));
-  watching_ = watching_ || !keys.empty();
   return call.finish();
 }
 
 result<std::optional<std::vector<op_result>>> redis_transaction::commit(
     std::span<const operation> ops) {
+  if (watches_lost_) {
+    // A new connection would run MULTI/EXEC without the watches: an unconditional write.
+    watches_lost_ = false;
+    return failure(error::other("connection lost: watches released, nothing applied"));
+  }
   BOOST_OUTCOME_TRY(ensure_connection());
   auto call = apply_call::for_commit(prefix_, ops);
   BOOST_OUTCOME_TRY(exchange(call.command(), call));
@@ -42,6 +48,7 @@ result<std::optional<std::vector<op_result>>> redis_transaction::commit(
 }
 
 result<void> redis_transaction::unwatch() {
+  watches_lost_ = false;
   if (!lease_) {
     return outcome::success();
   }

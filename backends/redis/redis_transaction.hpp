@@ -33,6 +33,8 @@ class redis_transaction final : public backend::transaction {
   std::string prefix_;
   pool::lease lease_;  // declared after pool_: given back before the pool can go away
   bool watching_ = false;
+  // The connection holding watches broke: the next commit fails instead of running unwatched.
+  bool watches_lost_ = false;
 };
 
 }  // namespace atomkv::redis

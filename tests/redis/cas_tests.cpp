@@ -56,6 +56,31 @@ TEST_CASE("a handle dropped without swap releases its watch before its connectio
   CHECK(server.cli("GET " + other) == "committed");
 }
 
+TEST_CASE("a transaction whose connection broke never commits without its watches", "[cas]") {
+  auto& server = shared_server();
+  auto bucket = open_or_fail(connect_or_fail(server.url()), "");
+  auto key = fresh("lost-watch");
+  REQUIRE(bucket.set(key, "before"));
+  auto txn = bucket.backend().begin();
+  REQUIRE(txn);
+  std::string_view keys[] = {key};
+  REQUIRE(txn.value()->watch(keys, false));
+  // Every client connection but redis-cli's own goes: the watch with it.
+  server.cli("CLIENT KILL TYPE normal SKIPME yes");
+  server.cli("SET " + key + " from-cli");
+  const operation write = operation::set(key, "unconditional");
+  std::span<const operation> ops(&write, 1);
+  CHECK_FALSE(txn.value()->commit(ops));  // the broken connection
+  CHECK_FALSE(txn.value()->commit(ops));  // a new connection, but no watches: refused too
+  CHECK(server.cli("GET " + key) == "from-cli");
+  // Watching again starts afresh.
+  REQUIRE(txn.value()->watch(keys, false));
+  auto committed = txn.value()->commit(ops);
+  REQUIRE(committed);
+  CHECK(committed.value().has_value());
+  CHECK(server.cli("GET " + key) == "unconditional");
+}
+
 TEST_CASE("a pool at its size limit makes callers wait, then fail after pool_wait", "[cas]") {
   auto& server = shared_server();
   auto bucket = open_or_fail(connect_or_fail(server.url() + "?pool_size=1&pool_wait_ms=200"), "");
