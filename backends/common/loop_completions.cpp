@@ -14,6 +14,7 @@ class channel {
   std::vector<std::unique_ptr<arrival>> queue;
   uv_async_t* handle = nullptr;       // null once detached
   loop_completions* owner = nullptr;  // used on the loop thread only
+  bool delivering_soon = false;       // the loop drains the queue before it waits again
 };
 
 bool post(channel& to, std::unique_ptr<arrival> a) {
@@ -21,7 +22,7 @@ bool post(channel& to, std::unique_ptr<arrival> a) {
   if (to.handle == nullptr) {
     return false;
   }
-  const bool wake = to.queue.empty();
+  const bool wake = to.queue.empty() && !to.delivering_soon;
   to.queue.push_back(std::move(a));
   // Under the lock, so that detach cannot close the handle in between. One wake-up per batch:
   // the loop takes everything queued when it runs.
@@ -82,6 +83,20 @@ result<void> loop_completions::attach(uv_loop_s* loop) {
   to->owner = this;
   channel_ = std::move(to);
   return outcome::success();
+}
+
+void loop_completions::deliver_after(const std::function<void()>& work) {
+  std::shared_ptr<detail::channel> to = channel_;
+  {
+    std::lock_guard guard(to->lock);
+    to->delivering_soon = true;
+  }
+  work();
+  {
+    std::lock_guard guard(to->lock);
+    to->delivering_soon = false;
+  }
+  run_arrivals(*to);
 }
 
 void loop_completions::keep_loop_alive(bool alive) {

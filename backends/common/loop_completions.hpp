@@ -77,6 +77,10 @@ class loop_completions {
     return completer<R>(channel_, id);
   }
 
+  // Loop thread, while attached. Runs `work`, then delivers every outcome posted so far: those
+  // that `work` posted on this thread cost no wake-up of the loop.
+  void deliver_after(const std::function<void()>& work);
+
   // Loop thread: the call `id` has its outcome.
   template <class R>
   void finish(std::uint64_t id, R outcome) {

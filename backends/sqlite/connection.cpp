@@ -69,6 +69,9 @@ result<std::unique_ptr<connection>> connection::open(const std::string& path,
 // is free only for a moment between its commits, so poll often enough to catch that moment.
 int connection::on_busy(void* self, int attempts) {
   auto* c = static_cast<connection*>(self);
+  if (c->no_wait_) {
+    return 0;
+  }
   auto now = std::chrono::steady_clock::now();
   if (attempts == 0) {
     c->busy_since_ = now;

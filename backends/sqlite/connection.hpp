@@ -64,6 +64,11 @@ class connection {
   bool waited() const { return waited_; }
   void reset_waited() { waited_ = false; }
 
+  // While set, a locked file fails at once with SQLITE_BUSY instead of being waited for.
+  void set_no_wait(bool no_wait) { no_wait_ = no_wait; }
+  // Whether the last failure was a lock that was not waited for.
+  bool was_busy() const { return (sqlite3_errcode(db_) & 0xff) == SQLITE_BUSY; }
+
  private:
   connection(sqlite3* db, std::chrono::milliseconds busy_timeout);
   static int on_busy(void* self, int attempts);
@@ -72,6 +77,7 @@ class connection {
   std::chrono::milliseconds busy_timeout_;
   std::chrono::steady_clock::time_point busy_since_{};
   bool waited_ = false;
+  bool no_wait_ = false;
   std::unordered_map<const char*, sqlite3_stmt*> statements_;
 };
 

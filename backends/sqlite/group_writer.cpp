@@ -117,15 +117,17 @@ std::shared_ptr<group_writer::request> group_writer::make_request(std::string_vi
   return r;
 }
 
-bool group_writer::enqueue(std::shared_ptr<request> r) {
+bool group_writer::enqueue(std::shared_ptr<request> r, committer by) {
   {
     std::lock_guard guard(lock_);
     if (stopping_) {
       return false;
     }
     queue_.push_back(std::move(r));
-    // While gathering, the writer waits for the queue to fill: wake it once, not per request.
-    if (queue_.size() != 1 && queue_.size() != gather_target_) {
+    // While gathering, the writer waits for the queue to fill: wake it once, not per request. A
+    // request its loop commits wakes the thread only to end such a wait.
+    const bool ends_gathering = gather_target_ != 0 && queue_.size() == gather_target_;
+    if (!ends_gathering && (by == committer::queuing_loop || queue_.size() != 1)) {
       return true;
     }
   }
@@ -138,7 +140,7 @@ group_writer::outcome_type group_writer::submit(std::string_view bucket,
                                                 std::span<const operation> ops) {
   auto r = make_request(bucket, ops);
   r->watches.assign(watches.begin(), watches.end());
-  if (!enqueue(r)) {
+  if (!enqueue(r, committer::writer_thread)) {
     return failure(error::other("sqlite: the store is closing"));
   }
   std::unique_lock guard(r->lock);
@@ -151,20 +153,20 @@ group_writer::outcome_type group_writer::submit(std::string_view bucket,
 }
 
 void group_writer::submit_async(std::string_view bucket, std::shared_ptr<watch_set> watches,
-                                std::span<const operation> ops, finished done) {
+                                std::span<const operation> ops, finished done, committer by) {
   auto r = make_request(bucket, ops);
   r->watch_source = std::move(watches);
   r->on_done = std::move(done);
-  if (!enqueue(r)) {
+  if (!enqueue(r, by)) {
     r->on_done(failure(error::other("sqlite: the store is closing")));
   }
 }
 
-void group_writer::run_async(std::string_view bucket, job work, finished done) {
+void group_writer::run_async(std::string_view bucket, job work, finished done, committer by) {
   auto r = make_request(bucket, {});
   r->work = std::move(work);
   r->on_done = std::move(done);
-  if (!enqueue(r)) {
+  if (!enqueue(r, by)) {
     r->on_done(failure(error::other("sqlite: the store is closing")));
   }
 }
@@ -174,10 +176,12 @@ void group_writer::run() {
   for (;;) {
     {
       std::unique_lock guard(lock_);
-      wake_.wait(guard, [&] { return stopping_ || !queue_.empty(); });
+      thread_at_work_ = false;
+      wake_.wait(guard, [&] { return (stopping_ || !queue_.empty()) && !caller_at_work_; });
       if (queue_.empty()) {
         return;  // stopping, and everything queued is done
       }
+      thread_at_work_ = true;
       gather(guard);
       while (!queue_.empty() && group.size() < settings_.max_group) {
         group.push_back(std::move(queue_.front()));
@@ -186,7 +190,7 @@ void group_writer::run() {
       running_.store(group.size());
     }
     const auto started = std::chrono::steady_clock::now();
-    commit_group(group);
+    commit_group(group, true);
     last_commit_ = std::chrono::steady_clock::now() - started;
     last_group_size_ = group.size();
     running_.store(0);
@@ -195,6 +199,49 @@ void group_writer::run() {
       std::this_thread::sleep_for(kYieldToOtherProcess);
     }
   }
+}
+
+bool group_writer::commit_queued_here() {
+  std::vector<std::shared_ptr<request>> group;
+  {
+    std::lock_guard guard(lock_);
+    if (thread_at_work_ || caller_at_work_ || queue_.empty()) {
+      return false;  // nothing to do, or the writer thread takes it after its group
+    }
+    caller_at_work_ = true;
+    while (!queue_.empty() && group.size() < settings_.max_group) {
+      group.push_back(std::move(queue_.front()));
+      queue_.pop_front();
+    }
+    running_.store(group.size());
+  }
+  c_->set_no_wait(true);  // only BEGIN takes the lock; everything after runs without waiting
+  const bool ran = commit_group(group, false);
+  c_->set_no_wait(false);
+  running_.store(0);
+  bool more;
+  bool wake_thread;
+  {
+    std::lock_guard guard(lock_);
+    caller_at_work_ = false;
+    if (!ran) {
+      // Another process writes: back to the front, in order, for the writer thread to wait on.
+      for (auto it = group.rbegin(); it != group.rend(); ++it) {
+        queue_.push_front(std::move(*it));
+      }
+    }
+    more = !queue_.empty();
+    // The thread skipped what synchronous callers queued meanwhile, and stopping waits for us.
+    wake_thread = !ran || more || stopping_;
+  }
+  if (wake_thread) {
+    wake_.notify_one();
+  }
+  return ran && more;
+}
+
+void group_writer::wake_writer_thread() {
+  wake_.notify_one();
 }
 
 // A group costs one fsync whatever its size. Requests come in bursts (a burst of replies brings
@@ -211,22 +258,24 @@ void group_writer::gather(std::unique_lock<std::mutex>& guard) {
   gather_target_ = 0;
 }
 
-void group_writer::commit_group(std::vector<std::shared_ptr<request>>& group) {
+bool group_writer::commit_group(std::vector<std::shared_ptr<request>>& group, bool may_wait) {
   auto fail_all = [&](const error& why) {
     for (auto& r : group) {
       r->complete(failure(why));
     }
+    return true;
   };
   c_->reset_waited();
   if (auto begun = c_->exec(sql::begin_write); !begun) {
-    fail_all(begun.error());
-    return;
+    if (!may_wait && c_->was_busy()) {
+      return false;
+    }
+    return fail_all(begun.error());
   }
   auto clock = read_clock(*c_);
   if (!clock) {
     (void)c_->exec(sql::rollback);
-    fail_all(clock.error());
-    return;
+    return fail_all(clock.error());
   }
   const write_clock before = clock.value();
   std::vector<outcome_type> outcomes;
@@ -236,8 +285,7 @@ void group_writer::commit_group(std::vector<std::shared_ptr<request>>& group) {
     if (sqlite3_get_autocommit(c_->handle())) {
       // SQLite rolled the whole transaction back (I/O error, disk full): nothing is written.
       error why = outcomes.back() ? c_->failed("running a group") : outcomes.back().error();
-      fail_all(why);
-      return;
+      return fail_all(why);
     }
   }
   if (++groups_since_purge_ >= kPurgeEvery) {
@@ -251,20 +299,19 @@ void group_writer::commit_group(std::vector<std::shared_ptr<request>>& group) {
     if (!stored) {
       error why = c_->failed("storing the clock");
       (void)c_->exec(sql::rollback);
-      fail_all(why);
-      return;
+      return fail_all(why);
     }
   }
   if (auto committed = c_->exec(sql::commit); !committed) {
     (void)c_->exec(sql::rollback);
-    fail_all(committed.error());
-    return;
+    return fail_all(committed.error());
   }
   groups_.fetch_add(1);
   requests_.fetch_add(group.size());
   for (std::size_t i = 0; i < group.size(); ++i) {
     group[i]->complete(std::move(outcomes[i]));
   }
+  return true;
 }
 
 group_writer::outcome_type group_writer::run_request(request& r, write_clock& clock) {

@@ -6,8 +6,11 @@
 // follows the number of groups, not the number of operations. When far fewer wait than the last
 // group held, the writer first gives the rest of the burst a moment (under 1 ms) to arrive.
 //
-// Callers either wait (submit: the synchronous forms) or are called back on the writer thread
-// once the group has committed (submit_async, run_async: the event loop's forms).
+// Callers either wait (submit: the synchronous forms) or are called back once the group has
+// committed (submit_async, run_async: the event loop's forms). An event loop may commit the
+// requests it queued itself, at the end of its iteration (commit_queued_here), as Redis does its
+// appendfsync-always write: one thread, no hand-off per group. The writer thread takes over when
+// it is at work already or another process holds the file's write lock.
 //
 // Each request keeps its own semantics inside the group: a conditional request (a transaction's
 // commit) whose watched keys moved writes nothing and reports a conflict; a request of several
@@ -59,13 +62,29 @@ class group_writer {
   outcome_type submit(std::string_view bucket, std::span<const watched_key> watches,
                       std::span<const operation> ops);
 
+  // Who commits an asynchronous request: the writer thread, woken for it, or the event loop
+  // that queued it, which calls commit_queued_here() before its iteration ends.
+  enum class committer : std::uint8_t { writer_thread, queuing_loop };
+
   // As submit, without waiting: `done` gets the outcome. With `watches`, the request is
   // conditional on the watches the set holds when the writer reaches it, and releases them.
   void submit_async(std::string_view bucket, std::shared_ptr<watch_set> watches,
-                    std::span<const operation> ops, finished done);
+                    std::span<const operation> ops, finished done,
+                    committer by = committer::writer_thread);
 
   // Runs `work` in the next group; `done` gets an empty list of results once that commits.
-  void run_async(std::string_view bucket, job work, finished done);
+  void run_async(std::string_view bucket, job work, finished done,
+                 committer by = committer::writer_thread);
+
+  // Commits what is queued as one group on the calling thread (`done` callbacks run here too),
+  // unless the writer thread is at work (it takes the queue after its group) or the file's
+  // write lock is held by another process (the writer thread then takes over and waits for
+  // it: the caller never waits for a lock). Returns whether requests are still queued for the
+  // caller to commit (more than one group holds).
+  bool commit_queued_here();
+
+  // Wakes the writer thread to commit whatever is queued.
+  void wake_writer_thread();
 
   writer_stats stats() const;
 
@@ -75,10 +94,11 @@ class group_writer {
   group_writer(const config& settings, std::unique_ptr<connection> c);
   static std::shared_ptr<request> make_request(std::string_view bucket,
                                                std::span<const operation> ops);
-  bool enqueue(std::shared_ptr<request> r);  // false when the writer is stopping
+  bool enqueue(std::shared_ptr<request> r, committer by);  // false when the writer is stopping
   void run();
   void gather(std::unique_lock<std::mutex>& guard);
-  void commit_group(std::vector<std::shared_ptr<request>>& group);
+  // False only when `may_wait` is false and the write lock was taken: nothing ran then.
+  bool commit_group(std::vector<std::shared_ptr<request>>& group, bool may_wait);
   outcome_type run_request(request& r, write_clock& clock);
   result<void> purge_tombstones(write_clock& clock);
 
@@ -90,8 +110,11 @@ class group_writer {
   std::deque<std::shared_ptr<request>> queue_;
   bool stopping_ = false;
   std::size_t gather_target_ = 0;  // queue size that ends the writer's wait for more, if waiting
+  bool thread_at_work_ = false;    // the writer thread is gathering or committing a group
+  bool caller_at_work_ = false;    // a caller is committing a group (commit_queued_here)
 
-  // Written and read by the writer thread only.
+  // Written and read by the writer thread only. The connection and the purge count are used by
+  // whoever commits a group: the flags above make that one thread at a time.
   std::size_t last_group_size_ = 0;
   std::chrono::steady_clock::duration last_commit_{};
 

@@ -87,9 +87,11 @@ void sqlite_bucket::apply_async(std::span<const operation> ops, std::uint64_t,
     return;
   }
   auto finish = loop_->expect<result<std::vector<op_result>>>(std::move(done));
-  db_->writer().submit_async(name_, nullptr, ops, [finish](group_writer::outcome_type&& applied) {
-    finish(unconditional(std::move(applied)));
-  });
+  db_->writer().submit_async(
+      name_, nullptr, ops,
+      [finish](group_writer::outcome_type&& applied) { finish(unconditional(std::move(applied))); },
+      group_writer::committer::queuing_loop);
+  loop_->queued();
 }
 
 result<std::unique_ptr<backend::transaction>> sqlite_bucket::begin() {
@@ -146,7 +148,9 @@ void sqlite_bucket::list_keys_async(std::optional<std::string_view> cursor,
           return;
         }
         finish(std::move(*page));
-      });
+      },
+      group_writer::committer::queuing_loop);
+  loop_->queued();
 }
 
 }  // namespace atomkv::sqlite

@@ -11,14 +11,14 @@
 #include <string>
 
 #include "atomkv/backend.hpp"
-#include "common/loop_completions.hpp"
 #include "database.hpp"
+#include "loop_link.hpp"
 
 namespace atomkv::sqlite {
 
 class sqlite_bucket final : public backend::bucket {
  public:
-  sqlite_bucket(std::shared_ptr<database> db, std::shared_ptr<common::loop_completions> loop,
+  sqlite_bucket(std::shared_ptr<database> db, std::shared_ptr<loop_link> loop,
                 std::string_view identifier)
       : db_(std::move(db)), loop_(std::move(loop)), name_(identifier) {}
 
@@ -41,7 +41,7 @@ class sqlite_bucket final : public backend::bucket {
   result<std::vector<op_result>> read_only(std::span<const operation> ops);
 
   std::shared_ptr<database> db_;
-  std::shared_ptr<common::loop_completions> loop_;
+  std::shared_ptr<loop_link> loop_;
   std::string name_;
 };
 

@@ -7,18 +7,20 @@
 
 #include "atomkv/backend.hpp"
 #include "atomkv/url.hpp"
-#include "common/loop_completions.hpp"
 #include "database.hpp"
+#include "loop_link.hpp"
 
 namespace atomkv::sqlite {
 
 class sqlite_store final : public backend::store {
  public:
-  explicit sqlite_store(std::shared_ptr<database> db) : db_(std::move(db)) {}
+  explicit sqlite_store(std::shared_ptr<database> db)
+      : db_(db), loop_(std::make_shared<loop_link>(std::move(db))) {}
   result<std::shared_ptr<backend::bucket>> open(std::string_view identifier) override;
 
-  // On a loop, the asynchronous forms of this store's buckets and transactions go to the writer
-  // without waiting and complete on the loop.
+  // On a loop, the asynchronous forms of this store's buckets and transactions are queued for
+  // the writer without waiting, committed by the loop itself or the writer thread (loop_link.hpp)
+  // and complete on the loop.
   result<void> attach_loop(uv_loop_s* loop) override { return loop_->attach(loop); }
   void detach_loop() override;
 
@@ -27,7 +29,7 @@ class sqlite_store final : public backend::store {
 
  private:
   std::shared_ptr<database> db_;
-  std::shared_ptr<common::loop_completions> loop_ = std::make_shared<common::loop_completions>();
+  std::shared_ptr<loop_link> loop_;
 };
 
 result<std::shared_ptr<backend::store>> make_store(const store_url& url);

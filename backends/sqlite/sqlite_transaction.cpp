@@ -79,7 +79,9 @@ void sqlite_transaction::watch_async(std::span<const std::string_view> keys, boo
           return;
         }
         finish(std::move(*values));
-      });
+      },
+      group_writer::committer::queuing_loop);
+  loop_->queued();
 }
 
 void sqlite_transaction::commit_async(std::span<const operation> ops, backend::commit_done done) {
@@ -91,7 +93,9 @@ void sqlite_transaction::commit_async(std::span<const operation> ops, backend::c
       loop_->expect<result<std::optional<std::vector<op_result>>>>(counted(std::move(done)));
   db_->writer().submit_async(
       bucket_, watches_, ops,
-      [finish](group_writer::outcome_type&& committed) { finish(std::move(committed)); });
+      [finish](group_writer::outcome_type&& committed) { finish(std::move(committed)); },
+      group_writer::committer::queuing_loop);
+  loop_->queued();
 }
 
 void sqlite_transaction::unwatch_async(backend::unwatch_done done) {
@@ -113,7 +117,9 @@ void sqlite_transaction::unwatch_async(backend::unwatch_done done) {
           return;
         }
         finish(outcome::success());
-      });
+      },
+      group_writer::committer::queuing_loop);
+  loop_->queued();
 }
 
 }  // namespace atomkv::sqlite

@@ -13,8 +13,8 @@
 #include <vector>
 
 #include "atomkv/backend.hpp"
-#include "common/loop_completions.hpp"
 #include "database.hpp"
+#include "loop_link.hpp"
 #include "rows.hpp"
 #include "watch_set.hpp"
 
@@ -22,7 +22,7 @@ namespace atomkv::sqlite {
 
 class sqlite_transaction final : public backend::transaction {
  public:
-  sqlite_transaction(std::shared_ptr<database> db, std::shared_ptr<common::loop_completions> loop,
+  sqlite_transaction(std::shared_ptr<database> db, std::shared_ptr<loop_link> loop,
                      std::string bucket)
       : db_(std::move(db)), loop_(std::move(loop)), bucket_(std::move(bucket)) {}
 
@@ -45,7 +45,7 @@ class sqlite_transaction final : public backend::transaction {
   std::function<void(R)> counted(std::function<void(R)> done);
 
   std::shared_ptr<database> db_;
-  std::shared_ptr<common::loop_completions> loop_;
+  std::shared_ptr<loop_link> loop_;
   std::string bucket_;
   std::shared_ptr<watch_set> watches_ = std::make_shared<watch_set>();
   // Asynchronous calls not completed yet; used on the loop thread only.
