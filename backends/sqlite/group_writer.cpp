@@ -1,5 +1,7 @@
 #include "group_writer.hpp"
 
+#include <algorithm>
+
 #include "schema.hpp"
 
 namespace atomkv::sqlite {
@@ -27,7 +29,7 @@ struct group_writer::request {
   std::string storage;  // every key and value, sized once: the views into it stay valid
   std::vector<std::vector<std::string_view>> pairs;  // moving a vector keeps its elements
   std::vector<operation> ops;
-  bool single_statement = true;  // each operation writes with one statement at most
+  bool single_statement = true;  // each operation writes one key at most
 
   finished on_done;  // if set, called instead of waking a waiting caller
   std::mutex lock;
@@ -78,10 +80,12 @@ group_writer::~group_writer() {
 writer_stats group_writer::stats() const {
   writer_stats s;
   s.groups = groups_.load();
+  s.caller_groups = caller_groups_.load();
   s.requests = requests_.load();
   s.running = running_.load();
   std::lock_guard guard(lock_);
   s.queued = queue_.size();
+  s.thread_asleep = !thread_at_work_;  // set under the lock the thread releases as it waits
   return s;
 }
 
@@ -215,10 +219,12 @@ bool group_writer::commit_queued_here() {
     }
     running_.store(group.size());
   }
+  const std::uint64_t committed_before = groups_.load();
   c_->set_no_wait(true);  // only BEGIN takes the lock; everything after runs without waiting
   const bool ran = commit_group(group, false);
   c_->set_no_wait(false);
   running_.store(0);
+  caller_groups_.fetch_add(groups_.load() - committed_before);
   bool more;
   bool wake_thread;
   {
@@ -260,12 +266,14 @@ void group_writer::gather(std::unique_lock<std::mutex>& guard) {
 
 bool group_writer::commit_group(std::vector<std::shared_ptr<request>>& group, bool may_wait) {
   auto fail_all = [&](const error& why) {
+    pending_.clear();
     for (auto& r : group) {
       r->complete(failure(why));
     }
     return true;
   };
   c_->reset_waited();
+  pending_.clear();
   if (auto begun = c_->exec(sql::begin_write); !begun) {
     if (!may_wait && c_->was_busy()) {
       return false;
@@ -288,6 +296,12 @@ bool group_writer::commit_group(std::vector<std::shared_ptr<request>>& group, bo
       return fail_all(why);
     }
   }
+  // Every write of the group reaches the file: one statement per key, however often written.
+  if (auto flushed = pending_.flush(*c_); !flushed) {
+    (void)c_->exec(sql::rollback);
+    return fail_all(flushed.error());
+  }
+  pending_.clear();
   if (++groups_since_purge_ >= kPurgeEvery) {
     groups_since_purge_ = 0;
     (void)purge_tombstones(clock.value());  // best effort: retried with a later group
@@ -315,7 +329,7 @@ bool group_writer::commit_group(std::vector<std::shared_ptr<request>>& group, bo
 }
 
 group_writer::outcome_type group_writer::run_request(request& r, write_clock& clock) {
-  rows bucket(*c_, r.bucket);
+  rows bucket(*c_, r.bucket, &pending_);
   if (r.work) {
     BOOST_OUTCOME_TRY(r.work(bucket, clock));
     return std::optional<std::vector<op_result>>(std::vector<op_result>());
@@ -333,10 +347,21 @@ group_writer::outcome_type group_writer::run_request(request& r, write_clock& cl
       return std::optional<std::vector<op_result>>();
     }
   }
-  // One statement is atomic by itself; several need a savepoint to be undone together.
+  // One operation fails or succeeds whole; several are undone together if one fails: the
+  // pending rows they changed by the journal, and what they wrote to the file (a flush before
+  // a clear or count) by a savepoint. The group's earlier writes are flushed before that
+  // savepoint, so undoing it never takes them away.
   const bool guarded = r.ops.size() > 1 || !r.single_statement;
-  if (guarded) {
+  const bool writes_file =
+      guarded && std::any_of(r.ops.begin(), r.ops.end(), [](const auto& op) {
+        return op.what == operation::kind::clear || op.what == operation::kind::count;
+      });
+  if (writes_file) {
+    BOOST_OUTCOME_TRY(pending_.flush(*c_));
     BOOST_OUTCOME_TRY(c_->exec(sql::savepoint));
+  }
+  if (guarded) {
+    pending_.begin_request();
   }
   const write_clock before = clock;
   std::vector<op_result> results;
@@ -344,9 +369,12 @@ group_writer::outcome_type group_writer::run_request(request& r, write_clock& cl
   for (const auto& op : r.ops) {
     auto done = bucket.execute(op, &clock);
     if (!done) {
-      if (guarded && !sqlite3_get_autocommit(c_->handle())) {
+      if (writes_file && !sqlite3_get_autocommit(c_->handle())) {
         (void)c_->exec(sql::rollback_to);
         (void)c_->exec(sql::release);
+      }
+      if (guarded) {
+        pending_.undo_request();
       }
       clock = before;
       return failure(std::move(done).error());
@@ -354,6 +382,9 @@ group_writer::outcome_type group_writer::run_request(request& r, write_clock& cl
     results.push_back(std::move(done).value());
   }
   if (guarded) {
+    pending_.end_request();
+  }
+  if (writes_file) {
     BOOST_OUTCOME_TRY(c_->exec(sql::release));
   }
   return std::optional<std::vector<op_result>>(std::move(results));

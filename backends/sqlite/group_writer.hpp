@@ -31,6 +31,7 @@
 #include <vector>
 
 #include "connection.hpp"
+#include "pending_rows.hpp"
 #include "rows.hpp"
 #include "sqlite_config.hpp"
 #include "watch_set.hpp"
@@ -39,10 +40,12 @@ namespace atomkv::sqlite {
 
 // Counters for tests and metrics.
 struct writer_stats {
-  std::uint64_t groups = 0;    // write transactions committed
-  std::uint64_t requests = 0;  // requests completed by those transactions
-  std::uint64_t queued = 0;    // requests waiting for the writer now
-  std::uint64_t running = 0;   // requests in the group being committed now
+  std::uint64_t groups = 0;         // write transactions committed
+  std::uint64_t caller_groups = 0;  // of those, committed by a caller (commit_queued_here)
+  std::uint64_t requests = 0;       // requests completed by those transactions
+  std::uint64_t queued = 0;         // requests waiting for the writer now
+  std::uint64_t running = 0;        // requests in the group being committed now
+  bool thread_asleep = false;       // the writer thread waits to be woken
 };
 
 class group_writer {
@@ -103,14 +106,15 @@ class group_writer {
   result<void> purge_tombstones(write_clock& clock);
 
   config settings_;
-  std::unique_ptr<connection> c_;  // only the writer thread uses it after start
+  std::unique_ptr<connection> c_;  // used by whoever commits a group, one at a time
+  pending_rows pending_;           // the group's reads and writes until its flush
 
   mutable std::mutex lock_;
   std::condition_variable wake_;
   std::deque<std::shared_ptr<request>> queue_;
   bool stopping_ = false;
   std::size_t gather_target_ = 0;  // queue size that ends the writer's wait for more, if waiting
-  bool thread_at_work_ = false;    // the writer thread is gathering or committing a group
+  bool thread_at_work_ = true;     // the writer thread is starting, gathering or committing
   bool caller_at_work_ = false;    // a caller is committing a group (commit_queued_here)
 
   // Written and read by the writer thread only. The connection and the purge count are used by
@@ -119,6 +123,7 @@ class group_writer {
   std::chrono::steady_clock::duration last_commit_{};
 
   std::atomic<std::uint64_t> groups_{0};
+  std::atomic<std::uint64_t> caller_groups_{0};
   std::atomic<std::uint64_t> requests_{0};
   std::atomic<std::uint64_t> running_{0};
   std::uint64_t groups_since_purge_ = 0;

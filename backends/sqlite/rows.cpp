@@ -20,7 +20,7 @@ result<write_clock> read_clock(connection& c) {
   return write_clock{q.integer(0), q.integer(1)};
 }
 
-result<std::optional<row>> rows::find(std::string_view key, bool with_value) {
+result<std::optional<row>> rows::find_in_file(std::string_view key, bool with_value) {
   BOOST_OUTCOME_TRY(q, c_.prepare(with_value ? sql::find_value : sql::find));
   q.bind_bytes(1, bucket_).bind_bytes(2, key);
   int code = q.step();
@@ -30,47 +30,77 @@ result<std::optional<row>> rows::find(std::string_view key, bool with_value) {
   if (code != SQLITE_ROW) {
     return failure(c_.failed("reading a key"));
   }
-  row found{q.integer(0), q.integer(1) != 0, q.integer(2), {}};
+  row found{q.integer(0) != 0, q.integer(1), {}};
   if (with_value && found.present) {
-    found.value = q.bytes(3);
+    found.value = q.bytes(2);
   }
   return std::optional<row>(std::move(found));
 }
 
-result<void> rows::write(const std::optional<row>& existing, std::string_view key,
-                         std::string_view value, write_clock& clock) {
-  if (existing) {
-    BOOST_OUTCOME_TRY(q, c_.prepare(sql::update));
-    q.bind(1, existing->id).bind_bytes(2, value).bind(3, clock.next());
-    if (q.step() != SQLITE_DONE) {
-      return failure(c_.failed("updating a key"));
+result<std::optional<row>> rows::find(std::string_view key, bool with_value) {
+  if (pending_ == nullptr) {
+    return find_in_file(key, with_value);
+  }
+  if (const auto* e = pending_->find(bucket_, key)) {
+    if (!e->has_row) {
+      return std::optional<row>();
     }
-  } else {
-    BOOST_OUTCOME_TRY(q, c_.prepare(sql::insert));
-    q.bind_bytes(1, bucket_).bind_bytes(2, key).bind_bytes(3, value).bind(4, clock.next());
-    if (q.step() != SQLITE_DONE) {
-      return failure(c_.failed("inserting a key"));
+    row r{e->present, e->version, {}};
+    if (with_value && e->present) {
+      r.value = e->value;
+    }
+    return std::optional<row>(std::move(r));
+  }
+  // With the value: a later read or increment of the key in this group finds it here.
+  BOOST_OUTCOME_TRY(found, find_in_file(key, true));
+  pending_rows::entry clean;
+  if (found) {
+    clean.has_row = true;
+    clean.present = found->present;
+    clean.version = found->version;
+    if (with_value) {
+      clean.value = found->value;
+    } else {
+      clean.value = std::move(found->value);
+      found->value.clear();
     }
   }
+  pending_->remember(bucket_, key, std::move(clean));
+  return found;
+}
+
+// Only the writer writes, and its writes wait in the group's pending rows until the flush.
+result<void> rows::write(std::string_view key, std::string_view value, write_clock& clock) {
+  if (pending_ == nullptr) {
+    return failure(error::other("sqlite: a write outside the writer's group"));
+  }
+  // SQLite's own limit would fail the whole group's flush; fail this request alone instead.
+  const auto limit = static_cast<std::size_t>(sqlite3_limit(c_.handle(), SQLITE_LIMIT_LENGTH, -1));
+  if (value.size() >= limit || key.size() >= limit - value.size()) {
+    return failure(error::other("sqlite: writing a key: string or blob too big"));
+  }
+  pending_->write(bucket_, key, value, clock.next());
   return outcome::success();
 }
 
-result<void> rows::bury(std::int64_t id, write_clock& clock) {
-  BOOST_OUTCOME_TRY(q, c_.prepare(sql::bury));
-  q.bind(1, id).bind(2, clock.next());
-  if (q.step() != SQLITE_DONE) {
-    return failure(c_.failed("deleting a key"));
+result<void> rows::bury(std::string_view key, write_clock& clock) {
+  if (pending_ == nullptr) {
+    return failure(error::other("sqlite: a write outside the writer's group"));
   }
+  pending_->write(bucket_, key, std::nullopt, clock.next());
   return outcome::success();
+}
+
+result<void> rows::flush_pending() {
+  if (pending_ == nullptr) {
+    return outcome::success();
+  }
+  return pending_->flush(c_);
 }
 
 result<op_result> rows::set(const operation& op, write_clock& clock) {
   if (op.when == operation::condition::always && !op.return_previous) {
-    BOOST_OUTCOME_TRY(q, c_.prepare(sql::upsert));
-    q.bind_bytes(1, bucket_).bind_bytes(2, op.key).bind_bytes(3, op.value).bind(4, clock.next());
-    if (q.step() != SQLITE_DONE) {
-      return failure(c_.failed("writing a key"));
-    }
+    BOOST_OUTCOME_TRY(write(op.key, op.value, clock));  // nothing to read first
     return op_result::ok();
   }
   BOOST_OUTCOME_TRY(existing, find(op.key, op.return_previous));
@@ -83,7 +113,7 @@ result<op_result> rows::set(const operation& op, write_clock& clock) {
       (op.when == operation::condition::if_present && !present)) {
     return op.return_previous ? answer : op_result::nil();
   }
-  BOOST_OUTCOME_TRY(write(existing, op.key, op.value, clock));
+  BOOST_OUTCOME_TRY(write(op.key, op.value, clock));
   return answer;
 }
 
@@ -96,12 +126,7 @@ result<op_result> rows::set_if_none_exist(const operation& op, write_clock& cloc
     }
   }
   for (std::size_t i = 0; i + 1 < op.pairs.size(); i += 2) {
-    BOOST_OUTCOME_TRY(q, c_.prepare(sql::upsert));
-    q.bind_bytes(1, bucket_).bind_bytes(2, op.pairs[i]).bind_bytes(3, op.pairs[i + 1]);
-    q.bind(4, clock.next());
-    if (q.step() != SQLITE_DONE) {
-      return failure(c_.failed("writing a key"));
-    }
+    BOOST_OUTCOME_TRY(write(op.pairs[i], op.pairs[i + 1], clock));
   }
   return op_result::of_integer(1);
 }
@@ -120,7 +145,7 @@ result<op_result> rows::increment(const operation& op, write_clock& clock) {
   if (!sum) {
     return op_result::failed(std::string(kOverflow));
   }
-  BOOST_OUTCOME_TRY(write(existing, op.key, counter::format(*sum), clock));
+  BOOST_OUTCOME_TRY(write(op.key, counter::format(*sum), clock));
   return op_result::of_integer(*sum);
 }
 
@@ -141,6 +166,11 @@ result<op_result> rows::execute(const operation& op, write_clock* clock) {
       return op_result::of_integer(found && found->present ? 1 : 0);
     }
     case operation::kind::length: {
+      if (pending_ != nullptr) {
+        BOOST_OUTCOME_TRY(found, find(op.key, true));
+        const bool present = found && found->present;
+        return op_result::of_integer(present ? static_cast<std::int64_t>(found->value.size()) : 0);
+      }
       BOOST_OUTCOME_TRY(q, c_.prepare(sql::length));
       q.bind_bytes(1, bucket_).bind_bytes(2, op.key);
       int code = q.step();
@@ -159,7 +189,7 @@ result<op_result> rows::execute(const operation& op, write_clock* clock) {
       if (!found || !found->present) {
         return op_result::of_integer(0);
       }
-      BOOST_OUTCOME_TRY(bury(found->id, *clock));
+      BOOST_OUTCOME_TRY(bury(op.key, *clock));
       return op_result::of_integer(1);
     }
     case operation::kind::take: {
@@ -167,23 +197,28 @@ result<op_result> rows::execute(const operation& op, write_clock* clock) {
       if (!found || !found->present) {
         return op_result::nil();
       }
-      BOOST_OUTCOME_TRY(bury(found->id, *clock));
+      BOOST_OUTCOME_TRY(bury(op.key, *clock));
       return op_result::of_value(std::move(found->value));
     }
     case operation::kind::increment:
       return increment(op, *clock);
     case operation::kind::clear: {
       // One version for every row: each is newer than any watch of it.
+      BOOST_OUTCOME_TRY(flush_pending());
       BOOST_OUTCOME_TRY(q, c_.prepare(sql::bury_bucket));
       q.bind_bytes(1, bucket_).bind(2, clock->next());
       if (q.step() != SQLITE_DONE) {
         return failure(c_.failed("clearing a bucket"));
+      }
+      if (pending_ != nullptr) {
+        pending_->forget_bucket(bucket_);  // the file has the tombstones now
       }
       return op_result::ok();
     }
     case operation::kind::set_if_none_exist:
       return set_if_none_exist(op, *clock);
     case operation::kind::count: {
+      BOOST_OUTCOME_TRY(flush_pending());
       BOOST_OUTCOME_TRY(q, c_.prepare(sql::count));
       q.bind_bytes(1, bucket_);
       if (q.step() != SQLITE_ROW) {
@@ -215,6 +250,7 @@ result<watched_key> rows::watch(std::string_view key, std::int64_t clock,
 // in place), so a key present for the whole listing is listed exactly once.
 result<backend::key_page> rows::list(std::int64_t from, std::int64_t limit,
                                      std::string_view match) {
+  BOOST_OUTCOME_TRY(flush_pending());
   BOOST_OUTCOME_TRY(q, c_.prepare(sql::page));
   q.bind_bytes(1, bucket_).bind(2, from).bind(3, limit);
   backend::key_page page;

@@ -1,7 +1,8 @@
 #pragma once
 // The operations of the backend contract as SQL on one bucket's rows, inside a transaction the
 // caller has opened. The same code serves the read connections (read-only operations, no clock)
-// and the writer (every operation, versions from the file's clock).
+// and the writer (every operation, versions from the file's clock). The writer passes its group's
+// pending rows: reads look there first and writes stay there until the group's flush.
 
 #include <cstdint>
 #include <optional>
@@ -11,6 +12,7 @@
 #include "atomkv/backend.hpp"
 #include "atomkv/operation.hpp"
 #include "connection.hpp"
+#include "pending_rows.hpp"
 
 namespace atomkv::sqlite {
 
@@ -30,7 +32,6 @@ struct watched_key {
 };
 
 struct row {
-  std::int64_t id = 0;
   bool present = false;  // false: a tombstone
   std::int64_t version = 0;
   std::string value;  // only when asked for
@@ -38,12 +39,13 @@ struct row {
 
 class rows {
  public:
-  rows(connection& c, std::string_view bucket) : c_(c), bucket_(bucket) {}
+  rows(connection& c, std::string_view bucket, pending_rows* pending = nullptr)
+      : c_(c), bucket_(bucket), pending_(pending) {}
 
   result<std::optional<row>> find(std::string_view key, bool with_value);
 
   // Runs one operation. `clock` is null on a read connection (read-only operations only).
-  // Every operation writes with one statement, except set_if_none_exist.
+  // Every operation writes one key at most, except set_if_none_exist.
   result<op_result> execute(const operation& op, write_clock* clock);
 
   // Up to `limit` rows of live keys from row id `from` on, those matching `match` (a glob; empty
@@ -59,15 +61,18 @@ class rows {
                             std::optional<std::string>* value);
 
  private:
-  result<void> write(const std::optional<row>& existing, std::string_view key,
-                     std::string_view value, write_clock& clock);
-  result<void> bury(std::int64_t id, write_clock& clock);
+  result<std::optional<row>> find_in_file(std::string_view key, bool with_value);
+  result<void> write(std::string_view key, std::string_view value, write_clock& clock);
+  result<void> bury(std::string_view key, write_clock& clock);
+  // Before a statement that reads or writes many rows of the file at once.
+  result<void> flush_pending();
   result<op_result> set(const operation& op, write_clock& clock);
   result<op_result> increment(const operation& op, write_clock& clock);
   result<op_result> set_if_none_exist(const operation& op, write_clock& clock);
 
   connection& c_;
   std::string_view bucket_;
+  pending_rows* pending_;
 };
 
 // Reads the clock row (inside a transaction).

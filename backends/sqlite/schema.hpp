@@ -44,18 +44,17 @@ inline constexpr const char* read_clock = "SELECT clock, horizon FROM meta WHERE
 inline constexpr const char* write_clock = "UPDATE meta SET clock = ?1, horizon = ?2 WHERE id = 1";
 
 inline constexpr const char* find =
-    "SELECT id, value IS NOT NULL, version FROM kv WHERE bucket = ?1 AND key = ?2";
+    "SELECT value IS NOT NULL, version FROM kv WHERE bucket = ?1 AND key = ?2";
 inline constexpr const char* find_value =
-    "SELECT id, value IS NOT NULL, version, value FROM kv WHERE bucket = ?1 AND key = ?2";
+    "SELECT value IS NOT NULL, version, value FROM kv WHERE bucket = ?1 AND key = ?2";
 inline constexpr const char* length =
     "SELECT length(value) FROM kv WHERE bucket = ?1 AND key = ?2 AND value IS NOT NULL";
-inline constexpr const char* insert =
-    "INSERT INTO kv(bucket, key, value, version) VALUES (?1, ?2, ?3, ?4)";
 inline constexpr const char* upsert =
     "INSERT INTO kv(bucket, key, value, version) VALUES (?1, ?2, ?3, ?4) "
     "ON CONFLICT(bucket, key) DO UPDATE SET value = excluded.value, version = excluded.version";
-inline constexpr const char* update = "UPDATE kv SET value = ?2, version = ?3 WHERE id = ?1";
-inline constexpr const char* bury = "UPDATE kv SET value = NULL, version = ?2 WHERE id = ?1";
+inline constexpr const char* upsert_tombstone =
+    "INSERT INTO kv(bucket, key, value, version) VALUES (?1, ?2, NULL, ?3) "
+    "ON CONFLICT(bucket, key) DO UPDATE SET value = NULL, version = excluded.version";
 inline constexpr const char* bury_bucket =
     "UPDATE kv SET value = NULL, version = ?2 WHERE bucket = ?1 AND value IS NOT NULL";
 inline constexpr const char* count =

@@ -23,8 +23,10 @@ using atomkv::result;
 using atomkv::sqlite_tests::lock_holder;
 using atomkv::sqlite_tests::open_store;
 using atomkv::sqlite_tests::opened;
+using atomkv::sqlite_tests::query_text;
 using atomkv::sqlite_tests::temp_file;
 using atomkv::sqlite_tests::wait_for;
+using atomkv::sqlite_tests::wait_until_writer_sleeps;
 
 namespace {
 
@@ -45,6 +47,9 @@ class attached_loop {
 
   // Runs until no call is pending (an attached store alone does not keep the loop running).
   void run() { uv_run(&loop_, UV_RUN_DEFAULT); }
+  // One iteration: the loop's end-of-iteration commit runs (or hands the queue to the writer).
+  void turn() { uv_run(&loop_, UV_RUN_NOWAIT); }
+  uv_loop_t* get() { return &loop_; }
   void detach() { store_.detach_loop(); }
 
   static bool closed_cleanly() { return closed_cleanly_; }
@@ -137,6 +142,161 @@ TEST_CASE("a pipeline of calls on a lane keeps its order and reads its own write
   CHECK(attached_loop::closed_cleanly());
 }
 
+TEST_CASE("the loop commits the calls it queued itself, in the iteration that queued them",
+          "[async]") {
+  temp_file file;
+  opened o = open_store(file);
+  std::vector<seen> sums(40);  // outlives the loop: a detach fails what is pending into it
+  {
+    attached_loop loop(*o.store);
+    wait_until_writer_sleeps(*o.store);  // else it may take the queue as it starts
+    const auto before = o.store->stats();
+    for (auto& s : sums) {
+      apply_recorded(*o.bucket, {operation::increment("n", 1)}, 3, s);
+    }
+    loop.turn();  // one iteration: one commit on this thread, every callback run
+    int done = 0, off_loop = 0;
+    for (const auto& s : sums) {
+      done += s.ran && s.outcome.has_value();
+      off_loop += !s.on_loop_thread;
+    }
+    CHECK(done == 40);
+    CHECK(off_loop == 0);
+    CHECK(text_of(sums.back()) == "40");
+    const auto after = o.store->stats();
+    CHECK(after.groups - before.groups == 1);
+    CHECK(after.caller_groups - before.caller_groups == 1);
+  }
+  CHECK(attached_loop::closed_cleanly());
+}
+
+TEST_CASE("a group writes each key once: the last value, with a version newer than any watch",
+          "[async]") {
+  temp_file file;
+  opened o = open_store(file);
+  std::vector<seen> calls(45);
+  {
+    attached_loop loop(*o.store);
+    wait_until_writer_sleeps(*o.store);
+    auto counter_watch = o.bucket->begin().value();
+    auto missing_watch = o.bucket->begin().value();
+    const std::string_view c = "c", gone = "gone";
+    REQUIRE(counter_watch->watch({&c, 1}, false));
+    REQUIRE(missing_watch->watch({&gone, 1}, false));
+
+    apply_recorded(*o.bucket, {operation::set("k", "first")}, 1, calls[0]);
+    for (std::size_t i = 1; i <= 40; ++i) {
+      apply_recorded(*o.bucket, {operation::increment("c", 1)}, 1, calls[i]);
+    }
+    apply_recorded(*o.bucket, {operation::set("k", "last")}, 1, calls[41]);
+    apply_recorded(*o.bucket, {operation::set("gone", "briefly")}, 1, calls[42]);
+    apply_recorded(*o.bucket, {operation::get("gone")}, 1, calls[43]);
+    apply_recorded(*o.bucket, {operation::remove("gone")}, 1, calls[44]);
+    const auto before = o.store->stats();
+    loop.turn();
+    CHECK(o.store->stats().groups - before.groups == 1);
+    CHECK(text_of(calls[40]) == "40");
+    CHECK(text_of(calls[43]) == "briefly");  // a read in the group sees the group's writes
+    CHECK(text_of(calls[44]) == "1");
+
+    CHECK(o.bucket->get("k").value() == "last");
+    CHECK(o.bucket->get("c").value() == "40");
+    CHECK_FALSE(o.bucket->get("gone").value());
+    // One row per key; the created-then-deleted key left a tombstone.
+    CHECK(query_text(file.path(), "SELECT count(*) FROM kv") == "3");
+    CHECK(query_text(file.path(), "SELECT quote(value) FROM kv WHERE key = x'676f6e65'") == "NULL");
+    // Both watches see the group's writes: no lost update, no ABA on the missing key.
+    CHECK_FALSE(counter_watch->commit({{operation::set("c", "0")}}).value());
+    CHECK_FALSE(missing_watch->commit({{operation::set("gone", "again")}}).value());
+    CHECK(o.bucket->get("c").value() == "40");
+  }
+  CHECK(attached_loop::closed_cleanly());
+}
+
+TEST_CASE("a call made from a timer is committed without waiting for another event", "[async]") {
+  temp_file file;
+  opened o = open_store(file);
+  {
+    attached_loop loop(*o.store);
+    struct context {
+      atomkv::backend::bucket* bucket;
+      seen call;
+      bool stalled = false;
+      attached_loop* loop;
+    } ctx{o.bucket.get(), {}, false, &loop};
+    uv_timer_t start{}, watchdog{};
+    uv_timer_init(loop.get(), &start);
+    uv_timer_init(loop.get(), &watchdog);
+    start.data = watchdog.data = &ctx;
+    uv_timer_start(
+        &start,
+        [](uv_timer_t* t) {
+          auto* c = static_cast<context*>(t->data);
+          apply_recorded(*c->bucket, {operation::set("k", "v")}, 1, c->call);
+        },
+        0, 0);
+    // If the loop slept with the call queued, only this would wake it.
+    uv_timer_start(
+        &watchdog,
+        [](uv_timer_t* t) {
+          auto* c = static_cast<context*>(t->data);
+          c->stalled = !c->call.ran;
+          c->loop->detach();
+        },
+        5000, 0);
+    uv_unref(reinterpret_cast<uv_handle_t*>(&watchdog));
+    loop.run();
+    CHECK_FALSE(ctx.stalled);
+    CHECK(ctx.call.ran);
+    CHECK(ctx.call.outcome.has_value());
+    uv_close(reinterpret_cast<uv_handle_t*>(&start), nullptr);
+    uv_close(reinterpret_cast<uv_handle_t*>(&watchdog), nullptr);
+  }
+  CHECK(attached_loop::closed_cleanly());
+}
+
+TEST_CASE("the loop goes on while another process holds the write lock", "[async]") {
+  temp_file file;
+  opened o = open_store(file);
+  {
+    attached_loop loop(*o.store);
+    struct context {
+      lock_holder holder;
+      int ticks_while_locked = 0;
+      bool released = false;
+    } ctx{lock_holder(file.path())};
+    seen call;
+    apply_recorded(*o.bucket, {operation::increment("n", 5)}, 1, call);
+    uv_timer_t ticker{}, release{};
+    uv_timer_init(loop.get(), &ticker);
+    uv_timer_init(loop.get(), &release);
+    ticker.data = release.data = &ctx;
+    uv_timer_start(
+        &ticker,
+        [](uv_timer_t* t) {
+          auto* c = static_cast<context*>(t->data);
+          c->ticks_while_locked += c->released ? 0 : 1;
+        },
+        5, 5);
+    uv_unref(reinterpret_cast<uv_handle_t*>(&ticker));
+    uv_timer_start(
+        &release,
+        [](uv_timer_t* t) {
+          auto* c = static_cast<context*>(t->data);
+          c->holder.release();
+          c->released = true;
+        },
+        300, 0);
+    loop.run();
+    CHECK(ctx.released);
+    CHECK(ctx.ticks_while_locked >= 10);  // the loop ran its timers, not a lock wait
+    CHECK(text_of(call) == "5");
+    uv_close(reinterpret_cast<uv_handle_t*>(&ticker), nullptr);
+    uv_close(reinterpret_cast<uv_handle_t*>(&release), nullptr);
+  }
+  CHECK(attached_loop::closed_cleanly());
+}
+
 TEST_CASE("calls that queue while a commit is under way share the next one", "[async]") {
   temp_file file;
   opened o = open_store(file);
@@ -147,6 +307,7 @@ TEST_CASE("calls that queue while a commit is under way share the next one", "[a
     {
       lock_holder holder(file.path());
       apply_recorded(*o.bucket, {operation::increment("n", 1)}, 7, sums[0]);
+      loop.turn();               // the loop finds the lock taken and leaves the group to the writer
       wait_for(*o.store, 0, 1);  // a group of one, waiting for the lock
       for (std::size_t i = 1; i < sums.size(); ++i) {
         apply_recorded(*o.bucket, {operation::increment("n", 1)}, 7, sums[i]);
@@ -308,6 +469,7 @@ TEST_CASE("detaching with calls pending fails them, and nothing reaches the loop
     std::vector<seen> pending(21);
     lock_holder holder(file.path());
     apply_recorded(*o.bucket, {operation::increment("n", 1)}, 1, pending[0]);
+    loop.turn();
     wait_for(*o.store, 0, 1);
     for (std::size_t i = 1; i < pending.size(); ++i) {
       apply_recorded(*o.bucket, {operation::increment("n", 1)}, 1, pending[i]);

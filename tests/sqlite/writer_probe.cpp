@@ -53,4 +53,12 @@ void wait_for(const atomkv::sqlite::sqlite_store& store, std::uint64_t queued,
   }
 }
 
+void wait_until_writer_sleeps(const atomkv::sqlite::sqlite_store& store) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (!store.stats().thread_asleep) {
+    REQUIRE(std::chrono::steady_clock::now() < deadline);
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+}
+
 }  // namespace atomkv::sqlite_tests

@@ -36,6 +36,9 @@ class lock_holder {
   sqlite3* db_ = nullptr;
 };
 
+// Waits (bounded) until the writer thread sleeps: only a wake-up makes it take requests now.
+void wait_until_writer_sleeps(const atomkv::sqlite::sqlite_store& store);
+
 // Waits (bounded) until `queued` requests wait for the writer and `running` are in its group.
 void wait_for(const atomkv::sqlite::sqlite_store& store, std::uint64_t queued,
               std::uint64_t running);

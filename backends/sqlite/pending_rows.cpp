@@ -1,0 +1,148 @@
+#include "pending_rows.hpp"
+
+#include <cstring>
+
+#include "schema.hpp"
+
+namespace atomkv::sqlite {
+namespace {
+
+// Composite keys start with the bucket's length, so no bucket/key pair can stand for another.
+constexpr std::size_t kLengthBytes = sizeof(std::uint64_t);
+
+std::pair<std::string_view, std::string_view> split(const std::string& id) {
+  std::uint64_t bucket_size = 0;
+  std::memcpy(&bucket_size, id.data(), kLengthBytes);
+  std::string_view rest = std::string_view(id).substr(kLengthBytes);
+  return {rest.substr(0, bucket_size), rest.substr(bucket_size)};
+}
+
+}  // namespace
+
+std::string& pending_rows::composite(std::string_view bucket, std::string_view key) {
+  const std::uint64_t bucket_size = bucket.size();
+  scratch_.assign(reinterpret_cast<const char*>(&bucket_size), kLengthBytes);
+  scratch_.append(bucket);
+  scratch_.append(key);
+  return scratch_;
+}
+
+const pending_rows::entry* pending_rows::find(std::string_view bucket, std::string_view key) {
+  auto it = entries_.find(composite(bucket, key));
+  return it == entries_.end() ? nullptr : &it->second;
+}
+
+void pending_rows::remember(std::string_view bucket, std::string_view key, entry clean) {
+  clean.dirty = false;
+  const std::string& id = composite(bucket, key);
+  if (entries_.find(id) != entries_.end()) {
+    return;  // this group's own entry is newer than the file
+  }
+  journal(id);
+  entries_.emplace(id, std::move(clean));
+}
+
+void pending_rows::write(std::string_view bucket, std::string_view key,
+                         std::optional<std::string_view> value, std::int64_t version) {
+  const std::string& id = composite(bucket, key);
+  journal(id);
+  entry& e = entries_[id];
+  if (!e.dirty) {
+    ++dirty_;
+  }
+  e.has_row = true;
+  e.present = value.has_value();
+  e.version = version;
+  e.value.assign(value.value_or(std::string_view()));
+  e.dirty = true;
+}
+
+result<void> pending_rows::flush(connection& c) {
+  if (dirty_ == 0) {
+    return outcome::success();
+  }
+  for (auto& [id, e] : entries_) {
+    if (!e.dirty) {
+      continue;
+    }
+    auto [bucket, key] = split(id);
+    if (e.present) {
+      BOOST_OUTCOME_TRY(q, c.prepare(sql::upsert));
+      q.bind_bytes(1, bucket).bind_bytes(2, key).bind_bytes(3, e.value).bind(4, e.version);
+      if (q.step() != SQLITE_DONE) {
+        return failure(c.failed("writing a key"));
+      }
+    } else {
+      BOOST_OUTCOME_TRY(q, c.prepare(sql::upsert_tombstone));
+      q.bind_bytes(1, bucket).bind_bytes(2, key).bind(3, e.version);
+      if (q.step() != SQLITE_DONE) {
+        return failure(c.failed("deleting a key"));
+      }
+    }
+    // Journaled requests may still be undone: a clean entry restored dirty is written again.
+    e.dirty = false;
+    --dirty_;
+  }
+  return outcome::success();
+}
+
+void pending_rows::forget_bucket(std::string_view bucket) {
+  const std::uint64_t bucket_size = bucket.size();
+  for (auto it = entries_.begin(); it != entries_.end();) {
+    auto [b, k] = split(it->first);
+    if (b.size() == bucket_size && b == bucket) {
+      journal(it->first);
+      dirty_ -= it->second.dirty ? 1 : 0;
+      it = entries_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+}
+
+void pending_rows::clear() {
+  entries_.clear();
+  dirty_ = 0;
+  journaling_ = false;
+  journal_.clear();
+  journaled_.clear();
+}
+
+void pending_rows::begin_request() {
+  end_request();
+  journaling_ = true;
+}
+
+void pending_rows::journal(const std::string& id) {
+  if (!journaling_) {
+    return;
+  }
+  if (!journaled_.insert(id).second) {
+    return;  // the state before the request is what counts
+  }
+  auto it = entries_.find(id);
+  journal_.emplace_back(id, it == entries_.end() ? std::nullopt : std::optional(it->second));
+}
+
+void pending_rows::undo_request() {
+  for (auto it = journal_.rbegin(); it != journal_.rend(); ++it) {
+    auto found = entries_.find(it->first);
+    if (found != entries_.end()) {
+      dirty_ -= found->second.dirty ? 1 : 0;
+      entries_.erase(found);
+    }
+    if (it->second) {
+      dirty_ += it->second->dirty ? 1 : 0;
+      entries_.emplace(it->first, std::move(*it->second));
+    }
+  }
+  end_request();
+}
+
+void pending_rows::end_request() {
+  journaling_ = false;
+  journal_.clear();
+  journaled_.clear();
+}
+
+}  // namespace atomkv::sqlite

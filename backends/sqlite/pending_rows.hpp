@@ -1,0 +1,72 @@
+#pragma once
+// The rows the group being committed has read or written, kept in memory until just before its
+// COMMIT. A key written many times in one group (a hot counter, fifty clients setting one key)
+// then costs one statement at the end instead of one or two per write, and a read in the group
+// sees the group's earlier writes without asking SQLite. Valid only inside one write
+// transaction: the writer clears it at every group's start and end, since another process may
+// write between groups.
+//
+// A request of several operations can be undone alone (a SQLite error in its middle): the
+// entries it changed are journaled and restored.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
+#include <utility>
+#include <vector>
+
+#include "atomkv/result.hpp"
+#include "connection.hpp"
+
+namespace atomkv::sqlite {
+
+class pending_rows {
+ public:
+  struct entry {
+    bool has_row = false;  // the file has a row for the key (live or tombstone), or will
+    bool present = false;  // live; false: a tombstone, or no row at all
+    std::int64_t version = 0;
+    std::string value;
+    bool dirty = false;  // differs from the file: written by flush()
+  };
+
+  // The entry for `key` of `bucket`, if this group has read or written it.
+  const entry* find(std::string_view bucket, std::string_view key);
+
+  // Remembers what the file holds for a key this group had not touched.
+  void remember(std::string_view bucket, std::string_view key, entry clean);
+
+  // A write of this group: a live value, or a tombstone (`value` null).
+  void write(std::string_view bucket, std::string_view key, std::optional<std::string_view> value,
+             std::int64_t version);
+
+  // Writes every dirty entry to the file (inside the caller's transaction); they stay, clean.
+  result<void> flush(connection& c);
+
+  // Forgets every entry of `bucket`, after a statement changed its rows in the file directly.
+  void forget_bucket(std::string_view bucket);
+
+  bool has_dirty() const { return dirty_ != 0; }
+  void clear();
+
+  // Journal of one request: what begin_request .. undo_request changed is put back by undo.
+  void begin_request();
+  void undo_request();
+  void end_request();
+
+ private:
+  std::string& composite(std::string_view bucket, std::string_view key);
+  void journal(const std::string& id);
+
+  std::unordered_map<std::string, entry> entries_;
+  std::size_t dirty_ = 0;
+  std::string scratch_;  // the last composite key: buckets and keys may hold any byte
+  bool journaling_ = false;
+  std::vector<std::pair<std::string, std::optional<entry>>> journal_;
+  std::unordered_set<std::string> journaled_;  // the keys in journal_
+};
+
+}  // namespace atomkv::sqlite
