@@ -45,6 +45,9 @@ std::string server::start() {
   flusher_.data = this;
   uv_check_start(&flusher_, &server::on_iteration_done);
   uv_unref(reinterpret_cast<uv_handle_t*>(&flusher_));
+  uv_idle_init(loop_, &flush_soon_);
+  flush_soon_.data = this;
+  uv_unref(reinterpret_cast<uv_handle_t*>(&flush_soon_));
   if (auto attached = store_.backend().attach_loop(loop_); !attached) {
     return "cannot run the backend on the event loop: " + attached.error().message;
   }
@@ -87,6 +90,11 @@ void server::flush_later(std::shared_ptr<client> c) {
     c->flush_scheduled();  // the flusher may be closed already
     return;
   }
+  // A flush asked for after this iteration's flusher ran (a backend's own end-of-iteration
+  // work may come after it) runs in the next iteration, which must then not sleep first.
+  if (to_flush_.empty()) {
+    uv_idle_start(&flush_soon_, [](uv_idle_t*) {});
+  }
   to_flush_.push_back(std::move(c));
 }
 
@@ -95,6 +103,7 @@ void server::on_iteration_done(uv_check_t* check) {
   if (self->to_flush_.empty()) {
     return;
   }
+  uv_idle_stop(&self->flush_soon_);
   auto batch = std::move(self->to_flush_);
   self->to_flush_.clear();
   for (auto& c : batch) {
@@ -175,6 +184,7 @@ void server::shutdown() {
   uv_close(reinterpret_cast<uv_handle_t*>(&ticker_), nullptr);
   if (flusher_.data != nullptr) {  // started
     uv_close(reinterpret_cast<uv_handle_t*>(&flusher_), nullptr);
+    uv_close(reinterpret_cast<uv_handle_t*>(&flush_soon_), nullptr);
   }
   for (auto& c : std::exchange(to_flush_, {})) {
     c->flush_scheduled();

@@ -71,8 +71,9 @@ class server {
   uv_signal_t sigterm_{};
   uv_signal_t sigint_{};
   uv_timer_t ticker_{};
-  uv_timer_t deadline_{};  // forces the last clients closed during shutdown
-  uv_check_t flusher_{};   // runs the flushes asked for during the iteration
+  uv_timer_t deadline_{};   // forces the last clients closed during shutdown
+  uv_check_t flusher_{};    // runs the flushes asked for during the iteration
+  uv_idle_t flush_soon_{};  // active while flushes wait: the loop must not sleep before them
   std::vector<std::shared_ptr<client>> to_flush_;
   bool stopping_ = false;
   bool backend_attached_ = false;

@@ -2,6 +2,8 @@
 # SQLite (synchronous=FULL) through the library next to redis-server with appendonly yes,
 # appendfsync always and everysec, measured in the same run; medians of ROUNDS rounds.
 #   bench/sqlite/run.sh [BUILD_DIR] [ROUNDS] [REQUESTS]
+#   RANDOM_KEYS=N bench/sqlite/run.sh ...   redis-benchmark -r N: keys spread over N names
+#                                            (default: one key per test, redis-benchmark's own)
 # Two SQLite figures: library-level (50 client threads, sqlite_bench), and redis-benchmark against
 # atomkv-proxy --backend sqlite://... (the proxy's event loop queues every client's command to the
 # group writer without waiting, so the commands of all 50 clients share commits).
@@ -11,6 +13,7 @@ build_dir=${1:-build}
 rounds=${2:-5}
 requests=${3:-50000}
 clients=50
+random_keys=(${RANDOM_KEYS:+-r "$RANDOM_KEYS"})
 bench="$build_dir/bench/sqlite/sqlite_bench"
 proxy="$build_dir/proxy/atomkv-proxy"
 [ -x "$bench" ] || { echo "build $bench first (cmake --build $build_dir)" >&2; exit 1; }
@@ -37,7 +40,7 @@ redis_round() {
     --appendonly yes --appendfsync "$fsync" --daemonize no --logfile "$dir/log" &
   redis_pid=$!
   for _ in $(seq 100); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.05; done
-  redis-benchmark -p "$port" -t set,incr -c "$clients" -n "$requests" -q --csv |
+  redis-benchmark -p "$port" -t set,incr -c "$clients" -n "$requests" "${random_keys[@]}" -q --csv |
     awk -F'"' -v tag="$fsync" '$2=="SET"{print tag, "set", $4} $2=="INCR"{print tag, "incr", $4}'
   redis-cli -p "$port" shutdown nosave >/dev/null 2>&1 || true
   wait "$redis_pid" 2>/dev/null || true
@@ -53,7 +56,7 @@ proxy_round() {
   "$proxy" --port "$port" --bind 127.0.0.1 --backend "sqlite://$db" >"$work/proxy.log" 2>&1 &
   redis_pid=$!
   for _ in $(seq 100); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.05; done
-  redis-benchmark -p "$port" -t set,incr -c "$clients" -n "$requests" -q --csv |
+  redis-benchmark -p "$port" -t set,incr -c "$clients" -n "$requests" "${random_keys[@]}" -q --csv |
     awk -F'"' '$2=="SET"{print "proxy", "set", $4} $2=="INCR"{print "proxy", "incr", $4}'
   kill "$redis_pid" && wait "$redis_pid" 2>/dev/null || true
   redis_pid=""
@@ -79,7 +82,8 @@ value() { awk -v s="$1" -v t="$2" '$1==s && $2==t {print $3}' "$results" | media
 group() { awk -v t="$1" '$1=="sqlite" && $2==t {print $4}' "$results" | median; }
 
 echo
-echo "requests/s, median of $rounds rounds, $clients clients, $requests requests per test"
+echo "requests/s, median of $rounds rounds, $clients clients, $requests requests per test," \
+  "${RANDOM_KEYS:+keys among $RANDOM_KEYS (lib-sqlite: one key)}${RANDOM_KEYS:-one key per test}"
 printf '%-6s %12s %12s %12s %12s %10s %11s %10s %10s\n' test lib-sqlite redis-always \
   redis-everys proxy-sqlite 'lib/alw' 'lib/everys' 'proxy/alw' ops/commit
 for t in set incr; do
