@@ -6,6 +6,8 @@
 // the same way alone and inside EXEC.
 
 #include <cstdint>
+#include <deque>
+#include <functional>
 #include <optional>
 #include <span>
 #include <string>
@@ -25,21 +27,34 @@ using args_view = std::span<const std::string_view>;
 // Collects the operations of one or more data commands.
 struct plan_builder {
   std::vector<operation>& ops;
-  planned& target;  // the command being planned
+  planned& target;                 // the command being planned
+  std::deque<std::string>& owned;  // text the operations point to, other than the arguments
 
   void add(const operation& op) {
     ops.push_back(op);
     ++target.count;
   }
+  // Keeps `text` (a normalised argument, say) alive for as long as the operations.
+  std::string_view keep(std::string text) { return owned.emplace_back(std::move(text)); }
 };
 
-// Plans a data command; on bad arguments returns the error line instead (Redis reports these
-// when the command runs, so inside MULTI they become that command's entry in EXEC's reply).
+// Plans a data command of the current database; on bad arguments returns the error line instead
+// (Redis reports these when the command runs, so inside MULTI they become that command's entry
+// in EXEC's reply).
 using planner_fn = std::optional<std::string> (*)(args_view args, plan_builder& plan);
 // Runs a local command, writing exactly one reply.
 using local_fn = void (*)(client& c, args_view args, resp::reply_writer& out);
 // Runs a command whose reply may come later: it takes a ticket with client::defer and fulfils it.
 using deferred_fn = void (*)(client& c, args_view args);
+// Inside EXEC, a command that also acts beyond the transaction's database (FLUSHALL clears every
+// database, INFO counts the keys of each) plans its share of the batch of database `db` and
+// returns what completes it once the batch has committed: that runs in queue order, is given the
+// batch's results, and hands the command's encoded reply to its second argument. It does not run
+// when EXEC applies nothing.
+using exec_reply = std::function<void(std::string encoded)>;
+using exec_finish = std::function<void(const std::vector<op_result>& results, exec_reply reply)>;
+using exec_planner_fn = exec_finish (*)(client& c, std::size_t db, args_view args,
+                                        plan_builder& plan);
 
 enum command_flag : std::uint32_t {
   flag_write = 1 << 0,
@@ -60,12 +75,15 @@ struct command_spec {
   std::uint32_t flags;
   planner_fn plan = nullptr;
   local_fn run = nullptr;
-  // Runs outside MULTI when set; a command that can be queued also has `run`, which EXEC uses.
+  // Runs outside MULTI when set; a command that can be queued also has `plan`, `plan_in_exec` or
+  // `run`, which EXEC uses.
   deferred_fn run_deferred = nullptr;
   int first_key = 0, last_key = 0, key_step = 0;
   std::string_view group;
   std::string_view summary;
   std::string_view since;
+  // Inside EXEC, for the commands that `plan` cannot describe; `run` is used when neither is set.
+  exec_planner_fn plan_in_exec = nullptr;
 };
 
 // Finds a command by name (any case); for container commands, the subcommand in args[1].

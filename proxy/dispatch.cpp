@@ -31,9 +31,11 @@ void reject(client& c, std::string_view line, const command_spec* spec = nullptr
 void run_data_command(client& c, const command_spec& spec, args_view args) {
   // Reused across commands: the loop is single-threaded and the backend copies what it keeps.
   static thread_local std::vector<operation> ops;
+  static thread_local std::deque<std::string> owned;
   ops.clear();
+  owned.clear();
   planned plan;
-  plan_builder builder{ops, plan};
+  plan_builder builder{ops, plan, owned};
   if (auto problem = spec.plan(args, builder)) {
     c.reply().error(*problem);
     return;
@@ -73,13 +75,17 @@ void run_data_command(client& c, const command_spec& spec, args_view args) {
 // Whether `spec` may run while the client's earlier commands still wait for the backend.
 bool may_run_early(client& c, const command_spec& spec) {
   const session& state = c.state();
+  if (state.settings_pending) {
+    return false;  // even queuing reads the database
+  }
   if (state.in_multi && !(spec.flags & flag_no_queue)) {
     return true;  // only queued
   }
   if (spec.flags & flag_connection_only) {
     return true;
   }
-  return spec.plan != nullptr && c.may_pipeline_on(state.db);
+  // A command with an asynchronous form of its own (KEYS, SCAN) takes no lane.
+  return spec.plan != nullptr && spec.run_deferred == nullptr && c.may_pipeline_on(state.db);
 }
 
 }  // namespace
@@ -120,6 +126,10 @@ bool dispatch(client& c, args_view args) {
   }
   c.set_last_command(spec->name);
   if (state.in_multi && !(spec->flags & flag_no_queue)) {
+    if (auto refused = admit_to_multi(c, *spec, args)) {
+      reject(c, *refused);
+      return true;
+    }
     state.queued.push_back({spec, std::vector<std::string>(args.begin(), args.end())});
     c.reply().simple("QUEUED");
     return true;

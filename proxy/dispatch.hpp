@@ -13,6 +13,11 @@ namespace atomkv::proxy {
 
 bool dispatch(client& c, args_view args);
 
+// Inside MULTI, before `spec` is queued: the error line that refuses it (a data command of another
+// database than the transaction's), or nothing. Notes the database a queued SELECT makes current
+// for the commands after it. Defined with the transaction commands.
+std::optional<std::string> admit_to_multi(client& c, const command_spec& spec, args_view args);
+
 // The error line a client sees when the backend fails ("ERR ...").
 std::string backend_error_line(const error& failure);
 

@@ -19,6 +19,16 @@ void write_result(const op_result& result, resp::reply_writer& out) {
     case op_result::kind::error:
       out.error(result.text);
       return;
+    case op_result::kind::keys:
+      write_keys(result.keys, out);
+      return;
+  }
+}
+
+void write_keys(const std::vector<std::string>& keys, resp::reply_writer& out) {
+  out.array_header(keys.size());
+  for (const auto& key : keys) {
+    out.bulk(key);
   }
 }
 
@@ -57,6 +67,19 @@ void write_reply(const planned& p, const std::vector<op_result>& results, resp::
       return;
     case reply_shape::type:
       out.simple(first->integer != 0 ? "string" : "none");
+      return;
+    case reply_shape::keys:
+      write_keys(first->keys, out);
+      return;
+    case reply_shape::scan:
+    case reply_shape::scan_no_keys:
+      out.array_header(2);
+      out.bulk(first->text.empty() ? std::string_view("0") : std::string_view(first->text));
+      if (p.shape == reply_shape::scan) {
+        write_keys(first->keys, out);
+      } else {
+        out.array_header(0);
+      }
       return;
   }
 }

@@ -12,12 +12,15 @@
 namespace atomkv::proxy {
 
 enum class reply_shape : std::uint8_t {
-  single,  // the one result as it is: nil, +OK, bulk, integer or error
-  sum,     // the sum of integer results (DEL, EXISTS of several keys)
-  values,  // an array of the results (MGET)
-  ok,      // +OK whatever the results (MSET)
-  flag,    // :1 if the result is ok, :0 if nil (SETNX)
-  type,    // +string if the key exists, else +none (TYPE)
+  single,        // the one result as it is: nil, +OK, bulk, integer or error
+  sum,           // the sum of integer results (DEL, EXISTS of several keys)
+  values,        // an array of the results (MGET)
+  ok,            // +OK whatever the results (MSET)
+  flag,          // :1 if the result is ok, :0 if nil (SETNX)
+  type,          // +string if the key exists, else +none (TYPE)
+  keys,          // the listed keys (KEYS)
+  scan,          // the next cursor ("0" when done) and the listed keys (SCAN)
+  scan_no_keys,  // the next cursor and no keys (SCAN ... TYPE of a type atomkv never stores)
 };
 
 // One planned command's share of a batch of operations.
@@ -32,5 +35,8 @@ void write_reply(const planned& p, const std::vector<op_result>& results, resp::
 
 // Writes one result as Redis would.
 void write_result(const op_result& result, resp::reply_writer& out);
+
+// An array of keys, as KEYS answers.
+void write_keys(const std::vector<std::string>& keys, resp::reply_writer& out);
 
 }  // namespace atomkv::proxy

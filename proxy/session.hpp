@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,14 @@ struct session {
   bool in_multi = false;
   bool multi_failed = false;  // a queue-time error: EXEC answers EXECABORT
   std::vector<queued_command> queued;
+  // The database the next queued command acts on (a queued SELECT changes it), and the one the
+  // queued data commands act on, once there is one: EXEC applies them in one step on one bucket.
+  std::size_t queued_db = 0;
+  std::optional<std::size_t> multi_db;
+  // An EXEC is with the backend whose queued commands change this connection's settings
+  // (SELECT, HELLO, CLIENT SETNAME): they take effect only if it commits, so nothing that reads
+  // them may run before its reply.
+  bool settings_pending = false;
 
   // The optimistic transaction that holds this client's WATCHes; kept for reuse.
   std::unique_ptr<backend::transaction> watch;
@@ -46,6 +55,8 @@ struct session {
     in_multi = false;
     multi_failed = false;
     queued.clear();
+    queued_db = db;
+    multi_db.reset();
   }
 };
 

@@ -15,7 +15,8 @@ constexpr std::string_view kNotAnInteger = "ERR value is not an integer or out o
 constexpr std::string_view kOverflow = "ERR increment or decrement would overflow";
 
 bool is_whole_bucket(const operation& op) {
-  return op.what == operation::kind::clear || op.what == operation::kind::count;
+  return op.what == operation::kind::clear || op.what == operation::kind::count ||
+         op.what == operation::kind::list;
 }
 
 bool is_multi_key(const operation& op) {
@@ -76,6 +77,9 @@ op_result keyspace::execute(const operation& op) {
   }
   if (op.what == operation::kind::set_if_none_exist) {
     return set_if_none_exist(op.pairs);
+  }
+  if (op.what == operation::kind::list) {
+    return list(op);
   }
   return execute_single(op);
 }
@@ -147,6 +151,7 @@ op_result keyspace::execute_single(const operation& op) {
     case operation::kind::clear:
     case operation::kind::count:
     case operation::kind::set_if_none_exist:
+    case operation::kind::list:
       break;  // handled by execute()
   }
   return op_result::failed("ERR unsupported operation");
@@ -259,26 +264,31 @@ namespace {
 // taken from a stripe per page, so that tiny COUNTs still scan a large keyspace in linear time.
 constexpr std::size_t kMinPageKeys = 256;
 
+// A cursor this bucket gave ("" starts): the lowest key hash not yet listed.
+bool parse_cursor(std::string_view text, std::uint64_t& from) {
+  from = 0;
+  if (text.empty()) {
+    return true;
+  }
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), from);
+  return ec == std::errc() && end == text.data() + text.size();
+}
+
 }  // namespace
 
 // The cursor is the lowest key hash not yet listed. Stripes hold contiguous hash ranges, so
 // walking stripes in order and each stripe in hash order lists keys in global hash order; a key
 // present for the whole listing keeps its hash and so is listed exactly once.
-result<backend::key_page> keyspace::list_keys(std::optional<std::string_view> cursor,
-                                              const backend::list_options& options) {
-  std::uint64_t from = 0;
-  if (cursor && !cursor->empty()) {
-    auto [end, ec] = std::from_chars(cursor->data(), cursor->data() + cursor->size(), from);
-    if (ec != std::errc() || end != cursor->data() + cursor->size()) {
-      return failure(error::other("invalid cursor"));
-    }
-  }
-  const std::size_t budget = std::max(options.count_hint, kMinPageKeys);
+backend::key_page keyspace::page_from(std::uint64_t from, std::size_t budget,
+                                      std::optional<std::string_view> pattern, bool lock_stripes) {
   backend::key_page page;
   std::vector<std::pair<std::uint64_t, const std::string*>> candidates;
   for (std::size_t index = stripe_of(from); index < stripe_count; ++index) {
     stripe& s = stripes_[index];
-    std::lock_guard guard(s.lock);
+    std::unique_lock guard(s.lock, std::defer_lock);
+    if (lock_stripes) {
+      guard.lock();
+    }
     candidates.clear();
     for (const auto& [key, e] : s.entries) {
       std::uint64_t hash = key_hash(key);
@@ -295,7 +305,7 @@ result<backend::key_page> keyspace::list_keys(std::optional<std::string_view> cu
       std::erase_if(candidates, [last](const auto& c) { return c.first > last; });
     }
     for (const auto& [hash, key] : candidates) {
-      if (options.match.empty() || glob_match(options.match, *key)) {
+      if (!pattern || glob_match(*pattern, *key)) {
         page.keys.push_back(*key);
       }
     }
@@ -315,6 +325,36 @@ result<backend::key_page> keyspace::list_keys(std::optional<std::string_view> cu
     }
   }
   return page;
+}
+
+result<backend::key_page> keyspace::list_keys(std::optional<std::string_view> cursor,
+                                              const backend::list_options& options) {
+  std::uint64_t from = 0;
+  if (!parse_cursor(cursor.value_or(std::string_view()), from)) {
+    return failure(error::other("invalid cursor"));
+  }
+  std::optional<std::string_view> pattern;
+  if (!options.match.empty()) {
+    pattern = options.match;
+  }
+  return page_from(from, std::max(options.count_hint, kMinPageKeys), pattern, true);
+}
+
+// Inside a batch, with every stripe already held.
+op_result keyspace::list(const operation& op) {
+  std::uint64_t from = 0;
+  if (!parse_cursor(op.key, from)) {
+    return op_result::failed("ERR invalid cursor");
+  }
+  std::optional<std::string_view> pattern;
+  if (op.value != "*") {
+    pattern = op.value;
+  }
+  const std::size_t budget = op.delta <= 0
+                                 ? std::numeric_limits<std::size_t>::max()
+                                 : std::max(static_cast<std::size_t>(op.delta), kMinPageKeys);
+  auto page = page_from(from, budget, pattern, false);
+  return op_result::of_keys(std::move(page.keys), page.cursor.value_or(std::string()));
 }
 
 namespace {

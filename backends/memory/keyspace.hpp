@@ -70,6 +70,11 @@ class keyspace final : public backend::bucket, public std::enable_shared_from_th
  private:
   op_result execute_single(const operation& op);
   op_result set_if_none_exist(std::span<const std::string_view> pairs);
+  op_result list(const operation& op);
+  // One page of keys from hash `from`, at least `budget` keys unless the listing ends; only those
+  // matching `pattern`, if given. `lock_stripes` is false when the caller holds every stripe.
+  backend::key_page page_from(std::uint64_t from, std::size_t budget,
+                              std::optional<std::string_view> pattern, bool lock_stripes);
   static void write(stripe& s, entry& e, std::string_view value);
   static bool erase(stripe& s, std::string_view key);
   void clear_all();

@@ -95,7 +95,63 @@ void add_op(request& out, std::string_view prefix, const operation& op) {
       out.arg(glob_escape(prefix) + "*");
       return;
     }
+    case operation::kind::list: {
+      std::string pattern = glob_escape(prefix) + std::string(op.value);
+      if (op.delta <= 0) {
+        // KEYS is exact (SCAN may repeat a key) and answers at once, as the whole listing must.
+        out.start(2);
+        out.arg("KEYS");
+        out.arg(pattern);
+        return;
+      }
+      bool filtered = pattern != "*";
+      out.start(filtered ? 6 : 4);
+      out.arg("SCAN");
+      out.arg(op.key.empty() ? std::string_view("0") : op.key);
+      if (filtered) {
+        out.arg("MATCH");
+        out.arg(pattern);
+      }
+      out.arg("COUNT");
+      out.arg(static_cast<long long>(op.delta));
+      return;
+    }
   }
+}
+
+bool is_key(const redisReply& reply) {
+  return reply.type == REDIS_REPLY_STRING;
+}
+
+// KEYS' array, or SCAN's cursor and array, as the result of a list operation.
+op_result listed_keys(const redisReply& reply, std::string_view prefix, bool paged) {
+  if (reply.type == REDIS_REPLY_ERROR) {
+    return to_op_result(reply);
+  }
+  const redisReply* keys = &reply;
+  std::string cursor;
+  if (paged) {
+    if (reply.type != REDIS_REPLY_ARRAY || reply.elements != 2 || !is_key(*reply.element[0])) {
+      return op_result::failed("ERR unexpected reply to SCAN from redis");
+    }
+    if (text_of(*reply.element[0]) != "0") {
+      cursor.assign(text_of(*reply.element[0]));
+    }
+    keys = reply.element[1];
+  }
+  if (keys->type != REDIS_REPLY_ARRAY) {
+    return op_result::failed(paged ? "ERR unexpected reply to SCAN from redis"
+                                   : "ERR unexpected reply to KEYS from redis");
+  }
+  std::vector<std::string> listed;
+  listed.reserve(keys->elements);
+  for (std::size_t i = 0; i < keys->elements; ++i) {
+    const redisReply& key = *keys->element[i];
+    if (is_key(key) && text_of(key).starts_with(prefix)) {
+      listed.emplace_back(text_of(key).substr(prefix.size()));
+    }
+  }
+  return op_result::of_keys(std::move(listed), std::move(cursor));
 }
 
 bool all_of_kind(std::span<const operation> ops, operation::kind what) {
@@ -150,10 +206,31 @@ op_result to_op_result(const redisReply& reply) {
 
 // ---- apply / commit ----
 
+void apply_call::note_listings(std::string_view prefix, std::span<const operation> ops) {
+  for (std::size_t i = 0; i < ops.size(); ++i) {
+    if (ops[i].what != operation::kind::list) {
+      continue;
+    }
+    if (forms_.empty()) {
+      forms_.assign(ops.size(), form::plain);
+      prefix_.assign(prefix);
+    }
+    forms_[i] = ops[i].delta <= 0 ? form::all_keys : form::key_page;
+  }
+}
+
+op_result apply_call::result_of(std::size_t index, const redisReply& reply) const {
+  if (index >= forms_.size() || forms_[index] == form::plain) {
+    return to_op_result(reply);
+  }
+  return listed_keys(reply, prefix_, forms_[index] == form::key_page);
+}
+
 apply_call apply_call::for_apply(std::string_view prefix, std::span<const operation> ops) {
   if (ops.size() == 1) {
     apply_call call(shape::single, 1);
     add_op(call.request_, prefix, ops.front());
+    call.note_listings(prefix, ops);
     return call;
   }
   if (ops.size() > 1 && all_of_kind(ops, operation::kind::get)) {
@@ -187,6 +264,7 @@ apply_call apply_call::for_commit(std::string_view prefix, std::span<const opera
     add_op(call.request_, prefix, op);
   }
   call.request_.add({"EXEC"});
+  call.note_listings(prefix, ops);
   return call;
 }
 
@@ -194,7 +272,7 @@ void apply_call::on_reply(const redisReply& reply) {
   std::size_t index = seen_++;
   switch (how_) {
     case shape::single:
-      results_.push_back(to_op_result(reply));
+      results_.push_back(result_of(0, reply));
       return;
     case shape::mget:
       if (reply.type == REDIS_REPLY_ARRAY && reply.elements == ops_) {
@@ -227,7 +305,7 @@ void apply_call::on_reply(const redisReply& reply) {
   } else if (reply.type == REDIS_REPLY_ARRAY && reply.elements == ops_) {
     results_.reserve(ops_);
     for (std::size_t i = 0; i < reply.elements; ++i) {
-      results_.push_back(to_op_result(*reply.element[i]));
+      results_.push_back(result_of(i, *reply.element[i]));
     }
   } else if (reply.type == REDIS_REPLY_ERROR) {
     if (!failed_) {

@@ -40,7 +40,8 @@ op_result to_op_result(const redisReply& reply);
 //   only gets              -> MGET
 //   only unconditional sets -> MSET
 //   anything else          -> MULTI, the commands, EXEC (one round trip)
-// commit always sends MULTI ... EXEC, so that the watches decide.
+// commit always sends MULTI ... EXEC, so that the watches decide. A list operation is KEYS
+// (every key) or SCAN (a page), with the bucket's prefix escaped in front of the pattern.
 class apply_call final : public reply_sink {
  public:
   static apply_call for_apply(std::string_view prefix, std::span<const operation> ops);
@@ -53,10 +54,17 @@ class apply_call final : public reply_sink {
 
  private:
   enum class shape : std::uint8_t { single, mget, mset, multi };
+  // How an operation's reply becomes its result: list operations answer with arrays.
+  enum class form : std::uint8_t { plain, all_keys, key_page };
   apply_call(shape how, std::size_t ops) : how_(how), ops_(ops) {}
+
+  void note_listings(std::string_view prefix, std::span<const operation> ops);
+  op_result result_of(std::size_t index, const redisReply& reply) const;
 
   shape how_;
   std::size_t ops_;
+  std::vector<form> forms_;  // empty when no operation is a list
+  std::string prefix_;       // for list results
   request request_;
   std::size_t seen_ = 0;
   bool conflict_ = false;

@@ -349,13 +349,14 @@ group_writer::outcome_type group_writer::run_request(request& r, write_clock& cl
   }
   // One operation fails or succeeds whole; several are undone together if one fails: the
   // pending rows they changed by the journal, and what they wrote to the file (a flush before
-  // a clear or count) by a savepoint. The group's earlier writes are flushed before that
+  // a clear, count or list) by a savepoint. The group's earlier writes are flushed before that
   // savepoint, so undoing it never takes them away.
   const bool guarded = r.ops.size() > 1 || !r.single_statement;
-  const bool writes_file =
-      guarded && std::any_of(r.ops.begin(), r.ops.end(), [](const auto& op) {
-        return op.what == operation::kind::clear || op.what == operation::kind::count;
-      });
+  const bool writes_file = guarded && std::any_of(r.ops.begin(), r.ops.end(), [](const auto& op) {
+                             return op.what == operation::kind::clear ||
+                                    op.what == operation::kind::count ||
+                                    op.what == operation::kind::list;
+                           });
   if (writes_file) {
     BOOST_OUTCOME_TRY(pending_.flush(*c_));
     BOOST_OUTCOME_TRY(c_->exec(sql::savepoint));

@@ -1,5 +1,7 @@
 #include "rows.hpp"
 
+#include <charconv>
+
 #include "atomkv/counter.hpp"
 #include "atomkv/glob.hpp"
 #include "schema.hpp"
@@ -226,6 +228,8 @@ result<op_result> rows::execute(const operation& op, write_clock* clock) {
       }
       return op_result::of_integer(q.integer(0));
     }
+    case operation::kind::list:
+      return list(op);
   }
   return op_result::failed("ERR unsupported operation");
 }
@@ -249,7 +253,7 @@ result<watched_key> rows::watch(std::string_view key, std::int64_t clock,
 // The cursor is the lowest row id not yet listed. A live key keeps its row id (rows are updated
 // in place), so a key present for the whole listing is listed exactly once.
 result<backend::key_page> rows::list(std::int64_t from, std::int64_t limit,
-                                     std::string_view match) {
+                                     std::optional<std::string_view> pattern) {
   BOOST_OUTCOME_TRY(flush_pending());
   BOOST_OUTCOME_TRY(q, c_.prepare(sql::page));
   q.bind_bytes(1, bucket_).bind(2, from).bind(3, limit);
@@ -261,7 +265,7 @@ result<backend::key_page> rows::list(std::int64_t from, std::int64_t limit,
     ++rows_read;
     last_id = q.integer(0);
     std::string key = q.bytes(1);
-    if (match.empty() || glob_match(match, key)) {
+    if (!pattern || glob_match(*pattern, key)) {
       page.keys.push_back(std::move(key));
     }
   }
@@ -272,6 +276,23 @@ result<backend::key_page> rows::list(std::int64_t from, std::int64_t limit,
     page.cursor = std::to_string(last_id + 1);
   }
   return page;
+}
+
+// Inside a batch: the rows as the batch's earlier operations left them.
+result<op_result> rows::list(const operation& op) {
+  std::int64_t from = 0;
+  if (!op.key.empty()) {
+    auto [end, ec] = std::from_chars(op.key.data(), op.key.data() + op.key.size(), from);
+    if (ec != std::errc() || end != op.key.data() + op.key.size() || from < 0) {
+      return op_result::failed("ERR invalid cursor");
+    }
+  }
+  std::optional<std::string_view> pattern;
+  if (op.value != "*") {
+    pattern = op.value;
+  }
+  BOOST_OUTCOME_TRY(page, list(from, op.delta <= 0 ? -1 : op.delta, pattern));
+  return op_result::of_keys(std::move(page.keys), page.cursor.value_or(std::string()));
 }
 
 result<bool> rows::unchanged(const watched_key& w, const write_clock& clock) {

@@ -48,9 +48,10 @@ class rows {
   // Every operation writes one key at most, except set_if_none_exist.
   result<op_result> execute(const operation& op, write_clock* clock);
 
-  // Up to `limit` rows of live keys from row id `from` on, those matching `match` (a glob; empty
-  // matches all) kept; a cursor when there may be more.
-  result<backend::key_page> list(std::int64_t from, std::int64_t limit, std::string_view match);
+  // Up to `limit` rows of live keys (every one if negative) from row id `from` on, those matching
+  // the glob `pattern` kept, if there is one; a cursor when there may be more.
+  result<backend::key_page> list(std::int64_t from, std::int64_t limit,
+                                 std::optional<std::string_view> pattern);
 
   // Whether `w` still describes the key: no write since the watch.
   result<bool> unchanged(const watched_key& w, const write_clock& clock);
@@ -69,6 +70,7 @@ class rows {
   result<op_result> set(const operation& op, write_clock& clock);
   result<op_result> increment(const operation& op, write_clock& clock);
   result<op_result> set_if_none_exist(const operation& op, write_clock& clock);
+  result<op_result> list(const operation& op);
 
   connection& c_;
   std::string_view bucket_;

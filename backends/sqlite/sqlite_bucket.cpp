@@ -38,6 +38,14 @@ result<page_request> parse_page_request(std::optional<std::string_view> cursor,
   return r;
 }
 
+// list_options' empty match is every key.
+std::optional<std::string_view> pattern_of(const backend::list_options& options) {
+  if (options.match.empty()) {
+    return std::nullopt;
+  }
+  return options.match;
+}
+
 }  // namespace
 
 result<std::vector<op_result>> sqlite_bucket::read_only(std::span<const operation> ops) {
@@ -118,7 +126,7 @@ result<backend::key_page> sqlite_bucket::list_keys(std::optional<std::string_vie
                                                    const backend::list_options& options) {
   BOOST_OUTCOME_TRY(request, parse_page_request(cursor, options));
   BOOST_OUTCOME_TRY(c, db_->read());
-  return rows(*c, name_).list(request.from, request.limit, options.match);
+  return rows(*c, name_).list(request.from, request.limit, pattern_of(options));
 }
 
 void sqlite_bucket::list_keys_async(std::optional<std::string_view> cursor,
@@ -138,7 +146,8 @@ void sqlite_bucket::list_keys_async(std::optional<std::string_view> cursor,
       name_,
       [page, r = request.value(), match = std::string(options.match)](
           rows& bucket, const write_clock&) -> result<void> {
-        BOOST_OUTCOME_TRY(listed, bucket.list(r.from, r.limit, match));
+        auto pattern = match.empty() ? std::nullopt : std::optional<std::string_view>(match);
+        BOOST_OUTCOME_TRY(listed, bucket.list(r.from, r.limit, pattern));
         *page = std::move(listed);
         return outcome::success();
       },

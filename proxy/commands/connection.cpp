@@ -132,17 +132,15 @@ void run_hello(client& c, args_view a, resp::reply_writer& out) {
   out.array_header(0);
 }
 
+// Inside EXEC too: the database it selects takes effect if the transaction commits.
 void run_select(client& c, args_view a, resp::reply_writer& out) {
-  auto db = parse_integer(a[1]);
-  if (!db || *db < std::numeric_limits<int>::min() || *db > std::numeric_limits<int>::max()) {
-    out.error(errors::not_integer);
+  std::string_view error;
+  auto db = parse_db_index(a[1], c.owner().config().databases, error);
+  if (!db) {
+    out.error(error);
     return;
   }
-  if (*db < 0 || static_cast<std::size_t>(*db) >= c.owner().config().databases) {
-    out.error(errors::db_out_of_range);
-    return;
-  }
-  c.state().db = static_cast<std::size_t>(*db);
+  c.state().db = *db;
   out.simple("OK");
 }
 

@@ -142,13 +142,6 @@ std::optional<std::string> parse_scan(args_view a, listing& l) {
   return {};
 }
 
-void write_keys(const std::vector<std::string>& keys, resp::reply_writer& out) {
-  out.array_header(keys.size());
-  for (const auto& key : keys) {
-    out.bulk(key);
-  }
-}
-
 void write_scan(const listing& l, backend::key_page& page, resp::reply_writer& out) {
   l.keep_wanted(page.keys);
   out.array_header(2);
@@ -156,53 +149,23 @@ void write_scan(const listing& l, backend::key_page& page, resp::reply_writer& o
   write_keys(page.keys, out);
 }
 
-std::shared_ptr<backend::bucket> bucket_or_reply(client& c, resp::reply_writer& out) {
-  std::string error;
-  auto bucket = c.owner().bucket(c.state().db, error);
-  if (!bucket) {
-    out.error("ERR " + error);
-  }
-  return bucket;
+// Inside EXEC: one listing operation in the batch, which sees the queued commands before it.
+maybe_error plan_keys(args_view a, plan_builder& p) {
+  p.target.shape = reply_shape::keys;
+  p.add(operation::list(a[1]));
+  return {};
 }
 
-// Inside EXEC: the synchronous forms.
-void run_keys(client& c, args_view a, resp::reply_writer& out) {
-  auto bucket = bucket_or_reply(c, out);
-  if (!bucket) {
-    return;
-  }
-  const listing l = parse_keys(a);
-  std::vector<std::string> keys;
-  std::optional<std::string> cursor;
-  do {
-    auto page = bucket->list_keys(cursor, l.options());
-    if (!page) {
-      out.error(backend_error_line(page.error()));
-      return;
-    }
-    l.keep_wanted(page.value().keys);
-    std::move(page.value().keys.begin(), page.value().keys.end(), std::back_inserter(keys));
-    cursor = std::move(page.value().cursor);
-  } while (cursor);
-  write_keys(keys, out);
-}
-
-void run_scan(client& c, args_view a, resp::reply_writer& out) {
+maybe_error plan_scan(args_view a, plan_builder& p) {
   listing l;
   if (auto problem = parse_scan(a, l)) {
-    out.error(*problem);
-    return;
+    return problem;
   }
-  auto bucket = bucket_or_reply(c, out);
-  if (!bucket) {
-    return;
-  }
-  auto page = bucket->list_keys(l.from(), l.options());
-  if (!page) {
-    out.error(backend_error_line(page.error()));
-    return;
-  }
-  write_scan(l, page.value(), out);
+  p.target.shape = l.strings_wanted ? reply_shape::scan : reply_shape::scan_no_keys;
+  std::string_view pattern = l.match_all ? std::string_view("*") : p.keep(std::move(l.pattern));
+  std::string_view cursor = l.cursor == 0 ? std::string_view() : p.keep(l.cursor_text);
+  p.add(operation::list(pattern, cursor, static_cast<std::int64_t>(l.count_hint)));
+  return {};
 }
 
 // Outside MULTI: the asynchronous forms, page after page for KEYS.
@@ -286,9 +249,9 @@ const command_spec kCommands[] = {
      "Determines whether one or more keys exist.", "1.0.0"},
     {"type", 2, kReadFast, plan_type, nullptr, nullptr, 1, 1, 1, "generic",
      "Determines the type of value stored at a key.", "1.0.0"},
-    {"keys", 2, flag_readonly, nullptr, run_keys, run_keys_deferred, 0, 0, 0, "generic",
+    {"keys", 2, flag_readonly, plan_keys, nullptr, run_keys_deferred, 0, 0, 0, "generic",
      "Returns all key names that match a pattern.", "1.0.0"},
-    {"scan", -2, flag_readonly, nullptr, run_scan, run_scan_deferred, 0, 0, 0, "generic",
+    {"scan", -2, flag_readonly, plan_scan, nullptr, run_scan_deferred, 0, 0, 0, "generic",
      "Iterates over the key names in the database.", "2.8.0"},
     {"dbsize", 1, kReadFast, plan_dbsize, nullptr, nullptr, 0, 0, 0, "server",
      "Returns the number of keys in the database.", "1.0.0"},

@@ -3,9 +3,11 @@
 
 #include <cctype>
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string_view>
 
+#include "../redis_errors.hpp"
 #include "atomkv/counter.hpp"
 
 namespace atomkv::proxy {
@@ -26,6 +28,21 @@ inline bool equals_ignoring_case(std::string_view a, std::string_view b) {
     }
   }
   return true;
+}
+
+// SELECT's database index, or in `error` the line Redis answers instead.
+inline std::optional<std::size_t> parse_db_index(std::string_view text, std::size_t databases,
+                                                 std::string_view& error) {
+  auto db = parse_integer(text);
+  if (!db || *db < std::numeric_limits<int>::min() || *db > std::numeric_limits<int>::max()) {
+    error = errors::not_integer;
+    return std::nullopt;
+  }
+  if (*db < 0 || static_cast<std::size_t>(*db) >= databases) {
+    error = errors::db_out_of_range;
+    return std::nullopt;
+  }
+  return static_cast<std::size_t>(*db);
 }
 
 }  // namespace atomkv::proxy

@@ -215,53 +215,37 @@ bool flushall_syntax_ok(args_view a) {
 }
 
 const operation kClear = operation::clear();
+constexpr std::size_t kNoDatabase = static_cast<std::size_t>(-1);
 
-// Inside EXEC: the synchronous form.
-void run_flushall(client& c, args_view a, resp::reply_writer& out) {
-  if (!flushall_syntax_ok(a)) {
-    out.error(errors::syntax);
-    return;
-  }
-  for (std::size_t db = 0; db < c.owner().config().databases; ++db) {
-    std::string error;
-    auto bucket = c.owner().bucket(db, error);
-    if (!bucket) {
-      out.error("ERR " + error);
-      return;
-    }
-    auto cleared = bucket->apply(std::span<const operation>(&kClear, 1));
-    if (!cleared) {
-      out.error(backend_error_line(cleared.error()));
-      return;
-    }
-  }
-  out.simple("OK");
-}
+// Called with nothing when every database was cleared, else with the error line.
+using flushed_fn = std::function<void(std::optional<std::string> failed)>;
 
-// Clears database `db` and the ones after it, then fulfils the ticket.
-void flush_from(std::shared_ptr<client> requester, reply_queue::ticket ticket, std::size_t db) {
+// Clears database `db` and the ones after it, except `skip`, one after the other.
+void flush_from(std::shared_ptr<client> requester, std::size_t db, std::size_t skip,
+                flushed_fn done) {
   auto& owner = requester->owner();
-  if (db == owner.config().databases) {
-    requester->fulfil(ticket, [](resp::reply_writer& out) { out.simple("OK"); });
+  if (db == skip) {
+    ++db;
+  }
+  if (db >= owner.config().databases) {
+    done(std::nullopt);
     return;
   }
   std::string error;
   auto bucket = owner.bucket(db, error);
   if (!bucket) {
-    requester->fulfil(ticket, [&](resp::reply_writer& out) { out.error("ERR " + error); });
+    done("ERR " + error);
     return;
   }
   const auto lane = requester->lane();
   bucket->apply_async(std::span<const operation>(&kClear, 1), lane,
-                      [requester = std::move(requester), ticket,
-                       db](result<std::vector<op_result>> cleared) mutable {
+                      [requester = std::move(requester), db, skip,
+                       done = std::move(done)](result<std::vector<op_result>> cleared) mutable {
                         if (!cleared) {
-                          requester->fulfil(ticket, [&](resp::reply_writer& out) {
-                            out.error(backend_error_line(cleared.error()));
-                          });
+                          done(backend_error_line(cleared.error()));
                           return;
                         }
-                        flush_from(std::move(requester), ticket, db + 1);
+                        flush_from(std::move(requester), db + 1, skip, std::move(done));
                       });
 }
 
@@ -271,7 +255,53 @@ void run_flushall_deferred(client& c, args_view a) {
     return;
   }
   auto ticket = c.defer();
-  flush_from(c.shared_from_this(), ticket, 0);
+  flush_from(c.shared_from_this(), 0, kNoDatabase,
+             [requester = c.shared_from_this(), ticket](std::optional<std::string> failed) {
+               requester->fulfil(ticket, [&](resp::reply_writer& out) {
+                 if (failed) {
+                   out.error(*failed);
+                 } else {
+                   out.simple("OK");
+                 }
+               });
+             });
+}
+
+// An encoded reply for EXEC's array.
+std::string encoded(resp::protocol proto, const std::function<void(resp::reply_writer&)>& write) {
+  std::string bytes;
+  resp::reply_writer out(bytes, proto);
+  write(out);
+  return bytes;
+}
+
+// Inside EXEC: the transaction's database is cleared in its place in the batch, the others once
+// the batch has committed (so not when EXEC applies nothing), one after the other.
+exec_finish plan_flushall_in_exec(client& c, std::size_t db, args_view a, plan_builder& plan) {
+  const auto proto = c.state().proto;
+  if (!flushall_syntax_ok(a)) {
+    return [proto](const std::vector<op_result>&, exec_reply reply) {
+      reply(encoded(proto, [](resp::reply_writer& out) { out.error(errors::syntax); }));
+    };
+  }
+  plan.target.shape = reply_shape::ok;
+  plan.add(kClear);
+  return [requester = c.shared_from_this(), db, mine = plan.target, proto](
+             const std::vector<op_result>& results, exec_reply reply) {
+    if (results[mine.first].what == op_result::kind::error) {
+      reply(encoded(proto, [&](resp::reply_writer& out) { write_reply(mine, results, out); }));
+      return;
+    }
+    flush_from(requester, 0, db, [proto, reply](std::optional<std::string> failed) {
+      reply(encoded(proto, [&](resp::reply_writer& out) {
+        if (failed) {
+          out.error(*failed);
+        } else {
+          out.simple("OK");
+        }
+      }));
+    });
+  };
 }
 
 // The Keyspace section's figures: database number and key count, for non-empty databases.
@@ -341,49 +371,31 @@ std::string_view info_section(args_view a) {
 
 const operation kCount = operation::count();
 
-// Inside EXEC: the synchronous form.
-void run_info(client& c, args_view a, resp::reply_writer& out) {
-  keyspace_counts counts;
-  if (info_wants(info_section(a), "keyspace")) {
-    for (const auto& [db, bucket] : c.owner().open_buckets()) {
-      auto counted = bucket->apply(std::span<const operation>(&kCount, 1));
-      if (counted && !counted.value().empty() && counted.value()[0].integer > 0) {
-        counts.emplace_back(db, counted.value()[0].integer);
-      }
+using counted_fn = std::function<void(keyspace_counts)>;
+
+// Counts the keys of every open database except `skip` at once, adds them to `counts`, then
+// calls `done` with the figures in database order.
+void count_keyspaces(client& c, std::size_t skip, keyspace_counts counts, counted_fn done) {
+  struct in_progress {
+    keyspace_counts counts;
+    std::size_t waiting = 0;
+    counted_fn done;
+
+    void finish() {
+      std::sort(counts.begin(), counts.end());
+      done(std::move(counts));
     }
-  }
-  out.verbatim("txt", info_text(c, info_section(a), counts));
-}
-
-// Counts every open database's keys at once, then answers.
-struct info_in_progress {
-  std::shared_ptr<client> requester;
-  reply_queue::ticket ticket = 0;
-  std::string section;
-  keyspace_counts counts;
-  std::size_t waiting = 0;
-
-  void finish() {
-    std::sort(counts.begin(), counts.end());
-    requester->fulfil(ticket, [&](resp::reply_writer& out) {
-      out.verbatim("txt", info_text(*requester, section, counts));
-    });
-  }
-};
-
-void run_info_deferred(client& c, args_view a) {
-  if (!info_wants(info_section(a), "keyspace")) {
-    auto out = c.reply();
-    run_info(c, a, out);
-    return;
-  }
-  auto work = std::make_shared<info_in_progress>();
-  work->requester = c.shared_from_this();
-  work->section.assign(info_section(a));
-  work->ticket = c.defer();
+  };
+  auto work = std::make_shared<in_progress>();
+  work->counts = std::move(counts);
+  work->done = std::move(done);
   auto buckets = c.owner().open_buckets();
   work->waiting = buckets.size() + 1;  // one more, released below: no early finish
   for (const auto& [db, bucket] : buckets) {
+    if (db == skip) {
+      --work->waiting;
+      continue;
+    }
     bucket->apply_async(
         std::span<const operation>(&kCount, 1), c.lane(),
         [work, db = db](result<std::vector<op_result>> counted) {
@@ -400,6 +412,50 @@ void run_info_deferred(client& c, args_view a) {
   }
 }
 
+void run_info_deferred(client& c, args_view a) {
+  std::string section(info_section(a));
+  if (!info_wants(section, "keyspace")) {
+    c.reply().verbatim("txt", info_text(c, section, {}));
+    return;
+  }
+  auto ticket = c.defer();
+  count_keyspaces(c, kNoDatabase, {},
+                  [requester = c.shared_from_this(), ticket, section](keyspace_counts counts) {
+                    requester->fulfil(ticket, [&](resp::reply_writer& out) {
+                      out.verbatim("txt", info_text(*requester, section, counts));
+                    });
+                  });
+}
+
+// Inside EXEC: the transaction's database is counted in its place in the batch, the others once
+// the batch has committed.
+exec_finish plan_info_in_exec(client& c, std::size_t db, args_view a, plan_builder& plan) {
+  std::string section(info_section(a));
+  const bool keyspace = info_wants(section, "keyspace");
+  if (keyspace) {
+    plan.add(kCount);
+  }
+  return
+      [requester = c.shared_from_this(), db, mine = plan.target, section = std::move(section),
+       keyspace, proto = c.state().proto](const std::vector<op_result>& results, exec_reply reply) {
+        auto answer = [requester, section, proto, reply](const keyspace_counts& counts) {
+          reply(encoded(proto, [&](resp::reply_writer& out) {
+            out.verbatim("txt", info_text(*requester, section, counts));
+          }));
+        };
+        if (!keyspace) {
+          answer({});
+          return;
+        }
+        keyspace_counts counts;
+        const op_result& here = results[mine.first];
+        if (here.what == op_result::kind::integer && here.integer > 0) {
+          counts.emplace_back(db, here.integer);
+        }
+        count_keyspaces(*requester, db, std::move(counts), answer);
+      };
+}
+
 const command_spec kCommands[] = {
     {"command", -1, flag_container | flag_connection_only, nullptr, run_command, nullptr, 0, 0, 0,
      "server", "Returns detailed information about all commands.", "2.8.13"},
@@ -413,16 +469,16 @@ const command_spec kCommands[] = {
      "server", "Returns documentary information about one, multiple or all commands.", "7.0.0"},
     {"command|help", 2, flag_connection_only, nullptr, run_command_help, nullptr, 0, 0, 0, "server",
      "Returns helpful text about the different subcommands.", "5.0.0"},
-    {"info", -1, 0, nullptr, run_info, run_info_deferred, 0, 0, 0, "server",
-     "Returns information and statistics about the server.", "1.0.0"},
+    {"info", -1, 0, nullptr, nullptr, run_info_deferred, 0, 0, 0, "server",
+     "Returns information and statistics about the server.", "1.0.0", plan_info_in_exec},
     {"config", -2, flag_container, nullptr, nullptr, nullptr, 0, 0, 0, "server",
      "A container for server configuration commands.", "2.0.0"},
     {"config|get", -3, flag_admin | flag_connection_only, nullptr, run_config_get, nullptr, 0, 0, 0,
      "server", "Returns the effective values of configuration parameters.", "2.0.0"},
     {"config|help", 2, flag_connection_only, nullptr, run_config_help, nullptr, 0, 0, 0, "server",
      "Returns helpful text about the different subcommands.", "5.0.0"},
-    {"flushall", -1, flag_write, nullptr, run_flushall, run_flushall_deferred, 0, 0, 0, "server",
-     "Removes all keys from all databases.", "1.0.0"},
+    {"flushall", -1, flag_write, nullptr, nullptr, run_flushall_deferred, 0, 0, 0, "server",
+     "Removes all keys from all databases.", "1.0.0", plan_flushall_in_exec},
 };
 
 }  // namespace

@@ -1,12 +1,16 @@
 // MULTI, EXEC, DISCARD, WATCH, UNWATCH with Redis's semantics. EXEC turns every queued data
 // command into backend operations and applies them in one all-or-nothing step: a commit of the
-// client's optimistic transaction when it watches keys, an apply otherwise.
+// client's optimistic transaction when it watches keys, an apply otherwise. That step acts on one
+// database, so a transaction whose data commands would act on two (after a queued SELECT) is
+// refused when the second is queued; FLUSHALL and INFO, which reach every database, do their part
+// in the others once the step has committed.
 
 #include "../client.hpp"
 #include "../command_table.hpp"
 #include "../dispatch.hpp"
 #include "../redis_errors.hpp"
 #include "../server.hpp"
+#include "parse.hpp"
 
 namespace atomkv::proxy {
 namespace {
@@ -18,6 +22,8 @@ void run_multi(client& c, args_view, resp::reply_writer& out) {
     return;
   }
   state.in_multi = true;
+  state.queued_db = state.db;
+  state.multi_db.reset();
   out.simple("OK");
 }
 
@@ -77,40 +83,96 @@ void run_watch(client& c, args_view a) {
       });
 }
 
+// The connection settings that queued commands may change (SELECT, HELLO, AUTH, CLIENT SETNAME).
+// EXEC runs those commands while it plans, so that each sees the ones before it, then puts the
+// settings back: as in Redis, they change only if the transaction runs, not when EXEC answers
+// a null array.
+struct connection_settings {
+  std::size_t db = 0;
+  resp::protocol proto = resp::protocol::resp2;
+  bool authenticated = true;
+  std::string name;
+
+  static connection_settings of(const session& s) {
+    return {s.db, s.proto, s.authenticated, s.name};
+  }
+  void apply_to(session& s) const {
+    s.db = db;
+    s.proto = proto;
+    s.authenticated = authenticated;
+    s.name = name;
+  }
+  bool operator==(const connection_settings&) const = default;
+};
+
 // One queued command's part of EXEC's reply: planned operations, or bytes already written.
 struct exec_entry {
   bool is_planned = false;
   planned plan;
   std::string bytes;
+  resp::protocol proto = resp::protocol::resp2;  // at its place in the queue (after any HELLO)
+  exec_finish finish;                            // FLUSHALL, INFO: completes it after the commit
 };
 
 struct exec_batch {
   std::vector<queued_command> queued;
   std::vector<std::vector<std::string_view>> views;
   std::vector<operation> ops;
+  std::deque<std::string> owned;
   std::vector<exec_entry> entries;
+  connection_settings before;
+  connection_settings after;
+  std::vector<op_result> results;  // once committed
 };
 
-void write_exec_reply(const std::vector<exec_entry>& entries,
-                      const result<std::optional<std::vector<op_result>>>& committed,
-                      resp::reply_writer& out) {
-  if (!committed) {
-    out.error(backend_error_line(committed.error()));
-    return;
-  }
-  if (!committed.value()) {
-    out.null_array();  // a watched key was touched: nothing was applied
-    return;
-  }
-  const auto& results = *committed.value();
-  out.array_header(entries.size());
-  for (const auto& entry : entries) {
+constexpr std::string_view kTwoDatabases =
+    "ERR atomkv-proxy cannot queue commands of two databases in one transaction";
+constexpr std::string_view kWatchedElsewhere =
+    "ERR atomkv-proxy cannot queue commands of one database after WATCHing keys of another";
+
+// EXEC's array, once the batch has committed and every entry is complete.
+void write_exec_array(const exec_batch& batch, resp::reply_writer& out) {
+  out.set_protocol(batch.before.proto);
+  out.array_header(batch.entries.size());
+  for (const auto& entry : batch.entries) {
+    out.set_protocol(entry.proto);
     if (entry.is_planned) {
-      write_reply(entry.plan, results, out);
+      write_reply(entry.plan, batch.results, out);
     } else {
       out.raw(entry.bytes);
     }
   }
+}
+
+// Runs the entries' completions in queue order from `index`, then `done`. Those that finish at
+// once (on memory://) are taken in a loop, so that a long transaction does not nest calls.
+void finish_entries(const std::shared_ptr<exec_batch>& batch, std::size_t index,
+                    const std::function<void()>& done) {
+  struct progress {
+    bool returned = false;
+    bool answered = false;
+  };
+  for (; index < batch->entries.size(); ++index) {
+    exec_finish finish = std::move(batch->entries[index].finish);
+    if (!finish) {
+      continue;
+    }
+    auto step = std::make_shared<progress>();
+    finish(batch->results, [batch, index, done, step](std::string encoded) {
+      exec_entry& entry = batch->entries[index];
+      entry.is_planned = false;
+      entry.bytes = std::move(encoded);
+      step->answered = true;
+      if (step->returned) {
+        finish_entries(batch, index + 1, done);  // answered later: go on from here
+      }
+    });
+    step->returned = true;
+    if (!step->answered) {
+      return;
+    }
+  }
+  done();
 }
 
 void run_exec(client& c, args_view) {
@@ -125,11 +187,19 @@ void run_exec(client& c, args_view) {
     c.reply().error(errors::execabort);
     return;
   }
+  // The one database of the batch: the queued data commands' (admit_to_multi keeps them to one,
+  // the watched keys' one), else the watched keys', else any; FLUSHALL and INFO do the rest.
+  const std::size_t db = state.multi_db.value_or(state.watching ? state.watch_db : state.db);
   std::vector<queued_command> queued = std::move(state.queued);
   state.clear_multi();
+  if (state.watching && state.watch_db != db) {
+    state.release_watches();
+    c.reply().error(kWatchedElsewhere);
+    return;
+  }
 
   std::string error;
-  auto bucket = c.owner().bucket(state.db, error);
+  auto bucket = c.owner().bucket(db, error);
   if (!bucket) {
     state.release_watches();
     c.reply().error("ERR " + error);
@@ -139,6 +209,7 @@ void run_exec(client& c, args_view) {
   // Plan every queued command. The batch owns the arguments the operations point into, for as
   // long as a backend may still be applying them.
   auto batch = std::make_shared<exec_batch>();
+  batch->before = connection_settings::of(state);
   batch->queued = std::move(queued);
   batch->entries.resize(batch->queued.size());
   batch->views.resize(batch->queued.size());
@@ -147,11 +218,14 @@ void run_exec(client& c, args_view) {
     args_view args = batch->views[i];
     const command_spec& spec = *batch->queued[i].spec;
     exec_entry& entry = batch->entries[i];
-    if (spec.plan) {
+    entry.proto = state.proto;
+    if (spec.plan || spec.plan_in_exec) {
       entry.is_planned = true;
       entry.plan.first = batch->ops.size();
-      plan_builder builder{batch->ops, entry.plan};
-      if (auto problem = spec.plan(args, builder)) {
+      plan_builder builder{batch->ops, entry.plan, batch->owned};
+      if (spec.plan_in_exec) {
+        entry.finish = spec.plan_in_exec(c, db, args, builder);
+      } else if (auto problem = spec.plan(args, builder)) {
         entry.is_planned = false;
         batch->ops.resize(entry.plan.first);
         resp::reply_writer(entry.bytes, state.proto).error(*problem);
@@ -164,33 +238,35 @@ void run_exec(client& c, args_view) {
       spec.run(c, args, out);
     }
   }
+  batch->after = connection_settings::of(state);
+  batch->before.apply_to(state);
+  state.settings_pending = !(batch->after == batch->before);
 
   auto ticket = c.defer();
   auto done = [self = c.shared_from_this(), ticket,
                batch](result<std::optional<std::vector<op_result>>> committed) {
-    self->fulfil(
-        ticket, [&](resp::reply_writer& out) { write_exec_reply(batch->entries, committed, out); });
+    session& s = self->state();
+    s.settings_pending = false;
+    if (!committed) {
+      self->fulfil(ticket, [&](resp::reply_writer& out) {
+        out.error(backend_error_line(committed.error()));
+      });
+      return;
+    }
+    if (!committed.value()) {
+      // A watched key was touched: nothing was applied, and no queued command ran.
+      self->fulfil(ticket, [](resp::reply_writer& out) { out.null_array(); });
+      return;
+    }
+    batch->after.apply_to(s);
+    batch->results = std::move(*committed.value());
+    finish_entries(batch, 0, [self, ticket, batch] {
+      self->fulfil(ticket, [&](resp::reply_writer& out) { write_exec_array(*batch, out); });
+    });
   };
   if (state.watching && state.watch) {
     state.watching = false;  // EXEC releases every watch, whatever happens
-    if (state.watch_db == state.db) {
-      state.watch->commit_async(batch->ops, done);
-      return;
-    }
-    // Watched in another database: check the watches, then apply here (not one atomic step).
-    state.watch->commit_async({}, [bucket, batch, done, lane = c.lane()](auto checked) {
-      if (!checked || !checked.value()) {
-        done(std::move(checked));
-        return;
-      }
-      bucket->apply_async(batch->ops, lane, [done](result<std::vector<op_result>> applied) {
-        if (!applied) {
-          done(failure(std::move(applied).error()));
-          return;
-        }
-        done(std::optional<std::vector<op_result>>(std::move(applied).value()));
-      });
-    });
+    state.watch->commit_async(batch->ops, done);
     return;
   }
   bucket->apply_async(batch->ops, c.lane(), [done](result<std::vector<op_result>> applied) {
@@ -218,6 +294,29 @@ const command_spec kCommands[] = {
 };
 
 }  // namespace
+
+std::optional<std::string> admit_to_multi(client& c, const command_spec& spec, args_view args) {
+  session& state = c.state();
+  if (spec.name == "select") {
+    std::string_view invalid;
+    if (auto db = parse_db_index(args[1], c.owner().config().databases, invalid)) {
+      state.queued_db = *db;  // invalid, it fails inside EXEC and changes nothing
+    }
+    return {};
+  }
+  if (!spec.plan) {
+    return {};  // acts on no database, or on every one (FLUSHALL, INFO)
+  }
+  // One atomic step acts on one bucket: a transaction over two databases would not be atomic.
+  if (state.watching && state.watch_db != state.queued_db) {
+    return std::string(kWatchedElsewhere);
+  }
+  if (state.multi_db && *state.multi_db != state.queued_db) {
+    return std::string(kTwoDatabases);
+  }
+  state.multi_db = state.queued_db;
+  return {};
+}
 
 std::span<const command_spec> transaction_commands() {
   return kCommands;

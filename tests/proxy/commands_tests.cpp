@@ -257,6 +257,82 @@ TEST_CASE("transactions through hiredis", "[commands]") {
   CHECK(is_error(a.cmd({"DISCARD"}), "ERR DISCARD without MULTI"));
 }
 
+// EXEC applies its batch in one step on one database, so the proxy refuses, when it is queued,
+// a data command of a second database (Redis runs such a transaction across both).
+TEST_CASE("a transaction over two databases is refused and writes nothing", "[commands]") {
+  auto srv = started();
+  hiredis_client a(*srv), b(*srv);
+  REQUIRE(a.ok());
+  REQUIRE(b.ok());
+  const std::string two_databases =
+      "ERR atomkv-proxy cannot queue commands of two databases in one transaction";
+  const std::string watched_elsewhere =
+      "ERR atomkv-proxy cannot queue commands of one database after WATCHing keys of another";
+  const bool proxy = subject_is_proxy();
+  auto in_db = [&](const std::string& db, const std::string& key) {
+    CHECK(str(b.cmd({"SELECT", db})) == "OK");
+    return str(b.cmd({"GET", key}));
+  };
+
+  CHECK(str(a.cmd({"MULTI"})) == "OK");
+  CHECK(str(a.cmd({"SET", "a", "1"})) == "QUEUED");
+  CHECK(str(a.cmd({"SELECT", "1"})) == "QUEUED");
+  CHECK(str(a.cmd({"PING"})) == "QUEUED");
+  if (!proxy) {
+    CHECK(str(a.cmd({"SET", "b", "2"})) == "QUEUED");
+    CHECK(strings(a.cmd({"EXEC"})) == std::vector<std::string>{"OK", "OK", "PONG", "OK"});
+    CHECK(in_db("0", "a") == "1");
+    CHECK(in_db("1", "b") == "2");
+    return;
+  }
+  CHECK(is_error(a.cmd({"SET", "b", "2"}), two_databases));
+  CHECK(str(a.cmd({"SELECT", "0"})) == "QUEUED");
+  CHECK(str(a.cmd({"SET", "c", "3"})) == "QUEUED");  // the first database's, again
+  CHECK(is_error(a.cmd({"EXEC"}), "EXECABORT Transaction discarded because of previous errors."));
+  for (const char* db : {"0", "1"}) {
+    INFO("database " << db);
+    CHECK(in_db(db, "a") == "(nil)");
+    CHECK(in_db(db, "b") == "(nil)");
+    CHECK(in_db(db, "c") == "(nil)");
+    CHECK(integer(b.cmd({"DBSIZE"})) == 0);
+  }
+  // The transaction did not run: its SELECT did not either.
+  CHECK(str(a.cmd({"SET", "d", "4"})) == "OK");
+  CHECK(in_db("0", "d") == "4");
+
+  // Keys watched in one database, commands queued for another.
+  CHECK(str(a.cmd({"WATCH", "w"})) == "OK");
+  CHECK(str(a.cmd({"SELECT", "1"})) == "OK");
+  CHECK(str(a.cmd({"MULTI"})) == "OK");
+  CHECK(str(a.cmd({"PING"})) == "QUEUED");
+  CHECK(is_error(a.cmd({"SET", "w", "1"}), watched_elsewhere));
+  CHECK(is_error(a.cmd({"EXEC"}), "EXECABORT Transaction discarded because of previous errors."));
+  CHECK(str(a.cmd({"WATCH", "w"})) == "OK");
+  CHECK(str(a.cmd({"MULTI"})) == "OK");
+  CHECK(str(a.cmd({"SELECT", "0"})) == "QUEUED");
+  CHECK(is_error(a.cmd({"INCR", "w"}), watched_elsewhere));
+  CHECK(is_error(a.cmd({"EXEC"}), "EXECABORT Transaction discarded because of previous errors."));
+  CHECK(in_db("0", "w") == "(nil)");
+  CHECK(in_db("1", "w") == "(nil)");
+
+  // FLUSHALL and INFO act on every database: they go with a transaction of any one.
+  CHECK(str(a.cmd({"SET", "e", "5"})) == "OK");  // database 1
+  CHECK(str(a.cmd({"MULTI"})) == "OK");
+  CHECK(str(a.cmd({"FLUSHALL"})) == "QUEUED");
+  CHECK(str(a.cmd({"SELECT", "0"})) == "QUEUED");
+  CHECK(str(a.cmd({"SET", "f", "6"})) == "QUEUED");
+  CHECK(str(a.cmd({"INFO", "keyspace"})) == "QUEUED");
+  auto ran = a.cmd({"EXEC"});
+  REQUIRE(ran);
+  REQUIRE(ran->type == REDIS_REPLY_ARRAY);
+  REQUIRE(ran->elements == 4);
+  CHECK(std::string(ran->element[3]->str, ran->element[3]->len) ==
+        "# Keyspace\r\ndb0:keys=1,expires=0,avg_ttl=0\r\n");
+  CHECK(in_db("1", "e") == "(nil)");
+  CHECK(in_db("0", "f") == "6");
+  CHECK(str(a.cmd({"GET", "f"})) == "6");  // the connection is on database 0 now
+}
+
 TEST_CASE("pipelined replies come back in request order", "[commands]") {
   auto srv = started();
   hiredis_client c(*srv);

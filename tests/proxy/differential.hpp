@@ -10,6 +10,8 @@ namespace atomkv::proxy_tests {
 enum class compare_mode {
   exact,          // the reply bytes
   as_set,         // an array whose order Redis leaves unspecified (KEYS): compared sorted
+  nested_sets,    // an array (EXEC's) whose inner arrays of bulk strings (KEYS, SCAN's keys)
+                  // are compared sorted, at any depth; HELLO maps inside have the id masked
   scan_all,       // SCAN from cursor 0 to 0 with the step's extra args; the keys as a set
   hello,          // a HELLO reply with the connection id and the server version masked
   hello_version,  // a HELLO reply with only the connection id masked
@@ -45,7 +47,8 @@ const std::vector<script>& differential_scripts();
 // Builders that keep the table readable.
 step A(std::vector<std::string> args);
 step B(std::vector<std::string> args);
-step A_keys(std::vector<std::string> args);  // as_set
+step A_keys(std::vector<std::string> args);    // as_set
+step A_nested(std::vector<std::string> args);  // nested_sets
 step A_scan(std::vector<std::string> options);
 step A_hello(std::vector<std::string> args);
 step A_hello_version(std::vector<std::string> args);

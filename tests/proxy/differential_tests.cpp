@@ -80,6 +80,32 @@ bool same_as_set(const std::string& a, const std::string& b) {
   return *pa == *pb;
 }
 
+// Sorts every array below the top that holds only bulk strings, and masks HELLO's id.
+void normalise_nested(raw_reply& r, bool top) {
+  auto is_bulk = [](const raw_reply& c) { return c.type == '$'; };
+  if (!top && r.type == '*' && std::all_of(r.children.begin(), r.children.end(), is_bulk)) {
+    std::sort(r.children.begin(), r.children.end(),
+              [](const raw_reply& x, const raw_reply& y) { return x.text < y.text; });
+  }
+  if (!top) {
+    r = mask_hello(std::move(r), true);
+  }
+  for (auto& child : r.children) {
+    normalise_nested(child, false);
+  }
+}
+
+bool same_nested_sets(const std::string& a, const std::string& b) {
+  auto pa = testing::parse_reply(a);
+  auto pb = testing::parse_reply(b);
+  if (!pa || !pb) {
+    return a == b;
+  }
+  normalise_nested(*pa, true);
+  normalise_nested(*pb, true);
+  return *pa == *pb;
+}
+
 // COMMAND INFO entries agree on name, arity and key positions (elements 0, 1, 3, 4, 5); COMMAND
 // DOCS replies agree on the command names, each with a doc map. Everything else must be equal.
 bool same_command_shape(const std::string& a, const std::string& b) {
@@ -234,6 +260,8 @@ bool same(compare_mode mode, const std::string& a, const std::string& b) {
   switch (mode) {
     case compare_mode::as_set:
       return same_as_set(a, b);
+    case compare_mode::nested_sets:
+      return same_nested_sets(a, b);
     case compare_mode::hello:
       return same_hello(a, b, true);
     case compare_mode::hello_version:

@@ -3,14 +3,15 @@
 //
 // A list of operations is what MULTI ... EXEC queues, and also what `cas` (one set) and
 // `increment` (one increment) are made of. Each operation acts on one key of one bucket, except
-// `clear` and `count`, which act on the whole bucket, and `set_if_none_exist`, which acts on the
-// keys of its `pairs`. Keys and values are borrowed for the
+// `clear`, `count` and `list`, which act on the whole bucket, and `set_if_none_exist`, which acts
+// on the keys of its `pairs`. Keys and values are borrowed for the
 // duration of the call that receives them: a backend copies what it keeps.
 
 #include <cstdint>
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace atomkv {
 
@@ -26,13 +27,14 @@ struct operation {
     clear,      // FLUSHDB: ok; every key of the bucket is removed
     count,      // DBSIZE: integer number of keys in the bucket
     set_if_none_exist,  // MSETNX: integer 1 and every pair set if no key exists, else 0
+    list,               // KEYS, SCAN: keys (see operation::list)
   };
   enum class condition : std::uint8_t { always, if_missing, if_present };
 
   kind what = kind::get;
-  std::string_view key;
-  std::string_view value;                   // set
-  std::int64_t delta = 0;                   // increment
+  std::string_view key;                     // list: the cursor
+  std::string_view value;                   // set; list: the pattern
+  std::int64_t delta = 0;                   // increment; list: the page size
   condition when = condition::always;       // set
   bool return_previous = false;             // set
   std::span<const std::string_view> pairs;  // set_if_none_exist: key, value, key, value, ...
@@ -58,6 +60,16 @@ struct operation {
   static operation set_if_none_exist(std::span<const std::string_view> pairs) {
     return {.what = kind::set_if_none_exist, .pairs = pairs};
   }
+  // The bucket's keys that match the glob `pattern` ("*" every key, "" only the empty key), as the
+  // batch's earlier operations left them. With `page_size` 0, every such key at once (KEYS);
+  // otherwise one page from `cursor` ("" starts), sized and resumed as bucket::list_keys pages
+  // with count_hint `page_size` (SCAN). The result is op_result::keys with the next cursor in
+  // `text`, "" when the listing is complete; a cursor the backend never gave fails the operation
+  // with "ERR invalid cursor".
+  static operation list(std::string_view pattern, std::string_view cursor = {},
+                        std::int64_t page_size = 0) {
+    return {.what = kind::list, .key = cursor, .value = pattern, .delta = page_size};
+  }
 
   // Whether the operation may write. Read-only batches need no write locks.
   bool writes() const {
@@ -69,11 +81,12 @@ struct operation {
 // What one operation produced. Errors of one operation (a non-integer for INCRBY, a wrong type
 // on Redis) do not undo the others, exactly as inside Redis's EXEC.
 struct op_result {
-  enum class kind : std::uint8_t { nil, ok, value, integer, error };
+  enum class kind : std::uint8_t { nil, ok, value, integer, error, keys };
 
   kind what = kind::nil;
-  std::string text;          // value; or, for error, the full RESP error line ("ERR ...")
-  std::int64_t integer = 0;  // integer
+  std::string text;  // value; for error, the full RESP error line ("ERR ..."); for keys, the cursor
+  std::int64_t integer = 0;       // integer
+  std::vector<std::string> keys;  // keys
 
   static op_result nil() { return {}; }
   static op_result ok() { return {.what = kind::ok}; }
@@ -81,6 +94,9 @@ struct op_result {
   static op_result of_integer(std::int64_t i) { return {.what = kind::integer, .integer = i}; }
   static op_result failed(std::string line) {
     return {.what = kind::error, .text = std::move(line)};
+  }
+  static op_result of_keys(std::vector<std::string> listed, std::string cursor = {}) {
+    return {.what = kind::keys, .text = std::move(cursor), .keys = std::move(listed)};
   }
 
   bool operator==(const op_result&) const = default;
