@@ -96,6 +96,14 @@ result<void> connection::exec(const char* sql) {
   return outcome::success();
 }
 
+result<void> connection::run(const char* sql) {
+  BOOST_OUTCOME_TRY(q, prepare(sql));
+  if (q.step() != SQLITE_DONE) {
+    return failure(error::other("sqlite: " + std::string(sql) + ": " + sqlite3_errmsg(db_)));
+  }
+  return outcome::success();
+}
+
 result<query> connection::prepare(const char* sql) {
   auto it = statements_.find(sql);
   if (it == statements_.end()) {

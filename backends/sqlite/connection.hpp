@@ -53,6 +53,8 @@ class connection {
 
   // Runs SQL text with no parameters and no rows wanted.
   result<void> exec(const char* sql);
+  // As exec, for one statement run often (BEGIN, COMMIT): prepared once, as prepare() does.
+  result<void> run(const char* sql);
 
   // The cached statement for `sql`, which must be a string literal (cached by address).
   result<query> prepare(const char* sql);

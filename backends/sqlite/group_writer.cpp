@@ -274,7 +274,7 @@ bool group_writer::commit_group(std::vector<std::shared_ptr<request>>& group, bo
   };
   c_->reset_waited();
   pending_.clear();
-  if (auto begun = c_->exec(sql::begin_write); !begun) {
+  if (auto begun = c_->run(sql::begin_write); !begun) {
     if (!may_wait && c_->was_busy()) {
       return false;
     }
@@ -282,7 +282,7 @@ bool group_writer::commit_group(std::vector<std::shared_ptr<request>>& group, bo
   }
   auto clock = read_clock(*c_);
   if (!clock) {
-    (void)c_->exec(sql::rollback);
+    (void)c_->run(sql::rollback);
     return fail_all(clock.error());
   }
   const write_clock before = clock.value();
@@ -298,7 +298,7 @@ bool group_writer::commit_group(std::vector<std::shared_ptr<request>>& group, bo
   }
   // Every write of the group reaches the file: one statement per key, however often written.
   if (auto flushed = pending_.flush(*c_); !flushed) {
-    (void)c_->exec(sql::rollback);
+    (void)c_->run(sql::rollback);
     return fail_all(flushed.error());
   }
   pending_.clear();
@@ -312,12 +312,12 @@ bool group_writer::commit_group(std::vector<std::shared_ptr<request>>& group, bo
                         q.value().step() == SQLITE_DONE);
     if (!stored) {
       error why = c_->failed("storing the clock");
-      (void)c_->exec(sql::rollback);
+      (void)c_->run(sql::rollback);
       return fail_all(why);
     }
   }
-  if (auto committed = c_->exec(sql::commit); !committed) {
-    (void)c_->exec(sql::rollback);
+  if (auto committed = c_->run(sql::commit); !committed) {
+    (void)c_->run(sql::rollback);
     return fail_all(committed.error());
   }
   groups_.fetch_add(1);
@@ -359,7 +359,7 @@ group_writer::outcome_type group_writer::run_request(request& r, write_clock& cl
                            });
   if (writes_file) {
     BOOST_OUTCOME_TRY(pending_.flush(*c_));
-    BOOST_OUTCOME_TRY(c_->exec(sql::savepoint));
+    BOOST_OUTCOME_TRY(c_->run(sql::savepoint));
   }
   if (guarded) {
     pending_.begin_request();
@@ -371,8 +371,8 @@ group_writer::outcome_type group_writer::run_request(request& r, write_clock& cl
     auto done = bucket.execute(op, &clock);
     if (!done) {
       if (writes_file && !sqlite3_get_autocommit(c_->handle())) {
-        (void)c_->exec(sql::rollback_to);
-        (void)c_->exec(sql::release);
+        (void)c_->run(sql::rollback_to);
+        (void)c_->run(sql::release);
       }
       if (guarded) {
         pending_.undo_request();
@@ -386,7 +386,7 @@ group_writer::outcome_type group_writer::run_request(request& r, write_clock& cl
     pending_.end_request();
   }
   if (writes_file) {
-    BOOST_OUTCOME_TRY(c_->exec(sql::release));
+    BOOST_OUTCOME_TRY(c_->run(sql::release));
   }
   return std::optional<std::vector<op_result>>(std::move(results));
 }

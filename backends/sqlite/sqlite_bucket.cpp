@@ -53,7 +53,7 @@ result<std::vector<op_result>> sqlite_bucket::read_only(std::span<const operatio
   // One statement is its own snapshot; several need a read transaction to agree.
   const bool guarded = ops.size() > 1;
   if (guarded) {
-    BOOST_OUTCOME_TRY(c->exec(sql::begin_read));
+    BOOST_OUTCOME_TRY(c->run(sql::begin_read));
   }
   auto ran = [&]() -> result<std::vector<op_result>> {
     rows bucket(*c, name_);
@@ -66,7 +66,7 @@ result<std::vector<op_result>> sqlite_bucket::read_only(std::span<const operatio
     return results;
   }();
   if (guarded) {
-    auto ended = c->exec(sql::commit);
+    auto ended = c->run(sql::commit);
     if (ran && !ended) {
       return failure(std::move(ended).error());
     }

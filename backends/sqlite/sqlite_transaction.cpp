@@ -7,7 +7,7 @@ namespace atomkv::sqlite {
 result<std::vector<std::optional<std::string>>> sqlite_transaction::watch(
     std::span<const std::string_view> keys, bool read_values) {
   BOOST_OUTCOME_TRY(c, db_->read());
-  BOOST_OUTCOME_TRY(c->exec(sql::begin_read));
+  BOOST_OUTCOME_TRY(c->run(sql::begin_read));
   // The clock and the keys are read in one snapshot, so the watch and the values agree.
   auto watched = [&]() -> result<std::vector<std::optional<std::string>>> {
     BOOST_OUTCOME_TRY(clock, read_clock(*c));
@@ -22,7 +22,7 @@ result<std::vector<std::optional<std::string>>> sqlite_transaction::watch(
     watches_->add(std::move(added));
     return values;
   }();
-  auto ended = c->exec(sql::commit);
+  auto ended = c->run(sql::commit);
   if (watched && !ended) {
     return failure(std::move(ended).error());
   }
