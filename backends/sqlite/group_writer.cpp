@@ -17,6 +17,10 @@ constexpr std::chrono::microseconds kYieldToOtherProcess{300};
 // The longest a writer waits for more requests before starting a group.
 constexpr std::chrono::steady_clock::duration kMostGatherWait = std::chrono::milliseconds(1);
 
+// A commit slower than this (fsync on a busy disk) goes to the writer thread rather than hold
+// the caller's event loop; cheaper ones are quicker done where the requests were read.
+constexpr std::chrono::steady_clock::duration kSlowCommit = std::chrono::milliseconds(1);
+
 }  // namespace
 
 // The request owns copies of its keys and values: a caller that timed out may be gone when the
@@ -197,6 +201,10 @@ void group_writer::run() {
     commit_group(group, true);
     last_commit_ = std::chrono::steady_clock::now() - started;
     last_group_size_ = group.size();
+    {
+      std::lock_guard guard(lock_);
+      last_any_commit_ = last_commit_;
+    }
     running_.store(0);
     group.clear();
     if (c_->waited()) {
@@ -207,22 +215,32 @@ void group_writer::run() {
 
 bool group_writer::commit_queued_here() {
   std::vector<std::shared_ptr<request>> group;
+  bool hand_over = false;
   {
     std::lock_guard guard(lock_);
     if (thread_at_work_ || caller_at_work_ || queue_.empty()) {
       return false;  // nothing to do, or the writer thread takes it after its group
     }
-    caller_at_work_ = true;
-    while (!queue_.empty() && group.size() < settings_.max_group) {
-      group.push_back(std::move(queue_.front()));
-      queue_.pop_front();
+    hand_over = last_any_commit_ > kSlowCommit;
+    if (!hand_over) {
+      caller_at_work_ = true;
+      while (!queue_.empty() && group.size() < settings_.max_group) {
+        group.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+      running_.store(group.size());
     }
-    running_.store(group.size());
+  }
+  if (hand_over) {
+    wake_.notify_one();
+    return false;
   }
   const std::uint64_t committed_before = groups_.load();
+  const auto started = std::chrono::steady_clock::now();
   c_->set_no_wait(true);  // only BEGIN takes the lock; everything after runs without waiting
   const bool ran = commit_group(group, false);
   c_->set_no_wait(false);
+  const auto took = std::chrono::steady_clock::now() - started;
   running_.store(0);
   caller_groups_.fetch_add(groups_.load() - committed_before);
   bool more;
@@ -230,6 +248,9 @@ bool group_writer::commit_queued_here() {
   {
     std::lock_guard guard(lock_);
     caller_at_work_ = false;
+    if (ran) {
+      last_any_commit_ = took;
+    }
     if (!ran) {
       // Another process writes: back to the front, in order, for the writer thread to wait on.
       for (auto it = group.rbegin(); it != group.rend(); ++it) {

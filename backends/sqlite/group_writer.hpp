@@ -80,9 +80,11 @@ class group_writer {
                  committer by = committer::writer_thread);
 
   // Commits what is queued as one group on the calling thread (`done` callbacks run here too),
-  // unless the writer thread is at work (it takes the queue after its group) or the file's
-  // write lock is held by another process (the writer thread then takes over and waits for
-  // it: the caller never waits for a lock). Returns whether requests are still queued for the
+  // unless the writer thread is at work (it takes the queue after its group), the file's write
+  // lock is held by another process (the writer thread then takes over and waits for it: the
+  // caller never waits for a lock), or the last commit was slow (over a millisecond: a slow
+  // fsync). Then the writer thread commits while the caller's loop goes on reading, so the next
+  // group forms during this one's fsync. Returns whether requests are still queued for the
   // caller to commit (more than one group holds).
   bool commit_queued_here();
 
@@ -121,6 +123,8 @@ class group_writer {
   // whoever commits a group: the flags above make that one thread at a time.
   std::size_t last_group_size_ = 0;
   std::chrono::steady_clock::duration last_commit_{};
+  // How long the last group took, whoever committed it (read under lock_ by callers).
+  std::chrono::steady_clock::duration last_any_commit_{};
 
   std::atomic<std::uint64_t> groups_{0};
   std::atomic<std::uint64_t> caller_groups_{0};

@@ -6,8 +6,8 @@
 // was ready) the loop thread commits everything queued as one group and runs the callbacks at
 // once: one thread and one fsync per iteration, as Redis does appendfsync always, with no
 // hand-off between threads per group. The writer thread still takes a group when it is at work
-// already (a synchronous caller's group) or when another process holds the file's write lock:
-// the loop never waits for a lock.
+// already (a synchronous caller's group), when another process holds the file's write lock (the
+// loop never waits for a lock), or when the last commit was slow (group_writer.hpp).
 //
 // A uv_idle handle, started whenever a request is queued, keeps the loop from sleeping before
 // its check has run: requests queued outside the I/O phase (a timer, a callback run by the

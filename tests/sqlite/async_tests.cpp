@@ -213,6 +213,36 @@ TEST_CASE("a group writes each key once: the last value, with a version newer th
   CHECK(attached_loop::closed_cleanly());
 }
 
+TEST_CASE("after a slow commit the writer thread commits the next group, not the loop", "[async]") {
+  temp_file file;
+  opened o = open_store(file);
+  seen big;
+  std::vector<seen> sums(10);
+  {
+    attached_loop loop(*o.store);
+    wait_until_writer_sleeps(*o.store);
+    const auto before = o.store->stats();
+    // 16 MiB through the WAL and its fsync: far over the millisecond a loop may spend.
+    apply_recorded(*o.bucket, {operation::set("big", std::string(16 << 20, 'x'))}, 1, big);
+    loop.turn();
+    REQUIRE(big.ran);
+    CHECK(big.outcome.has_value());
+    const auto after_big = o.store->stats();
+    CHECK(after_big.caller_groups - before.caller_groups == 1);
+
+    for (auto& s : sums) {
+      apply_recorded(*o.bucket, {operation::increment("n", 1)}, 1, s);
+    }
+    loop.turn();  // hands the queue to the writer thread instead of committing it here
+    loop.run();   // until the thread's commits are delivered
+    CHECK(text_of(sums.back()) == "10");
+    const auto after = o.store->stats();
+    CHECK(after.groups - after_big.groups >= 1);
+    CHECK(after.caller_groups == after_big.caller_groups);
+  }
+  CHECK(attached_loop::closed_cleanly());
+}
+
 TEST_CASE("a call made from a timer is committed without waiting for another event", "[async]") {
   temp_file file;
   opened o = open_store(file);
