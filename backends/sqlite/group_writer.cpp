@@ -33,7 +33,7 @@ struct group_writer::request {
   std::string storage;  // every key and value, sized once: the views into it stay valid
   std::vector<std::vector<std::string_view>> pairs;  // moving a vector keeps its elements
   std::vector<operation> ops;
-  bool single_statement = true;  // each operation writes one key at most
+  bool writes_one_key_each = true;  // each operation writes one key at most
 
   finished on_done;  // if set, called instead of waking a waiting caller
   std::mutex lock;
@@ -118,7 +118,7 @@ std::shared_ptr<group_writer::request> group_writer::make_request(std::string_vi
       copy.pairs = kept;
     }
     if (op.what == operation::kind::set_if_none_exist) {
-      r->single_statement = false;
+      r->writes_one_key_each = false;
     }
     r->ops.push_back(copy);
   }
@@ -199,11 +199,10 @@ void group_writer::run() {
     }
     const auto started = std::chrono::steady_clock::now();
     commit_group(group, true);
-    last_commit_ = std::chrono::steady_clock::now() - started;
     last_group_size_ = group.size();
     {
       std::lock_guard guard(lock_);
-      last_any_commit_ = last_commit_;
+      last_commit_ = std::chrono::steady_clock::now() - started;
     }
     running_.store(0);
     group.clear();
@@ -221,7 +220,7 @@ bool group_writer::commit_queued_here() {
     if (thread_at_work_ || caller_at_work_ || queue_.empty()) {
       return false;  // nothing to do, or the writer thread takes it after its group
     }
-    hand_over = last_any_commit_ > kSlowCommit;
+    hand_over = last_commit_ > kSlowCommit;
     if (!hand_over) {
       caller_at_work_ = true;
       while (!queue_.empty() && group.size() < settings_.max_group) {
@@ -249,7 +248,7 @@ bool group_writer::commit_queued_here() {
     std::lock_guard guard(lock_);
     caller_at_work_ = false;
     if (ran) {
-      last_any_commit_ = took;
+      last_commit_ = took;
     }
     if (!ran) {
       // Another process writes: back to the front, in order, for the writer thread to wait on.
@@ -372,7 +371,7 @@ group_writer::outcome_type group_writer::run_request(request& r, write_clock& cl
   // pending rows they changed by the journal, and what they wrote to the file (a flush before
   // a clear, count or list) by a savepoint. The group's earlier writes are flushed before that
   // savepoint, so undoing it never takes them away.
-  const bool guarded = r.ops.size() > 1 || !r.single_statement;
+  const bool guarded = r.ops.size() > 1 || !r.writes_one_key_each;
   const bool writes_file = guarded && std::any_of(r.ops.begin(), r.ops.end(), [](const auto& op) {
                              return op.what == operation::kind::clear ||
                                     op.what == operation::kind::count ||

@@ -118,13 +118,11 @@ class group_writer {
   std::size_t gather_target_ = 0;  // queue size that ends the writer's wait for more, if waiting
   bool thread_at_work_ = true;     // the writer thread is starting, gathering or committing
   bool caller_at_work_ = false;    // a caller is committing a group (commit_queued_here)
+  std::chrono::steady_clock::duration last_commit_{};  // the last group's, whoever committed it
 
   // Written and read by the writer thread only. The connection and the purge count are used by
   // whoever commits a group: the flags above make that one thread at a time.
   std::size_t last_group_size_ = 0;
-  std::chrono::steady_clock::duration last_commit_{};
-  // How long the last group took, whoever committed it (read under lock_ by callers).
-  std::chrono::steady_clock::duration last_any_commit_{};
 
   std::atomic<std::uint64_t> groups_{0};
   std::atomic<std::uint64_t> caller_groups_{0};
