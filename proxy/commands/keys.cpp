@@ -75,7 +75,7 @@ bool parse_cursor(std::string_view text, unsigned long long& cursor) {
   return errno == 0 && end != nullptr && *end == '\0';
 }
 
-// KEYS and SCAN: what to list and how to answer. The pattern is owned, so that a listing can
+// SCAN: what to list and how to answer. The pattern is owned, so that a listing can
 // outlive the request buffer while the backend works.
 struct listing {
   std::string pattern;
@@ -106,13 +106,6 @@ struct listing {
     only_empty_key = p.empty();
   }
 };
-
-listing parse_keys(args_view a) {
-  listing l;
-  l.set_pattern(a[1]);
-  l.count_hint = 10000;
-  return l;
-}
 
 // SCAN cursor [MATCH pattern] [COUNT count] [TYPE type]; the error line when malformed.
 std::optional<std::string> parse_scan(args_view a, listing& l) {
@@ -168,51 +161,8 @@ maybe_error plan_scan(args_view a, plan_builder& p) {
   return {};
 }
 
-// Outside MULTI: the asynchronous forms, page after page for KEYS.
-struct keys_in_progress : std::enable_shared_from_this<keys_in_progress> {
-  std::shared_ptr<client> requester;
-  reply_queue::ticket ticket = 0;
-  std::shared_ptr<backend::bucket> bucket;
-  listing request;
-  std::vector<std::string> keys;
-
-  void next(std::optional<std::string_view> cursor) {
-    bucket->list_keys_async(cursor, request.options(),
-                            [self = shared_from_this()](result<backend::key_page> page) {
-                              self->on_page(std::move(page));
-                            });
-  }
-  void on_page(result<backend::key_page> page) {
-    if (!page) {
-      requester->fulfil(
-          ticket, [&](resp::reply_writer& out) { out.error(backend_error_line(page.error())); });
-      return;
-    }
-    request.keep_wanted(page.value().keys);
-    std::move(page.value().keys.begin(), page.value().keys.end(), std::back_inserter(keys));
-    if (page.value().cursor) {
-      next(*page.value().cursor);
-      return;
-    }
-    requester->fulfil(ticket, [&](resp::reply_writer& out) { write_keys(keys, out); });
-  }
-};
-
-void run_keys_deferred(client& c, args_view a) {
-  std::string error;
-  auto bucket = c.owner().bucket(c.state().db, error);
-  if (!bucket) {
-    c.reply().error("ERR " + error);
-    return;
-  }
-  auto work = std::make_shared<keys_in_progress>();
-  work->requester = c.shared_from_this();
-  work->bucket = std::move(bucket);
-  work->request = parse_keys(a);
-  work->ticket = c.defer();
-  work->next(std::nullopt);
-}
-
+// Outside MULTI, SCAN pages asynchronously; KEYS is planned like any data command, so that it
+// lists one consistent state of the database on every backend (native KEYS on Redis).
 void run_scan_deferred(client& c, args_view a) {
   auto l = std::make_shared<listing>();
   if (auto problem = parse_scan(a, *l)) {
@@ -249,7 +199,7 @@ const command_spec kCommands[] = {
      "Determines whether one or more keys exist.", "1.0.0"},
     {"type", 2, kReadFast, plan_type, nullptr, nullptr, 1, 1, 1, "generic",
      "Determines the type of value stored at a key.", "1.0.0"},
-    {"keys", 2, flag_readonly, plan_keys, nullptr, run_keys_deferred, 0, 0, 0, "generic",
+    {"keys", 2, flag_readonly, plan_keys, nullptr, nullptr, 0, 0, 0, "generic",
      "Returns all key names that match a pattern.", "1.0.0"},
     {"scan", -2, flag_readonly, plan_scan, nullptr, run_scan_deferred, 0, 0, 0, "generic",
      "Iterates over the key names in the database.", "2.8.0"},

@@ -99,6 +99,34 @@ TEST_CASE("SELECT n through the proxy is Redis's database n", "[.upstream]") {
   CHECK(integer(direct.cmd({"EXISTS", "in-five", "5:in-five"})) == 0);
 }
 
+TEST_CASE("KEYS through the proxy is one native KEYS on Redis, not SCAN pages", "[.upstream]") {
+  // SCAN may return a key twice while Redis rehashes; KEYS lists one state of the database.
+  auto srv = started();
+  auto& redis = backend();
+  hiredis_client proxy(*srv);
+  hiredis_client direct("127.0.0.1", redis.port());
+  REQUIRE(proxy.ok());
+  REQUIRE(direct.ok());
+
+  std::vector<std::string> mset{"MSET"};
+  for (int i = 0; i < 3000; ++i) {
+    mset.push_back("listed:" + std::to_string(i));
+    mset.push_back("v");
+  }
+  CHECK(str(proxy.cmd(mset)) == "OK");
+  CHECK(str(direct.cmd({"CONFIG", "RESETSTAT"})) == "OK");
+
+  auto listed = proxy.cmd({"KEYS", "listed:*"});
+  REQUIRE(listed);
+  REQUIRE(listed->type == REDIS_REPLY_ARRAY);
+  CHECK(listed->elements == 3000);
+
+  std::string stats = str(direct.cmd({"INFO", "commandstats"}));
+  INFO(stats);
+  CHECK(stats.find("cmdstat_keys:calls=1,") != std::string::npos);
+  CHECK(stats.find("cmdstat_scan:") == std::string::npos);
+}
+
 TEST_CASE("clients that vanish mid-WATCH or mid-MULTI leave nothing behind", "[.upstream]") {
   auto srv = started();
   auto& redis = backend();
