@@ -6,7 +6,7 @@
 #   (c) atomkv-proxy in front of the same redis-server (--backend redis://127.0.0.1:PORT).
 # The servers take turns, round after round (in a rotating order), so that a noisy machine slows
 # them alike; the table shows each median and the proxies' medians as ratios of Redis's. The load
-# average before and after the run is printed with it.
+# average before and after the run is printed with it, and so is each server's CPU time per request.
 #
 #   bench/proxy/run.sh BUILD_DIR [--rounds N] [--requests N] [--requests-pipelined N]
 #
@@ -87,16 +87,26 @@ pids+=($!)
 wait_ping "$front_port" "atomkv-proxy on redis"
 
 results="$work/results.csv"
-echo "server,pipeline,test,rps" >"$results"
+echo "server,pipeline,test,requests,rps,cpu_ticks" >"$results"
+# User plus system CPU time of a process so far, in clock ticks.
+cpu_ticks() {
+  awk '{ print $14 + $15 }' "/proc/$1/stat"
+}
+# One test at a time, so that the server's CPU time is known per test: a server that spends
+# less CPU per request leaves more of this 2-core machine to redis-benchmark.
 measure() {
-  local name="$1" port="$2" pipeline="$3" n="$4"
-  redis-benchmark -h 127.0.0.1 -p "$port" -t set,get,incr -c 50 -n "$n" -P "$pipeline" --csv \
-    2>/dev/null | tail -n +2 | tr -d '"' |
-    awk -F, -v s="$name" -v p="$pipeline" '{ print s "," p "," $1 "," $2 }' >>"$results"
+  local name="$1" port="$2" pid="$3" pipeline="$4" n="$5" test before rps
+  for test in set get incr; do
+    before="$(cpu_ticks "$pid")"
+    rps="$(redis-benchmark -h 127.0.0.1 -p "$port" -t "$test" -c 50 -n "$n" -P "$pipeline" --csv \
+      2>/dev/null | tail -n +2 | tr -d '"' | cut -d, -f2)"
+    echo "$name,$pipeline,${test^^},$n,$rps,$(($(cpu_ticks "$pid") - before))" >>"$results"
+  done
 }
 
 servers=(redis proxy front)
 declare -A port_of=([redis]="$redis_port" [proxy]="$proxy_port" [front]="$front_port")
+declare -A pid_of=([redis]="${pids[0]}" [proxy]="${pids[1]}" [front]="${pids[2]}")
 load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
 echo "redis-benchmark -t set,get,incr -c 50: $rounds rounds, -P 1 with -n $requests," \
   "-P 16 with -n $requests_pipelined" >&2
@@ -108,18 +118,24 @@ for round in $(seq "$rounds"); do
     # Rotate which server goes first, so none always runs on a warmer or quieter machine.
     for i in 0 1 2; do
       name="${servers[$(((round + i) % 3))]}"
-      measure "$name" "${port_of[$name]}" "$pipeline" "$n"
+      measure "$name" "${port_of[$name]}" "${pid_of[$name]}" "$pipeline" "$n"
     done
   done
 done
 load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
 
-"$python" - "$results" "$rounds" "$load_before" "$load_after" <<'PY'
+"$python" - "$results" "$rounds" "$load_before" "$load_after" "$(getconf CLK_TCK)" <<'PY'
 import csv, statistics, sys
 rows = list(csv.DictReader(open(sys.argv[1])))
-runs = {}
+tick_us = 1e6 / float(sys.argv[5])
+runs, cpu = {}, {}
 for r in rows:
-    runs.setdefault((r["server"], int(r["pipeline"]), r["test"]), []).append(float(r["rps"]))
+    key = (r["server"], int(r["pipeline"]), r["test"])
+    if not r["rps"]:
+        continue
+    runs.setdefault(key, []).append(float(r["rps"]))
+    cpu.setdefault(key, []).append(float(r["cpu_ticks"]) * tick_us / float(r["requests"]))
+servers = ("redis", "proxy", "front")
 print()
 print("redis-server 7 (a), atomkv-proxy on memory:// (b), atomkv-proxy in front of (a) (c);")
 print("redis-benchmark -c 50, median of %s rounds; load average %s before, %s after"
@@ -128,11 +144,23 @@ print("%-8s %-5s %12s %12s %12s %8s %8s" % ("pipeline", "test", "(a) req/s", "(b
                                           "(c) req/s", "(b)/(a)", "(c)/(a)"))
 for pipeline in (1, 16):
     for test in ("SET", "GET", "INCR"):
-        got = [runs.get((s, pipeline, test)) for s in ("redis", "proxy", "front")]
+        got = [runs.get((s, pipeline, test)) for s in servers]
         if not all(got):
             print("%-8s %-5s %12s" % ("-P %d" % pipeline, test, "no result"))
             continue
         a, b, c = (statistics.median(g) for g in got)
         print("%-8s %-5s %12.0f %12.0f %12.0f %8.2f %8.2f"
               % ("-P %d" % pipeline, test, a, b, c, b / a, c / a))
+print()
+print("server CPU time (user + system) per request, microseconds, median of the rounds:")
+print("%-8s %-5s %12s %12s %12s %8s" % ("pipeline", "test", "(a) redis", "(b) proxy",
+                                      "(c) front", "(b)/(a)"))
+for pipeline in (1, 16):
+    for test in ("SET", "GET", "INCR"):
+        got = [cpu.get((s, pipeline, test)) for s in servers]
+        if not all(got):
+            continue
+        a, b, c = (statistics.median(g) for g in got)
+        print("%-8s %-5s %12.3f %12.3f %12.3f %8.2f"
+              % ("-P %d" % pipeline, test, a, b, c, b / a if a else float("nan")))
 PY
