@@ -13,7 +13,7 @@ struct registry {
 
   registry() {
     for (auto table : {string_commands(), key_commands(), connection_commands(), server_commands(),
-                       transaction_commands()}) {
+                       introspection_commands(), transaction_commands()}) {
       all.insert(all.end(), table.begin(), table.end());
     }
     for (const auto& spec : all) {

@@ -56,6 +56,8 @@ using exec_finish = std::function<void(const std::vector<op_result>& results, ex
 using exec_planner_fn = exec_finish (*)(client& c, std::size_t db, args_view args,
                                         plan_builder& plan);
 
+// The flags the proxy acts on. write, readonly, fast and admin are Redis's flags of the same name
+// (COMMAND INFO's flags are in commands/command_info.cpp; unit tests check that they agree).
 enum command_flag : std::uint32_t {
   flag_write = 1 << 0,
   flag_readonly = 1 << 1,
@@ -78,10 +80,9 @@ struct command_spec {
   // Runs outside MULTI when set; a command that can be queued also has `plan`, `plan_in_exec` or
   // `run`, which EXEC uses.
   deferred_fn run_deferred = nullptr;
+  // Redis's first key, last key and step (COMMAND INFO); what else COMMAND INFO and COMMAND DOCS
+  // show is in commands/command_metadata.hpp.
   int first_key = 0, last_key = 0, key_step = 0;
-  std::string_view group;
-  std::string_view summary;
-  std::string_view since;
   // Inside EXEC, for the commands that `plan` cannot describe; `run` is used when neither is set.
   exec_planner_fn plan_in_exec = nullptr;
 };
@@ -99,6 +100,7 @@ std::span<const command_spec> string_commands();
 std::span<const command_spec> key_commands();
 std::span<const command_spec> connection_commands();
 std::span<const command_spec> server_commands();
+std::span<const command_spec> introspection_commands();  // COMMAND
 std::span<const command_spec> transaction_commands();
 
 }  // namespace atomkv::proxy

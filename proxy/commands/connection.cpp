@@ -228,39 +228,26 @@ void run_client_help(client&, args_view, resp::reply_writer& out) {
   }
 }
 
+// Redis marks these fast; CLIENT's subcommands are not.
 constexpr std::uint32_t kConnection = flag_fast;
 
 const command_spec kCommands[] = {
-    {"ping", -1, kConnection | flag_connection_only, nullptr, run_ping, nullptr, 0, 0, 0,
-     "connection", "Returns the server's liveliness response.", "1.0.0"},
-    {"echo", 2, kConnection | flag_connection_only, nullptr, run_echo, nullptr, 0, 0, 0,
-     "connection", "Returns the given string.", "1.0.0"},
-    {"hello", -1, kConnection | flag_no_auth, nullptr, run_hello, nullptr, 0, 0, 0, "connection",
-     "Handshakes with the Redis server.", "6.0.0"},
-    {"auth", -2, kConnection | flag_no_auth, nullptr, run_auth, nullptr, 0, 0, 0, "connection",
-     "Authenticates the connection.", "1.0.0"},
-    {"select", 2, kConnection | flag_connection_only, nullptr, run_select, nullptr, 0, 0, 0,
-     "connection", "Changes the selected database.", "1.0.0"},
+    {"ping", -1, kConnection | flag_connection_only, nullptr, run_ping},
+    {"echo", 2, kConnection | flag_connection_only, nullptr, run_echo},
+    {"hello", -1, kConnection | flag_no_auth, nullptr, run_hello},
+    {"auth", -2, kConnection | flag_no_auth, nullptr, run_auth},
+    {"select", 2, kConnection | flag_connection_only, nullptr, run_select},
     {"quit", -1, kConnection | flag_no_auth | flag_no_queue | flag_connection_only, nullptr,
-     run_quit, nullptr, 0, 0, 0, "connection", "Closes the connection.", "1.0.0"},
-    {"reset", 1, kConnection | flag_no_auth | flag_no_queue, nullptr, run_reset, nullptr, 0, 0, 0,
-     "connection", "Resets the connection.", "6.2.0"},
-    {"client", -2, flag_container, nullptr, nullptr, nullptr, 0, 0, 0, "connection",
-     "A container for client connection commands.", "2.4.0"},
-    {"client|setname", 3, kConnection | flag_connection_only, nullptr, run_client_setname, nullptr,
-     0, 0, 0, "connection", "Sets the connection name.", "2.6.9"},
-    {"client|getname", 2, kConnection | flag_connection_only, nullptr, run_client_getname, nullptr,
-     0, 0, 0, "connection", "Returns the name of the connection.", "2.6.9"},
-    {"client|id", 2, kConnection | flag_connection_only, nullptr, run_client_id, nullptr, 0, 0, 0,
-     "connection", "Returns the unique client ID of the connection.", "5.0.0"},
-    {"client|info", 2, kConnection | flag_connection_only, nullptr, run_client_info, nullptr, 0, 0,
-     0, "connection", "Returns information about the connection.", "6.2.0"},
-    {"client|list", -2, flag_admin | flag_connection_only, nullptr, run_client_list, nullptr, 0, 0,
-     0, "connection", "Lists open connections.", "2.4.0"},
-    {"client|setinfo", 4, kConnection | flag_connection_only, nullptr, run_client_setinfo, nullptr,
-     0, 0, 0, "connection", "Sets information specific to the client or connection.", "7.2.0"},
-    {"client|help", 2, kConnection | flag_connection_only, nullptr, run_client_help, nullptr, 0, 0,
-     0, "connection", "Returns helpful text about the different subcommands.", "5.0.0"},
+     run_quit},
+    {"reset", 1, kConnection | flag_no_auth | flag_no_queue, nullptr, run_reset},
+    {"client", -2, flag_container},
+    {"client|setname", 3, flag_connection_only, nullptr, run_client_setname},
+    {"client|getname", 2, flag_connection_only, nullptr, run_client_getname},
+    {"client|id", 2, flag_connection_only, nullptr, run_client_id},
+    {"client|info", 2, flag_connection_only, nullptr, run_client_info},
+    {"client|list", -2, flag_admin | flag_connection_only, nullptr, run_client_list},
+    {"client|setinfo", 4, flag_connection_only, nullptr, run_client_setinfo},
+    {"client|help", 2, flag_connection_only, nullptr, run_client_help},
 };
 
 }  // namespace

@@ -191,22 +191,14 @@ void run_scan_deferred(client& c, args_view a) {
 constexpr std::uint32_t kReadFast = flag_readonly | flag_fast;
 
 const command_spec kCommands[] = {
-    {"del", -2, flag_write, plan_del, nullptr, nullptr, 1, -1, 1, "generic",
-     "Deletes one or more keys.", "1.0.0"},
-    {"unlink", -2, flag_write | flag_fast, plan_del, nullptr, nullptr, 1, -1, 1, "generic",
-     "Asynchronously deletes one or more keys.", "4.0.0"},
-    {"exists", -2, kReadFast, plan_exists, nullptr, nullptr, 1, -1, 1, "generic",
-     "Determines whether one or more keys exist.", "1.0.0"},
-    {"type", 2, kReadFast, plan_type, nullptr, nullptr, 1, 1, 1, "generic",
-     "Determines the type of value stored at a key.", "1.0.0"},
-    {"keys", 2, flag_readonly, plan_keys, nullptr, nullptr, 0, 0, 0, "generic",
-     "Returns all key names that match a pattern.", "1.0.0"},
-    {"scan", -2, flag_readonly, plan_scan, nullptr, run_scan_deferred, 0, 0, 0, "generic",
-     "Iterates over the key names in the database.", "2.8.0"},
-    {"dbsize", 1, kReadFast, plan_dbsize, nullptr, nullptr, 0, 0, 0, "server",
-     "Returns the number of keys in the database.", "1.0.0"},
-    {"flushdb", -1, flag_write, plan_flushdb, nullptr, nullptr, 0, 0, 0, "server",
-     "Removes all keys from the current database.", "1.0.0"},
+    {"del", -2, flag_write, plan_del, nullptr, nullptr, 1, -1, 1},
+    {"unlink", -2, flag_write | flag_fast, plan_del, nullptr, nullptr, 1, -1, 1},
+    {"exists", -2, kReadFast, plan_exists, nullptr, nullptr, 1, -1, 1},
+    {"type", 2, kReadFast, plan_type, nullptr, nullptr, 1, 1, 1},
+    {"keys", 2, flag_readonly, plan_keys},
+    {"scan", -2, flag_readonly, plan_scan, nullptr, run_scan_deferred},
+    {"dbsize", 1, kReadFast, plan_dbsize},
+    {"flushdb", -1, flag_write, plan_flushdb},
 };
 
 }  // namespace

@@ -1,4 +1,4 @@
-// Server commands: COMMAND, INFO, CONFIG GET, FLUSHALL.
+// Server commands: INFO, CONFIG GET, FLUSHALL (COMMAND is in introspection.cpp).
 
 #include <unistd.h>
 #include <algorithm>
@@ -14,163 +14,6 @@
 
 namespace atomkv::proxy {
 namespace {
-
-std::vector<std::string_view> flag_names(const command_spec& spec) {
-  std::vector<std::string_view> names;
-  if (spec.flags & flag_write)
-    names.push_back("write");
-  if (spec.flags & flag_readonly)
-    names.push_back("readonly");
-  if (spec.flags & flag_admin)
-    names.push_back("admin");
-  if (spec.flags & flag_no_auth)
-    names.push_back("no_auth");
-  if (spec.flags & flag_fast)
-    names.push_back("fast");
-  if (spec.flags & flag_no_queue)
-    names.push_back("allow_busy");
-  return names;
-}
-
-// One COMMAND INFO entry, in Redis 7's ten-element shape.
-void write_command_info(const command_spec& spec, resp::reply_writer& out) {
-  out.array_header(10);
-  out.bulk(spec.name);
-  out.integer(spec.arity);
-  auto flags = flag_names(spec);
-  out.set_header(flags.size());
-  for (auto f : flags) {
-    out.simple(f);
-  }
-  out.integer(spec.first_key);
-  out.integer(spec.last_key);
-  out.integer(spec.key_step);
-  std::string category = "@" + std::string(spec.group);
-  out.set_header(1);
-  out.simple(category);
-  out.set_header(0);    // tips
-  out.array_header(0);  // key specifications
-  auto subs = subcommands_of(spec.name);
-  out.array_header(subs.size());
-  for (const auto* sub : subs) {
-    write_command_info(*sub, out);
-  }
-}
-
-void write_command_doc(const command_spec& spec, resp::reply_writer& out) {
-  auto subs = subcommands_of(spec.name);
-  out.map_header(subs.empty() ? 3 : 4);
-  out.bulk("summary");
-  out.bulk(spec.summary);
-  out.bulk("since");
-  out.bulk(spec.since);
-  out.bulk("group");
-  out.bulk(spec.group);
-  if (!subs.empty()) {
-    out.bulk("subcommands");
-    out.map_header(subs.size());
-    for (const auto* sub : subs) {
-      out.bulk(sub->name);
-      write_command_doc(*sub, out);
-    }
-  }
-}
-
-std::vector<const command_spec*> top_level_commands() {
-  std::vector<const command_spec*> top;
-  for (const auto& spec : all_commands()) {
-    if (spec.name.find('|') == std::string_view::npos) {
-      top.push_back(&spec);
-    }
-  }
-  return top;
-}
-
-const command_spec* find_by_name(std::string_view name) {
-  std::string_view parts[] = {name};
-  bool unknown_subcommand = false;
-  const command_spec* spec = find_command(parts, unknown_subcommand);
-  return spec;
-}
-
-void run_command(client&, args_view, resp::reply_writer& out) {
-  auto top = top_level_commands();
-  out.array_header(top.size());
-  for (const auto* spec : top) {
-    write_command_info(*spec, out);
-  }
-}
-
-void run_command_count(client&, args_view, resp::reply_writer& out) {
-  out.integer(static_cast<std::int64_t>(top_level_commands().size()));
-}
-
-void run_command_list(client&, args_view, resp::reply_writer& out) {
-  auto top = top_level_commands();
-  out.array_header(top.size());
-  for (const auto* spec : top) {
-    out.bulk(spec->name);
-  }
-}
-
-void run_command_info(client&, args_view a, resp::reply_writer& out) {
-  if (a.size() == 2) {
-    auto top = top_level_commands();
-    out.array_header(top.size());
-    for (const auto* spec : top) {
-      write_command_info(*spec, out);
-    }
-    return;
-  }
-  out.array_header(a.size() - 2);
-  for (std::size_t i = 2; i < a.size(); ++i) {
-    if (const auto* spec = find_by_name(a[i])) {
-      write_command_info(*spec, out);
-    } else {
-      out.null();
-    }
-  }
-}
-
-void run_command_docs(client&, args_view a, resp::reply_writer& out) {
-  std::vector<const command_spec*> wanted;
-  if (a.size() == 2) {
-    wanted = top_level_commands();
-  } else {
-    for (std::size_t i = 2; i < a.size(); ++i) {
-      if (const auto* spec = find_by_name(a[i])) {
-        wanted.push_back(spec);
-      }
-    }
-  }
-  out.map_header(wanted.size());
-  for (const auto* spec : wanted) {
-    out.bulk(spec->name);
-    write_command_doc(*spec, out);
-  }
-}
-
-void run_command_help(client&, args_view, resp::reply_writer& out) {
-  const char* lines[] = {
-      "COMMAND <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
-      "(no subcommand)",
-      "    Return details about all Redis commands.",
-      "COUNT",
-      "    Return the total number of commands in this Redis server.",
-      "LIST",
-      "    Return a list of all commands in this Redis server.",
-      "INFO [<command-name> ...]",
-      "    Return details about multiple Redis commands.",
-      "DOCS [<command-name> ...]",
-      "    Return documentation details about multiple Redis commands.",
-      "HELP",
-      "    Print this help.",
-  };
-  out.array_header(std::size(lines));
-  for (const char* line : lines) {
-    out.simple(line);
-  }
-}
 
 // CONFIG GET parameter [parameter ...]: every setting whose name matches one of the patterns.
 void run_config_get(client& c, args_view a, resp::reply_writer& out) {
@@ -457,28 +300,12 @@ exec_finish plan_info_in_exec(client& c, std::size_t db, args_view a, plan_build
 }
 
 const command_spec kCommands[] = {
-    {"command", -1, flag_container | flag_connection_only, nullptr, run_command, nullptr, 0, 0, 0,
-     "server", "Returns detailed information about all commands.", "2.8.13"},
-    {"command|count", 2, flag_connection_only, nullptr, run_command_count, nullptr, 0, 0, 0,
-     "server", "Returns a count of commands.", "2.8.13"},
-    {"command|list", -2, flag_connection_only, nullptr, run_command_list, nullptr, 0, 0, 0,
-     "server", "Returns a list of command names.", "7.0.0"},
-    {"command|info", -2, flag_connection_only, nullptr, run_command_info, nullptr, 0, 0, 0,
-     "server", "Returns information about one, multiple or all commands.", "2.8.13"},
-    {"command|docs", -2, flag_connection_only, nullptr, run_command_docs, nullptr, 0, 0, 0,
-     "server", "Returns documentary information about one, multiple or all commands.", "7.0.0"},
-    {"command|help", 2, flag_connection_only, nullptr, run_command_help, nullptr, 0, 0, 0, "server",
-     "Returns helpful text about the different subcommands.", "5.0.0"},
-    {"info", -1, 0, nullptr, nullptr, run_info_deferred, 0, 0, 0, "server",
-     "Returns information and statistics about the server.", "1.0.0", plan_info_in_exec},
-    {"config", -2, flag_container, nullptr, nullptr, nullptr, 0, 0, 0, "server",
-     "A container for server configuration commands.", "2.0.0"},
-    {"config|get", -3, flag_admin | flag_connection_only, nullptr, run_config_get, nullptr, 0, 0, 0,
-     "server", "Returns the effective values of configuration parameters.", "2.0.0"},
-    {"config|help", 2, flag_connection_only, nullptr, run_config_help, nullptr, 0, 0, 0, "server",
-     "Returns helpful text about the different subcommands.", "5.0.0"},
-    {"flushall", -1, flag_write, nullptr, nullptr, run_flushall_deferred, 0, 0, 0, "server",
-     "Removes all keys from all databases.", "1.0.0", plan_flushall_in_exec},
+    {"info", -1, 0, nullptr, nullptr, run_info_deferred, 0, 0, 0, plan_info_in_exec},
+    {"config", -2, flag_container},
+    {"config|get", -3, flag_admin | flag_connection_only, nullptr, run_config_get},
+    {"config|help", 2, flag_connection_only, nullptr, run_config_help},
+    {"flushall", -1, flag_write, nullptr, nullptr, run_flushall_deferred, 0, 0, 0,
+     plan_flushall_in_exec},
 };
 
 }  // namespace

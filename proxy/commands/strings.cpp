@@ -151,41 +151,19 @@ constexpr std::uint32_t kReadFast = flag_readonly | flag_fast;
 constexpr std::uint32_t kWriteFast = flag_write | flag_fast;
 
 const command_spec kCommands[] = {
-    {"get", 2, kReadFast, plan_get, nullptr, nullptr, 1, 1, 1, "string",
-     "Returns the string value of a key.", "1.0.0"},
-    {"set", -3, flag_write, plan_set, nullptr, nullptr, 1, 1, 1, "string",
-     "Sets the string value of a key, ignoring its type.", "1.0.0"},
-    {"setnx", 3, kWriteFast, plan_setnx, nullptr, nullptr, 1, 1, 1, "string",
-     "Set the string value of a key only when the key doesn't exist.", "1.0.0"},
-    {"getset", 3, kWriteFast, plan_getset, nullptr, nullptr, 1, 1, 1, "string",
-     "Returns the previous string value of a key after setting it to a new value.", "1.0.0"},
-    {"getdel", 2, kWriteFast, plan_getdel, nullptr, nullptr, 1, 1, 1, "string",
-     "Returns the string value of a key after deleting the key.", "6.2.0"},
-    {"mget", -2, kReadFast, plan_mget, nullptr, nullptr, 1, -1, 1, "string",
-     "Atomically returns the string values of one or more keys.", "1.0.0"},
-    {"mset", -3, flag_write, plan_mset, nullptr, nullptr, 1, -1, 2, "string",
-     "Atomically creates or modifies the string values of one or more keys.", "1.0.1"},
-    {"msetnx", -3, flag_write, plan_msetnx, nullptr, nullptr, 1, -1, 2, "string",
-     "Atomically modifies the string values of one or more keys only when all keys don't exist.",
-     "1.0.1"},
-    {"strlen", 2, kReadFast, plan_strlen, nullptr, nullptr, 1, 1, 1, "string",
-     "Returns the length of a string value.", "2.2.0"},
-    {"incr", 2, kWriteFast, plan_incr, nullptr, nullptr, 1, 1, 1, "string",
-     "Increments the integer value of a key by one. Uses 0 as initial value if the key doesn't "
-     "exist.",
-     "1.0.0"},
-    {"decr", 2, kWriteFast, plan_decr, nullptr, nullptr, 1, 1, 1, "string",
-     "Decrements the integer value of a key by one. Uses 0 as initial value if the key doesn't "
-     "exist.",
-     "1.0.0"},
-    {"incrby", 3, kWriteFast, plan_incrby, nullptr, nullptr, 1, 1, 1, "string",
-     "Increments the integer value of a key by a number. Uses 0 as initial value if the key "
-     "doesn't exist.",
-     "1.0.0"},
-    {"decrby", 3, kWriteFast, plan_decrby, nullptr, nullptr, 1, 1, 1, "string",
-     "Decrements a number from the integer value of a key. Uses 0 as initial value if the key "
-     "doesn't exist.",
-     "1.0.0"},
+    {"get", 2, kReadFast, plan_get, nullptr, nullptr, 1, 1, 1},
+    {"set", -3, flag_write, plan_set, nullptr, nullptr, 1, 1, 1},
+    {"setnx", 3, kWriteFast, plan_setnx, nullptr, nullptr, 1, 1, 1},
+    {"getset", 3, kWriteFast, plan_getset, nullptr, nullptr, 1, 1, 1},
+    {"getdel", 2, kWriteFast, plan_getdel, nullptr, nullptr, 1, 1, 1},
+    {"mget", -2, kReadFast, plan_mget, nullptr, nullptr, 1, -1, 1},
+    {"mset", -3, flag_write, plan_mset, nullptr, nullptr, 1, -1, 2},
+    {"msetnx", -3, flag_write, plan_msetnx, nullptr, nullptr, 1, -1, 2},
+    {"strlen", 2, kReadFast, plan_strlen, nullptr, nullptr, 1, 1, 1},
+    {"incr", 2, kWriteFast, plan_incr, nullptr, nullptr, 1, 1, 1},
+    {"decr", 2, kWriteFast, plan_decr, nullptr, nullptr, 1, 1, 1},
+    {"incrby", 3, kWriteFast, plan_incrby, nullptr, nullptr, 1, 1, 1},
+    {"decrby", 3, kWriteFast, plan_decrby, nullptr, nullptr, 1, 1, 1},
 };
 
 }  // namespace

@@ -281,16 +281,11 @@ void run_exec(client& c, args_view) {
 constexpr std::uint32_t kTxn = flag_fast | flag_no_queue;
 
 const command_spec kCommands[] = {
-    {"multi", 1, kTxn | flag_connection_only, nullptr, run_multi, nullptr, 0, 0, 0, "transactions",
-     "Starts a transaction.", "1.2.0"},
-    {"exec", 1, flag_no_queue, nullptr, nullptr, run_exec, 0, 0, 0, "transactions",
-     "Executes all commands in a transaction.", "1.2.0"},
-    {"discard", 1, kTxn, nullptr, run_discard, nullptr, 0, 0, 0, "transactions",
-     "Discards a transaction.", "2.0.0"},
-    {"watch", -2, kTxn, nullptr, nullptr, run_watch, 1, -1, 1, "transactions",
-     "Monitors changes to keys to determine the execution of a transaction.", "2.2.0"},
-    {"unwatch", 1, flag_fast, nullptr, run_unwatch, nullptr, 0, 0, 0, "transactions",
-     "Forgets about watched keys of a transaction.", "2.2.0"},
+    {"multi", 1, kTxn | flag_connection_only, nullptr, run_multi},
+    {"exec", 1, flag_no_queue, nullptr, nullptr, run_exec},
+    {"discard", 1, kTxn, nullptr, run_discard},
+    {"watch", -2, kTxn, nullptr, nullptr, run_watch, 1, -1, 1},
+    {"unwatch", 1, flag_fast, nullptr, run_unwatch},
 };
 
 }  // namespace

@@ -40,6 +40,25 @@ std::vector<std::string> strings(const reply_ptr& r) {
   return out;
 }
 
+// A reply as text, arrays in brackets: "[get 2 [readonly fast] 1]".
+std::string rendered(const redisReply* r) {
+  switch (r->type) {
+    case REDIS_REPLY_ARRAY: {
+      std::string out = "[";
+      for (size_t i = 0; i < r->elements; ++i) {
+        out += (i ? " " : "") + rendered(r->element[i]);
+      }
+      return out + "]";
+    }
+    case REDIS_REPLY_INTEGER:
+      return std::to_string(r->integer);
+    case REDIS_REPLY_NIL:
+      return "(nil)";
+    default:
+      return std::string(r->str, r->len);
+  }
+}
+
 }  // namespace
 
 TEST_CASE("strings and keys through hiredis", "[commands]") {
@@ -223,6 +242,33 @@ TEST_CASE("connection commands through hiredis", "[commands]") {
   REQUIRE(docs);
   CHECK(docs->type == REDIS_REPLY_ARRAY);
   CHECK(docs->elements == 2);
+}
+
+// Redis 7.0 has no CLIENT SETINFO, so the differential test cannot compare these: the proxy
+// describes it as Redis 7.2 does.
+TEST_CASE("COMMAND INFO and DOCS of CLIENT SETINFO", "[commands]") {
+  if (!subject_is_proxy()) {
+    return;
+  }
+  auto srv = started();
+  hiredis_client c(*srv);
+  REQUIRE(c.ok());
+  auto info = c.cmd({"COMMAND", "INFO", "client|setinfo"});
+  REQUIRE(info);
+  CHECK(rendered(info.get()) ==
+        "[[client|setinfo 4 [noscript loading stale] 0 0 0 [@slow @connection] "
+        "[request_policy:all_nodes response_policy:all_succeeded] [] []]]");
+  auto docs = c.cmd({"COMMAND", "DOCS", "client|setinfo"});
+  REQUIRE(docs);
+  CHECK(rendered(docs.get()) ==
+        "[client|setinfo [summary Sets information specific to the client or connection. "
+        "since 7.2.0 group connection complexity O(1) arguments [[name attr type oneof "
+        "arguments [[name libname type string token LIB-NAME] "
+        "[name libver type string token LIB-VER]]]]]]");
+  // CLIENT lists it among its subcommands.
+  auto client = c.cmd({"COMMAND", "INFO", "client"});
+  REQUIRE(client);
+  CHECK(rendered(client.get()).find("[client|setinfo 4 ") != std::string::npos);
 }
 
 TEST_CASE("transactions through hiredis", "[commands]") {

@@ -2,10 +2,12 @@
 // for byte (or as a set, where Redis leaves the order unspecified).
 //
 // Left out because they cannot match a different server: INFO (server internals), CLIENT ID and
-// CLIENT LIST (connection ids and addresses), HELLO's "id" field (masked), COMMAND COUNT and the
-// full COMMAND listing (the proxy implements a subset), CLIENT SETINFO (Redis 7.0 lacks it; it is
-// checked against the proxy alone in commands_tests.cpp).
+// CLIENT LIST (connection ids and addresses), HELLO's "id" field (masked), COMMAND COUNT and
+// COMMAND LIST (the proxy implements a subset; the full COMMAND listings are compared entry by
+// entry), CLIENT SETINFO (Redis 7.0 lacks it; it is checked against the proxy alone in
+// commands_tests.cpp).
 
+#include <algorithm>
 #include <string>
 
 #include "proxy/differential.hpp"
@@ -33,8 +35,11 @@ step A_hello(std::vector<std::string> args) {
 step A_hello_version(std::vector<std::string> args) {
   return step{.client = 'A', .args = std::move(args), .mode = compare_mode::hello_version};
 }
-step A_command(std::vector<std::string> args) {
-  return step{.client = 'A', .args = std::move(args), .mode = compare_mode::command_shape};
+step A_container(std::vector<std::string> args) {
+  return step{.client = 'A', .args = std::move(args), .mode = compare_mode::command_container};
+}
+step A_listing(std::vector<std::string> args) {
+  return step{.client = 'A', .args = std::move(args), .mode = compare_mode::command_listing};
 }
 step A_raw(std::string bytes, int replies) {
   return step{.client = 'A', .raw = std::move(bytes), .replies = replies};
@@ -111,14 +116,41 @@ std::vector<script> connection_scripts() {
        {A({"CONFIG", "GET", "maxclients"}), A({"CONFIG", "GET", "timeout"}),
         A({"CONFIG", "GET", "nosuchparameter"}), A({"CONFIG", "GET"}), A({"CONFIG"}),
         A({"CONFIG", "FOO"})}},
+  };
+}
+
+// The commands with subcommands, whose lists of subcommands differ from Redis's.
+const std::vector<std::string> kContainers = {"client", "config", "command"};
+
+// COMMAND INFO and COMMAND DOCS of each command, byte for byte; of the containers, all but the
+// list of subcommands (compare_mode::command_container).
+std::vector<script> introspection_scripts() {
+  std::vector<step> each;
+  for (const auto& name : compared_command_names()) {
+    bool container = std::find(kContainers.begin(), kContainers.end(), name) != kContainers.end();
+    for (const char* what : {"INFO", "DOCS"}) {
+      std::vector<std::string> args = {"COMMAND", what, name};
+      each.push_back(container ? A_container(args) : A(args));
+    }
+  }
+  return {
+      {"command info and docs of each command", each},
       {"command info and docs",
-       {A_command({"COMMAND", "INFO", "get"}), A_command({"COMMAND", "INFO", "set"}),
-        A_command({"COMMAND", "INFO", "incrby"}), A_command({"COMMAND", "INFO", "mset"}),
-        A_command({"COMMAND", "INFO", "exec"}), A_command({"COMMAND", "INFO", "watch"}),
-        A({"COMMAND", "INFO", "nosuchcommand"}),
-        A_command({"COMMAND", "INFO", "GET", "nosuch", "del"}),
-        A_command({"COMMAND", "DOCS", "get"}), A({"COMMAND", "DOCS", "nosuchcommand"}),
-        A({"COMMAND", "FOO"}), A({"COMMAND", "COUNT", "x"})}},
+       {// Several names: one entry each, in order; unknown names are nil (INFO) or left out (DOCS).
+        A({"COMMAND", "INFO", "GET", "nosuch", "del"}), A({"COMMAND", "INFO", "nosuchcommand"}),
+        A({"COMMAND", "DOCS", "get", "nosuch", "SET", "incrby"}),
+        A({"COMMAND", "DOCS", "nosuchcommand"}), A({"COMMAND", "INFO", "get", "get"}),
+        // Subcommands by their full name, in any case; a subcommand of a plain command is none.
+        A({"COMMAND", "INFO", "CLIENT|SETNAME", "Config|Get", "command|docs"}),
+        A({"COMMAND", "DOCS", "CLIENT|GETNAME", "config|HELP"}),
+        A({"COMMAND", "INFO", "get|x", "client|nosuch", "client|", "|get", "client|setname|x"}),
+        A({"COMMAND", "DOCS", "get|x", "client|nosuch", "client setname"}),
+        A_container({"COMMAND", "INFO", "get", "CLIENT", "set"}),
+        A_container({"COMMAND", "INFO", "nosuch", "command"}),
+        A_container({"COMMAND", "DOCS", "config", "get"}),
+        // The full listings: every command the proxy lists as Redis lists it.
+        A_listing({"COMMAND"}), A_listing({"COMMAND", "INFO"}), A_listing({"COMMAND", "DOCS"}),
+        A({"COMMAND", "FOO"}), A({"COMMAND", "COUNT", "x"}), A({"COMMAND", "INFO", ""})}},
   };
 }
 
@@ -621,14 +653,38 @@ std::vector<script> auth_scripts() {
 
 std::vector<script> all_scripts() {
   std::vector<script> out;
-  for (auto part : {connection_scripts(), string_scripts(), counter_scripts(),
-                    transaction_scripts(), error_scripts(), protocol_scripts(), auth_scripts()}) {
+  for (auto part :
+       {connection_scripts(), introspection_scripts(), string_scripts(), counter_scripts(),
+        transaction_scripts(), error_scripts(), protocol_scripts(), auth_scripts()}) {
     out.insert(out.end(), part.begin(), part.end());
   }
   return out;
 }
 
 }  // namespace
+
+const std::vector<std::string>& compared_command_names() {
+  static const std::vector<std::string> names = {
+      // strings
+      "get", "set", "setnx", "getset", "getdel", "mget", "mset", "msetnx", "strlen", "incr", "decr",
+      "incrby", "decrby",
+      // keys
+      "del", "unlink", "exists", "type", "keys", "scan", "dbsize", "flushdb",
+      // connection
+      "ping", "echo", "hello", "auth", "select", "quit", "reset", "client", "client|setname",
+      "client|getname", "client|id", "client|info", "client|list", "client|help",
+      // server
+      "command", "command|count", "command|list", "command|info", "command|docs", "command|help",
+      "info", "config", "config|get", "config|help", "flushall",
+      // transactions
+      "multi", "exec", "discard", "watch", "unwatch"};
+  return names;
+}
+
+const std::vector<std::string>& commands_redis_lacks() {
+  static const std::vector<std::string> names = {"client|setinfo"};
+  return names;
+}
 
 const std::vector<script>& differential_scripts() {
   static const std::vector<script> scripts = all_scripts();

@@ -1,0 +1,305 @@
+// COMMAND and its subcommands: the proxy describing its commands the way redis-server 7.0.15
+// describes the same commands (command_metadata.hpp), in RESP2 and RESP3.
+//
+// Listings hold only what the proxy implements: COMMAND, COMMAND COUNT, COMMAND LIST and COMMAND
+// INFO / DOCS without names list the proxy's commands, not Redis's; and a container's entry
+// (CLIENT, CONFIG, COMMAND) lists only the subcommands the proxy implements, where Redis lists
+// all of its own (CLIENT KILL, CONFIG SET, ...). A client that reads a subcommand there can call
+// it. The entry of each command and subcommand is otherwise Redis's.
+
+#include <algorithm>
+
+#include "../client.hpp"
+#include "../command_table.hpp"
+#include "command_metadata.hpp"
+
+namespace atomkv::proxy {
+namespace {
+
+void write_simple_set(std::initializer_list<std::string_view> items, resp::reply_writer& out) {
+  out.set_header(items.size());
+  for (auto item : items) {
+    out.simple(item);
+  }
+}
+
+void write_key_spec(const key_spec& spec, resp::reply_writer& out) {
+  out.map_header(spec.notes.empty() ? 3 : 4);
+  if (!spec.notes.empty()) {
+    out.bulk("notes");
+    out.bulk(spec.notes);
+  }
+  out.bulk("flags");
+  write_simple_set(spec.flags, out);
+  out.bulk("begin_search");
+  out.map_header(2);
+  out.bulk("type");
+  out.bulk("index");
+  out.bulk("spec");
+  out.map_header(1);
+  out.bulk("index");
+  out.integer(spec.begin_index);
+  out.bulk("find_keys");
+  out.map_header(2);
+  out.bulk("type");
+  out.bulk("range");
+  out.bulk("spec");
+  out.map_header(3);
+  out.bulk("lastkey");
+  out.integer(spec.last_key);
+  out.bulk("keystep");
+  out.integer(spec.key_step);
+  out.bulk("limit");
+  out.integer(spec.limit);
+}
+
+// One COMMAND INFO entry, in Redis 7's ten-element shape: name, arity, flags, first key, last
+// key, key step, ACL categories, tips, key specifications, subcommands.
+void write_command_info(const command_spec& spec, resp::reply_writer& out) {
+  static const command_info_data kNone{};
+  const command_info_data* info = find_command_info(spec.name);
+  if (info == nullptr) {
+    info = &kNone;  // every command has an entry (unit tests check); never a crash if not
+  }
+  out.array_header(10);
+  out.bulk(spec.name);
+  out.integer(spec.arity);
+  write_simple_set(info->flags, out);
+  out.integer(spec.first_key);
+  out.integer(spec.last_key);
+  out.integer(spec.key_step);
+  write_simple_set(info->acl_categories, out);
+  out.set_header(info->tips.size());
+  for (auto tip : info->tips) {
+    out.bulk(tip);
+  }
+  out.set_header(info->key_specs.size());
+  for (const auto& key : info->key_specs) {
+    write_key_spec(key, out);
+  }
+  // Only the subcommands the proxy implements (Redis lists all of its own). Like Redis, an
+  // array when there are subcommands and an empty set when there are none.
+  auto subs = subcommands_of(spec.name);
+  if (subs.empty()) {
+    out.set_header(0);
+    return;
+  }
+  out.array_header(subs.size());
+  for (const auto* sub : subs) {
+    write_command_info(*sub, out);
+  }
+}
+
+void write_doc_argument(const doc_argument& arg, resp::reply_writer& out) {
+  const bool is_key = arg.type == "key";
+  out.map_header(2 + (is_key ? 1 : 0) + (arg.token.empty() ? 0 : 1) + (arg.since.empty() ? 0 : 1) +
+                 (arg.deprecated_since.empty() ? 0 : 1) + (arg.flags.size() == 0 ? 0 : 1) +
+                 (arg.arguments.size() == 0 ? 0 : 1));
+  out.bulk("name");
+  out.bulk(arg.name);
+  out.bulk("type");
+  out.bulk(arg.type);
+  if (is_key) {
+    out.bulk("key_spec_index");
+    out.integer(arg.key_spec_index);
+  }
+  if (!arg.token.empty()) {
+    out.bulk("token");
+    out.bulk(arg.token);
+  }
+  if (!arg.since.empty()) {
+    out.bulk("since");
+    out.bulk(arg.since);
+  }
+  if (!arg.deprecated_since.empty()) {
+    out.bulk("deprecated_since");
+    out.bulk(arg.deprecated_since);
+  }
+  if (arg.flags.size() != 0) {
+    out.bulk("flags");
+    write_simple_set(arg.flags, out);
+  }
+  if (arg.arguments.size() != 0) {
+    out.bulk("arguments");
+    out.array_header(arg.arguments.size());
+    for (const auto& nested : arg.arguments) {
+      write_doc_argument(nested, out);
+    }
+  }
+}
+
+// One command's COMMAND DOCS map; fields Redis has no value for are left out, as Redis does.
+void write_command_doc(const command_spec& spec, resp::reply_writer& out) {
+  static const command_doc kNone{};
+  const command_doc* doc = find_command_doc(spec.name);
+  if (doc == nullptr) {
+    doc = &kNone;  // every command has an entry (unit tests check); never a crash if not
+  }
+  // Only the subcommands the proxy implements (Redis lists all of its own).
+  auto subs = subcommands_of(spec.name);
+  auto present = [](bool has) { return has ? 1 : 0; };
+  out.map_header(3 + present(!doc->complexity.empty()) + present(doc->doc_flags.size() != 0) +
+                 present(!doc->deprecated_since.empty()) + present(!doc->replaced_by.empty()) +
+                 present(doc->history.size() != 0) + present(doc->arguments.size() != 0) +
+                 present(!subs.empty()));
+  out.bulk("summary");
+  out.bulk(doc->summary);
+  out.bulk("since");
+  out.bulk(doc->since);
+  out.bulk("group");
+  out.bulk(doc->group);
+  if (!doc->complexity.empty()) {
+    out.bulk("complexity");
+    out.bulk(doc->complexity);
+  }
+  if (doc->doc_flags.size() != 0) {
+    out.bulk("doc_flags");
+    write_simple_set(doc->doc_flags, out);
+  }
+  if (!doc->deprecated_since.empty()) {
+    out.bulk("deprecated_since");
+    out.bulk(doc->deprecated_since);
+  }
+  if (!doc->replaced_by.empty()) {
+    out.bulk("replaced_by");
+    out.bulk(doc->replaced_by);
+  }
+  if (doc->history.size() != 0) {
+    out.bulk("history");
+    out.set_header(doc->history.size());
+    for (const auto& entry : doc->history) {
+      out.array_header(2);
+      out.bulk(entry.version);
+      out.bulk(entry.change);
+    }
+  }
+  if (doc->arguments.size() != 0) {
+    out.bulk("arguments");
+    out.array_header(doc->arguments.size());
+    for (const auto& arg : doc->arguments) {
+      write_doc_argument(arg, out);
+    }
+  }
+  if (!subs.empty()) {
+    out.bulk("subcommands");
+    out.map_header(subs.size());
+    for (const auto* sub : subs) {
+      out.bulk(sub->name);
+      write_command_doc(*sub, out);
+    }
+  }
+}
+
+std::vector<const command_spec*> top_level_commands() {
+  std::vector<const command_spec*> top;
+  for (const auto& spec : all_commands()) {
+    if (spec.name.find('|') == std::string_view::npos) {
+      top.push_back(&spec);
+    }
+  }
+  return top;
+}
+
+// A command by the name COMMAND INFO / DOCS are given: "get", or "client|setname" for a
+// subcommand, in any case.
+const command_spec* find_by_name(std::string_view name) {
+  std::string_view parts[] = {name};
+  bool unknown_subcommand = false;
+  return find_command(parts, unknown_subcommand);
+}
+
+void write_all_command_info(resp::reply_writer& out) {
+  auto top = top_level_commands();
+  out.array_header(top.size());
+  for (const auto* spec : top) {
+    write_command_info(*spec, out);
+  }
+}
+
+void run_command(client&, args_view, resp::reply_writer& out) {
+  write_all_command_info(out);
+}
+
+void run_command_count(client&, args_view, resp::reply_writer& out) {
+  out.integer(static_cast<std::int64_t>(top_level_commands().size()));
+}
+
+void run_command_list(client&, args_view, resp::reply_writer& out) {
+  auto top = top_level_commands();
+  out.array_header(top.size());
+  for (const auto* spec : top) {
+    out.bulk(spec->name);
+  }
+}
+
+void run_command_info(client&, args_view a, resp::reply_writer& out) {
+  if (a.size() == 2) {
+    write_all_command_info(out);
+    return;
+  }
+  out.array_header(a.size() - 2);
+  for (std::size_t i = 2; i < a.size(); ++i) {
+    if (const auto* spec = find_by_name(a[i])) {
+      write_command_info(*spec, out);
+    } else {
+      out.null();
+    }
+  }
+}
+
+void run_command_docs(client&, args_view a, resp::reply_writer& out) {
+  std::vector<const command_spec*> wanted;
+  if (a.size() == 2) {
+    wanted = top_level_commands();
+  } else {
+    for (std::size_t i = 2; i < a.size(); ++i) {
+      if (const auto* spec = find_by_name(a[i])) {
+        wanted.push_back(spec);
+      }
+    }
+  }
+  out.map_header(wanted.size());
+  for (const auto* spec : wanted) {
+    out.bulk(spec->name);
+    write_command_doc(*spec, out);
+  }
+}
+
+void run_command_help(client&, args_view, resp::reply_writer& out) {
+  const char* lines[] = {
+      "COMMAND <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+      "(no subcommand)",
+      "    Return details about all Redis commands.",
+      "COUNT",
+      "    Return the total number of commands in this Redis server.",
+      "LIST",
+      "    Return a list of all commands in this Redis server.",
+      "INFO [<command-name> ...]",
+      "    Return details about multiple Redis commands.",
+      "DOCS [<command-name> ...]",
+      "    Return documentation details about multiple Redis commands.",
+      "HELP",
+      "    Print this help.",
+  };
+  out.array_header(std::size(lines));
+  for (const char* line : lines) {
+    out.simple(line);
+  }
+}
+
+const command_spec kCommands[] = {
+    {"command", -1, flag_container | flag_connection_only, nullptr, run_command},
+    {"command|count", 2, flag_connection_only, nullptr, run_command_count},
+    {"command|list", -2, flag_connection_only, nullptr, run_command_list},
+    {"command|info", -2, flag_connection_only, nullptr, run_command_info},
+    {"command|docs", -2, flag_connection_only, nullptr, run_command_docs},
+    {"command|help", 2, flag_connection_only, nullptr, run_command_help},
+};
+
+}  // namespace
+
+std::span<const command_spec> introspection_commands() {
+  return kCommands;
+}
+
+}  // namespace atomkv::proxy

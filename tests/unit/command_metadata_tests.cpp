@@ -1,0 +1,123 @@
+// The COMMAND INFO / COMMAND DOCS tables agree with the command table and with themselves. Whether
+// they agree with Redis is the differential test's job (tests/proxy).
+
+#include <algorithm>
+#include <set>
+#include <string>
+#include <string_view>
+
+#include <catch2/catch.hpp>
+
+#include "command_table.hpp"
+#include "commands/command_metadata.hpp"
+
+using namespace atomkv::proxy;
+
+namespace {
+
+bool has(std::initializer_list<std::string_view> list, std::string_view item) {
+  return std::find(list.begin(), list.end(), item) != list.end();
+}
+
+const std::set<std::string_view> kArgumentTypes = {
+    "string", "integer", "double", "key", "pattern", "unix-time", "pure-token", "oneof", "block"};
+const std::set<std::string_view> kArgumentFlags = {"optional", "multiple", "multiple_token"};
+
+// Every key argument names a key specification of the command; other arguments name none.
+void check_arguments(std::initializer_list<doc_argument> arguments, std::size_t key_specs,
+                     std::set<int>& used) {
+  for (const auto& arg : arguments) {
+    INFO("argument " << arg.name);
+    CHECK(!arg.name.empty());
+    CHECK(kArgumentTypes.count(arg.type) == 1);
+    for (auto flag : arg.flags) {
+      CHECK(kArgumentFlags.count(flag) == 1);
+    }
+    if (arg.type == "key") {
+      CHECK(arg.key_spec_index >= 0);
+      CHECK(static_cast<std::size_t>(arg.key_spec_index) < key_specs);
+      used.insert(arg.key_spec_index);
+    } else {
+      CHECK(arg.key_spec_index == -1);
+    }
+    CHECK((arg.type == "pure-token") <= !arg.token.empty());
+    CHECK((arg.type == "oneof" || arg.type == "block") == (arg.arguments.size() != 0));
+    check_arguments(arg.arguments, key_specs, used);
+  }
+}
+
+}  // namespace
+
+TEST_CASE("every command has COMMAND INFO and COMMAND DOCS data, and nothing else has",
+          "[command-metadata]") {
+  std::set<std::string_view> commands;
+  for (const auto& spec : all_commands()) {
+    INFO(spec.name);
+    commands.insert(spec.name);
+    CHECK(find_command_info(spec.name) != nullptr);
+    CHECK(find_command_doc(spec.name) != nullptr);
+  }
+  std::set<std::string_view> described;
+  for (const auto& info : command_info_table()) {
+    INFO(info.name);
+    CHECK(commands.count(info.name) == 1);
+    CHECK(described.insert(info.name).second);  // once
+  }
+  described.clear();
+  for (const auto& doc : command_doc_table()) {
+    INFO(doc.name);
+    CHECK(commands.count(doc.name) == 1);
+    CHECK(described.insert(doc.name).second);
+  }
+}
+
+TEST_CASE("Redis's flags agree with the flags the proxy acts on", "[command-metadata]") {
+  for (const auto& spec : all_commands()) {
+    const auto* info = find_command_info(spec.name);
+    REQUIRE(info != nullptr);
+    INFO(spec.name);
+    CHECK(((spec.flags & flag_write) != 0) == has(info->flags, "write"));
+    CHECK(((spec.flags & flag_readonly) != 0) == has(info->flags, "readonly"));
+    CHECK(((spec.flags & flag_fast) != 0) == has(info->flags, "fast"));
+    CHECK(((spec.flags & flag_admin) != 0) == has(info->flags, "admin"));
+    CHECK(((spec.flags & flag_no_auth) != 0) == has(info->flags, "no_auth"));
+    // Redis puts every command that is not fast in @slow, and fast ones in @fast.
+    CHECK(has(info->flags, "fast") == has(info->acl_categories, "@fast"));
+    CHECK(has(info->flags, "fast") != has(info->acl_categories, "@slow"));
+  }
+}
+
+TEST_CASE("key specifications agree with the first, last and step key positions",
+          "[command-metadata]") {
+  for (const auto& spec : all_commands()) {
+    const auto* info = find_command_info(spec.name);
+    REQUIRE(info != nullptr);
+    INFO(spec.name);
+    if (info->key_specs.size() == 0) {
+      CHECK(spec.first_key == 0);
+      CHECK(spec.last_key == 0);
+      CHECK(spec.key_step == 0);
+      continue;
+    }
+    REQUIRE(info->key_specs.size() == 1);  // the only form the proxy's commands need
+    const key_spec& keys = *info->key_specs.begin();
+    CHECK(spec.first_key == keys.begin_index);
+    CHECK(spec.last_key == (keys.last_key < 0 ? keys.last_key : keys.begin_index + keys.last_key));
+    CHECK(spec.key_step == keys.key_step);
+  }
+}
+
+TEST_CASE("COMMAND DOCS arguments are well formed", "[command-metadata]") {
+  for (const auto& doc : command_doc_table()) {
+    INFO(doc.name);
+    CHECK(!doc.summary.empty());
+    CHECK(!doc.since.empty());
+    CHECK(!doc.group.empty());
+    CHECK(doc.deprecated_since.empty() == !has(doc.doc_flags, "deprecated"));
+    const auto* info = find_command_info(doc.name);
+    REQUIRE(info != nullptr);
+    std::set<int> used;
+    check_arguments(doc.arguments, info->key_specs.size(), used);
+    CHECK(used.size() == info->key_specs.size());  // every key specification has its argument
+  }
+}
