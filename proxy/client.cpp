@@ -99,6 +99,7 @@ void client::on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_t*) {
     return;
   }
   self->input_.commit(static_cast<std::size_t>(nread));
+  self->server_.note_input();
   self->last_active_ = std::chrono::steady_clock::now();
   self->process_input();
 }

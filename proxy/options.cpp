@@ -6,6 +6,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "busy_poll.hpp"
+
 namespace atomkv::proxy {
 namespace {
 
@@ -72,6 +74,8 @@ std::string apply(options& o, const std::string& raw_name, const std::string& va
     ok = parse_size(value, o.client_query_buffer_limit);
   } else if (name == "proto-max-bulk-len") {
     ok = parse_size(value, o.proto_max_bulk_len);
+  } else if (name == "busy-poll") {
+    ok = parse_number(value, o.busy_poll_us) && o.busy_poll_us <= 1000000;
   } else {
     return "unknown option '" + raw_name + "'";
   }
@@ -121,6 +125,7 @@ std::vector<std::pair<std::string, std::string>> options::as_config() const {
       {"client-output-buffer-limit", std::to_string(client_output_buffer_limit)},
       {"client-query-buffer-limit", std::to_string(client_query_buffer_limit)},
       {"proto-max-bulk-len", std::to_string(proto_max_bulk_len)},
+      {"busy-poll", std::to_string(busy_poll_us)},
       // Asked for by redis-benchmark and other tools at start; atomkv has neither.
       {"save", ""},
       {"appendonly", "no"},
@@ -129,6 +134,9 @@ std::vector<std::pair<std::string, std::string>> options::as_config() const {
 
 parsed_options parse_options(int argc, char** argv) {
   parsed_options parsed;
+  if (usable_cpus() < 2) {
+    parsed.values.busy_poll_us = 0;  // polling would only take the clients' one CPU
+  }
   std::vector<std::pair<std::string, std::string>> flags;
   std::string config_file;
   for (int i = 1; i < argc; ++i) {
@@ -179,6 +187,8 @@ Options (also accepted as "name value" lines in a --config file):
   --client-output-buffer-limit B   disconnect a client whose unread replies exceed B (256mb)
   --client-query-buffer-limit B    disconnect a client whose unparsed input exceeds B (1gb)
   --proto-max-bulk-len B           longest argument accepted (512mb)
+  --busy-poll MICROSECONDS         keep polling this long after a client's input before the
+                                   loop sleeps (default 20; 0 on a single CPU, or to turn it off)
   --config FILE                    read settings from FILE first
   --help                           this text
 )";

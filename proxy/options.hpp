@@ -21,6 +21,9 @@ struct options {
   std::size_t client_output_buffer_limit = std::size_t{256} << 20;  // bytes; then disconnect
   std::size_t client_query_buffer_limit = std::size_t{1} << 30;     // bytes; then disconnect
   std::size_t proto_max_bulk_len = std::size_t{512} << 20;
+  // Microseconds the loop keeps polling after a client's input before it sleeps (busy_poll.hpp);
+  // 0 sleeps at once. parse_options sets 0 when the process may use a single CPU only.
+  std::uint64_t busy_poll_us = 20;
 
   // name/value pairs as CONFIG GET reports them.
   std::vector<std::pair<std::string, std::string>> as_config() const;

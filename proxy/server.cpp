@@ -48,6 +48,7 @@ std::string server::start() {
   uv_idle_init(loop_, &flush_soon_);
   flush_soon_.data = this;
   uv_unref(reinterpret_cast<uv_handle_t*>(&flush_soon_));
+  busy_poll_.start(loop_, config_.busy_poll_us);
   if (auto attached = store_.backend().attach_loop(loop_); !attached) {
     return "cannot run the backend on the event loop: " + attached.error().message;
   }
@@ -100,6 +101,7 @@ void server::flush_later(std::shared_ptr<client> c) {
 
 void server::on_iteration_done(uv_check_t* check) {
   auto* self = static_cast<server*>(check->data);
+  self->busy_poll_.on_iteration();
   if (self->to_flush_.empty()) {
     return;
   }
@@ -185,6 +187,7 @@ void server::shutdown() {
   if (flusher_.data != nullptr) {  // started
     uv_close(reinterpret_cast<uv_handle_t*>(&flusher_), nullptr);
     uv_close(reinterpret_cast<uv_handle_t*>(&flush_soon_), nullptr);
+    busy_poll_.close();
   }
   for (auto& c : std::exchange(to_flush_, {})) {
     c->flush_scheduled();

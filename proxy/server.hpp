@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "atomkv/store.hpp"
+#include "busy_poll.hpp"
 #include "options.hpp"
 
 namespace atomkv::proxy {
@@ -53,6 +54,8 @@ class server {
   // Flushes `c` once the loop has handled this iteration's I/O (one write for many replies).
   void flush_later(std::shared_ptr<client> c);
   void log_client_closed(const client& c, const char* why);
+  // A client's bytes arrived: the loop stays awake a while for the next ones (busy_poll.hpp).
+  void note_input() { busy_poll_.note_input(); }
 
  private:
   static void on_connection(uv_stream_t* listener, int status);
@@ -75,6 +78,7 @@ class server {
   uv_check_t flusher_{};    // runs the flushes asked for during the iteration
   uv_idle_t flush_soon_{};  // active while flushes wait: the loop must not sleep before them
   std::vector<std::shared_ptr<client>> to_flush_;
+  busy_poll busy_poll_;
   bool stopping_ = false;
   bool backend_attached_ = false;
   server_stats stats_;

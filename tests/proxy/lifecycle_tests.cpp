@@ -2,9 +2,12 @@
 // SIGTERM and SIGINT with clients connected.
 
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <csignal>
 #include <fstream>
+#include <iterator>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -22,6 +25,28 @@ namespace {
 
 using testing::resp_connection;
 using millis = std::chrono::milliseconds;
+
+// User plus system CPU time of process `pid` so far, in clock ticks (-1 if unreadable).
+long cpu_ticks(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto after_name = stat.rfind(')');
+  if (after_name == std::string::npos) {
+    return -1;
+  }
+  std::istringstream fields(stat.substr(after_name + 2));
+  std::string field;
+  long utime = 0, stime = 0;
+  // After the name: state is field 3 of the file; utime and stime are fields 14 and 15.
+  for (int number = 3; number <= 15 && fields >> field; ++number) {
+    if (number == 14) {
+      utime = std::stol(field);
+    } else if (number == 15) {
+      stime = std::stol(field);
+    }
+  }
+  return utime + stime;
+}
 
 std::unique_ptr<server> started(const server_settings& settings = {}) {
   auto s = start_subject(settings);
@@ -119,6 +144,45 @@ TEST_CASE("--config reads redis.conf-style settings", "[lifecycle]") {
     CHECK(c->call({"CONFIG", "GET", "maxclients"}) == "*2\r\n$10\r\nmaxclients\r\n$1\r\n2\r\n");
   }
   testing::remove_tree(dir);
+}
+
+TEST_CASE("--busy-poll keeps the loop awake after input, then lets it sleep", "[lifecycle]") {
+  if (!subject_is_proxy()) {
+    return;
+  }
+  const long ticks_per_second = sysconf(_SC_CLK_TCK);
+  SECTION("polling for its window after a command, then no CPU at all") {
+    testing::proxy_server proxy({.extra_args = {"--busy-poll", "600000"}});
+    INFO(proxy.error());
+    REQUIRE(proxy.running());
+    auto c = resp_connection::connect(proxy.port());
+    REQUIRE(c);
+    CHECK(c->call({"CONFIG", "GET", "busy-poll"}) == "*2\r\n$9\r\nbusy-poll\r\n$6\r\n600000\r\n");
+    long before = cpu_ticks(proxy.pid());
+    std::this_thread::sleep_for(millis(1000));
+    long polling = cpu_ticks(proxy.pid()) - before;
+    std::this_thread::sleep_for(millis(1000));
+    long idle = cpu_ticks(proxy.pid()) - before - polling;
+    INFO("CPU ticks: " << polling << " in the second after the command, " << idle
+                       << " in the next; " << ticks_per_second << " per second");
+    // The 0.6 s window is spent polling (a third of it is enough to tell it from sleeping); once
+    // it has passed, an idle proxy sleeps: a loop left polling would take a whole second.
+    CHECK(polling >= ticks_per_second / 5);
+    CHECK(idle <= ticks_per_second / 10);
+  }
+  SECTION("--busy-poll 0 sleeps as soon as nothing is ready") {
+    testing::proxy_server proxy({.extra_args = {"--busy-poll", "0"}});
+    INFO(proxy.error());
+    REQUIRE(proxy.running());
+    auto c = resp_connection::connect(proxy.port());
+    REQUIRE(c);
+    long before = cpu_ticks(proxy.pid());
+    for (int i = 0; i < 200; ++i) {
+      REQUIRE(c->call({"PING"}) == "+PONG\r\n");
+    }
+    std::this_thread::sleep_for(millis(1000));
+    CHECK(cpu_ticks(proxy.pid()) - before <= ticks_per_second / 10);
+  }
 }
 
 TEST_CASE("SIGTERM and SIGINT shut the proxy down cleanly", "[lifecycle]") {

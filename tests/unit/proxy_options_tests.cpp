@@ -2,6 +2,7 @@
 #include <cstdio>
 #include <fstream>
 
+#include "busy_poll.hpp"
 #include "options.hpp"
 
 using atomkv::proxy::parse_options;
@@ -26,6 +27,8 @@ TEST_CASE("proxy options have Redis-like defaults", "[proxy-options]") {
   CHECK(parsed.values.backend == "memory://");
   CHECK(parsed.values.requirepass.empty());
   CHECK(parsed.values.timeout == 0);
+  // Polling after input pays only with a CPU free for the clients.
+  CHECK(parsed.values.busy_poll_us == (atomkv::proxy::usable_cpus() > 1 ? 20u : 0u));
 }
 
 TEST_CASE("proxy options from the command line", "[proxy-options]") {
@@ -38,6 +41,8 @@ TEST_CASE("proxy options from the command line", "[proxy-options]") {
   CHECK(parsed.values.client_output_buffer_limit == 1024 * 1024);
   CHECK(parsed.values.timeout == 30);
   CHECK(parse({"--help"}).show_help);
+  CHECK(parse({"--busy-poll", "0"}).values.busy_poll_us == 0);
+  CHECK(parse({"--busy-poll", "250"}).values.busy_poll_us == 250);
 }
 
 TEST_CASE("a config file is read first and the command line wins", "[proxy-options]") {
@@ -60,5 +65,7 @@ TEST_CASE("bad proxy options are reported, not guessed", "[proxy-options]") {
   CHECK_FALSE(parse({"--nosuch", "1"}).error.empty());
   CHECK_FALSE(parse({"--port"}).error.empty());
   CHECK_FALSE(parse({"--client-output-buffer-limit", "lots"}).error.empty());
+  CHECK_FALSE(parse({"--busy-poll", "-1"}).error.empty());
+  CHECK_FALSE(parse({"--busy-poll", "2000000"}).error.empty());  // over a second is a mistake
   CHECK_FALSE(parse({"--config", "/nonexistent/atomkv.conf"}).error.empty());
 }
