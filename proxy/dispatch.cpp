@@ -42,7 +42,7 @@ void run_data_command(client& c, const command_spec& spec, args_view args) {
   }
   std::string error;
   const std::size_t db = c.state().db;
-  auto bucket = c.owner().bucket(db, error);
+  const auto& bucket = c.owner().bucket(db, error);  // not copied: no reference count per command
   if (!bucket) {
     c.reply().error("ERR " + error);
     return;

@@ -126,13 +126,13 @@ void server::log_client_closed(const client& c, const char* why) {
                static_cast<unsigned long long>(c.id()), c.peer_address().c_str(), why);
 }
 
-std::shared_ptr<backend::bucket> server::bucket(std::size_t db, std::string& error) {
+const std::shared_ptr<backend::bucket>& server::bucket(std::size_t db, std::string& error) {
   auto& slot = buckets_.at(db);
   if (!slot) {
     auto opened = store_.backend().open_database(db);
     if (!opened) {
       error = opened.error().message;
-      return nullptr;
+      return slot;  // still null
     }
     slot = std::move(opened).value();
   }

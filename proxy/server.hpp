@@ -42,8 +42,9 @@ class server {
   server_stats& stats() { return stats_; }
   std::chrono::steady_clock::time_point started() const { return started_; }
 
-  // The bucket behind database `db`, opened on first use; null with `error` set on failure.
-  std::shared_ptr<backend::bucket> bucket(std::size_t db, std::string& error);
+  // The bucket behind database `db`, opened on first use; null with `error` set on failure. The
+  // reference stays valid while the server lives (a caller copies it to keep the bucket longer).
+  const std::shared_ptr<backend::bucket>& bucket(std::size_t db, std::string& error);
   // Every bucket opened so far (FLUSHALL, INFO keyspace).
   std::vector<std::pair<std::size_t, std::shared_ptr<backend::bucket>>> open_buckets() const;
 
