@@ -1,5 +1,8 @@
+#include <sys/stat.h>
 #include <catch2/catch.hpp>
+
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 
 #include "busy_poll.hpp"
@@ -68,4 +71,32 @@ TEST_CASE("bad proxy options are reported, not guessed", "[proxy-options]") {
   CHECK_FALSE(parse({"--busy-poll", "-1"}).error.empty());
   CHECK_FALSE(parse({"--busy-poll", "2000000"}).error.empty());  // over a second is a mistake
   CHECK_FALSE(parse({"--config", "/nonexistent/atomkv.conf"}).error.empty());
+}
+
+TEST_CASE("a cgroup CPU quota counts as the CPUs the proxy may use", "[proxy-options]") {
+  using atomkv::proxy::cpus_of_cgroup_quota;
+  char pattern[] = "/tmp/atomkv-cgroup-XXXXXX";
+  REQUIRE(mkdtemp(pattern) != nullptr);
+  const std::string root = pattern;
+  auto write = [&](const std::string& name, const std::string& text) {
+    std::ofstream(root + "/" + name) << text;
+  };
+  CHECK(cpus_of_cgroup_quota(root) == 0);  // no files: no quota
+
+  REQUIRE(mkdir((root + "/cpu").c_str(), 0700) == 0);  // cgroup v1
+  write("cpu/cpu.cfs_quota_us", "-1\n");
+  write("cpu/cpu.cfs_period_us", "100000\n");
+  CHECK(cpus_of_cgroup_quota(root) == 0);
+  write("cpu/cpu.cfs_quota_us", "400000\n");
+  CHECK(cpus_of_cgroup_quota(root) == 4);
+
+  write("cpu.max", "max 100000\n");  // cgroup v2 wins when present
+  CHECK(cpus_of_cgroup_quota(root) == 0);
+  write("cpu.max", "150000 100000\n");  // docker run --cpus=1.5: one whole CPU
+  CHECK(cpus_of_cgroup_quota(root) == 1);
+
+  for (const char* name : {"cpu.max", "cpu/cpu.cfs_quota_us", "cpu/cpu.cfs_period_us", "cpu"}) {
+    std::remove((root + "/" + name).c_str());
+  }
+  std::remove(root.c_str());
 }
