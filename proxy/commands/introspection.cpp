@@ -8,10 +8,15 @@
 // it. The entry of each command and subcommand is otherwise Redis's.
 
 #include <algorithm>
+#include <functional>
+#include <string>
 
 #include "../client.hpp"
 #include "../command_table.hpp"
+#include "../redis_errors.hpp"
+#include "atomkv/glob.hpp"
 #include "command_metadata.hpp"
+#include "parse.hpp"
 
 namespace atomkv::proxy {
 namespace {
@@ -224,11 +229,57 @@ void run_command_count(client&, args_view, resp::reply_writer& out) {
   out.integer(static_cast<std::int64_t>(top_level_commands().size()));
 }
 
-void run_command_list(client&, args_view, resp::reply_writer& out) {
-  auto top = top_level_commands();
-  out.array_header(top.size());
-  for (const auto* spec : top) {
-    out.bulk(spec->name);
+std::string ascii_lower(std::string_view text) {
+  std::string lower(text);
+  for (char& c : lower) {
+    c = c >= 'A' && c <= 'Z' ? static_cast<char>(c + ('a' - 'A')) : c;
+  }
+  return lower;
+}
+
+bool in_acl_category(const command_spec& spec, std::string_view category) {
+  const command_info_data* info = find_command_info(spec.name);
+  return info != nullptr &&
+         std::any_of(info->acl_categories.begin(), info->acl_categories.end(),
+                     [&](std::string_view c) { return c.substr(1) == category; });  // "@string"
+}
+
+// COMMAND LIST [FILTERBY MODULE name | ACLCAT category | PATTERN pattern]. Like Redis, it lists
+// subcommands too ("client|setname"); the category is named without '@', and both it and the
+// pattern are matched ignoring case.
+void run_command_list(client&, args_view a, resp::reply_writer& out) {
+  if (a.size() != 2 && (a.size() != 5 || !equals_ignoring_case(a[2], "filterby"))) {
+    out.error(errors::syntax);
+    return;
+  }
+  std::string wanted = a.size() == 5 ? ascii_lower(a[4]) : std::string();
+  std::function<bool(const command_spec&)> matches;
+  if (a.size() == 2) {
+    matches = [](const command_spec&) { return true; };
+  } else if (equals_ignoring_case(a[3], "module")) {
+    matches = [](const command_spec&) { return false; };  // the proxy loads no modules
+  } else if (equals_ignoring_case(a[3], "aclcat")) {
+    matches = [&](const command_spec& spec) { return in_acl_category(spec, wanted); };
+  } else if (equals_ignoring_case(a[3], "pattern")) {
+    matches = [&](const command_spec& spec) { return glob_match(wanted, spec.name); };
+  } else {
+    out.error(errors::syntax);
+    return;
+  }
+  std::vector<std::string_view> names;
+  for (const auto* spec : top_level_commands()) {
+    if (matches(*spec)) {
+      names.push_back(spec->name);
+    }
+    for (const auto* sub : subcommands_of(spec->name)) {
+      if (matches(*sub)) {
+        names.push_back(sub->name);
+      }
+    }
+  }
+  out.array_header(names.size());
+  for (auto name : names) {
+    out.bulk(name);
   }
 }
 

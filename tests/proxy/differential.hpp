@@ -24,6 +24,9 @@ enum class compare_mode {
   // its own. Every command the proxy lists must be one Redis lists, with an identical entry
   // (containers as in command_container).
   command_listing,
+  // COMMAND LIST FILTERBY: command names, as a set; the proxy lists exactly those of Redis's that
+  // it implements (compared_command_names(), commands_redis_lacks()).
+  command_names,
   drain,          // raw bytes, then everything until the server closes or goes quiet; and
                   // whether it closed
   command_drain,  // a command whose reply is followed by a close (QUIT)
@@ -66,6 +69,7 @@ step A_hello(std::vector<std::string> args);
 step A_hello_version(std::vector<std::string> args);
 step A_container(std::vector<std::string> args);  // command_container
 step A_listing(std::vector<std::string> args);    // command_listing
+step A_names(std::vector<std::string> args);      // command_names
 step A_raw(std::string bytes, int replies = 1);
 step A_drain(std::string bytes);
 step A_quit();

@@ -41,6 +41,9 @@ step A_container(std::vector<std::string> args) {
 step A_listing(std::vector<std::string> args) {
   return step{.client = 'A', .args = std::move(args), .mode = compare_mode::command_listing};
 }
+step A_names(std::vector<std::string> args) {
+  return step{.client = 'A', .args = std::move(args), .mode = compare_mode::command_names};
+}
 step A_raw(std::string bytes, int replies) {
   return step{.client = 'A', .raw = std::move(bytes), .replies = replies};
 }
@@ -151,6 +154,26 @@ std::vector<script> introspection_scripts() {
         // The full listings: every command the proxy lists as Redis lists it.
         A_listing({"COMMAND"}), A_listing({"COMMAND", "INFO"}), A_listing({"COMMAND", "DOCS"}),
         A({"COMMAND", "FOO"}), A({"COMMAND", "COUNT", "x"}), A({"COMMAND", "INFO", ""})}},
+      {"command list filterby",
+       {A_names({"COMMAND", "LIST"}), A_names({"COMMAND", "LIST", "FILTERBY", "ACLCAT", "string"}),
+        A_names({"COMMAND", "LIST", "filterby", "aclcat", "KEYSPACE"}),
+        A_names({"COMMAND", "LIST", "FILTERBY", "ACLCAT", "connection"}),
+        A_names({"COMMAND", "LIST", "FILTERBY", "ACLCAT", "slow"}),
+        A_names({"COMMAND", "LIST", "FILTERBY", "PATTERN", "*"}),
+        A_names({"COMMAND", "LIST", "FILTERBY", "PATTERN", "C*"}),
+        A_names({"COMMAND", "LIST", "FILTERBY", "PATTERN", "client|*"}),
+        A_names({"COMMAND", "LIST", "FILTERBY", "PATTERN", "*et*"}),
+        A_names({"COMMAND", "LIST", "FILTERBY", "PATTERN", "[gs]et"}),
+        // Nothing matches: an empty array from both.
+        A({"COMMAND", "LIST", "FILTERBY", "MODULE", "json"}),
+        A({"COMMAND", "LIST", "FILTERBY", "ACLCAT", "nosuch"}),
+        A({"COMMAND", "LIST", "FILTERBY", "ACLCAT", "@string"}),
+        A({"COMMAND", "LIST", "FILTERBY", "PATTERN", "nosuch*"}),
+        // Malformed.
+        A({"COMMAND", "LIST", "x"}), A({"COMMAND", "LIST", "FILTERBY"}),
+        A({"COMMAND", "LIST", "FILTERBY", "ACLCAT"}),
+        A({"COMMAND", "LIST", "FILTERBY", "foo", "x"}),
+        A({"COMMAND", "LIST", "FILTERBY", "ACLCAT", "string", "extra"})}},
   };
 }
 

@@ -254,6 +254,46 @@ bool same_command_listing(const std::string& a, const std::string& b) {
   return true;
 }
 
+// compare_mode::command_names: arrays of names, each listed once; every name the subject lists is
+// one the reference lists (or one Redis 7.0 lacks), and every name the reference lists that the
+// proxy implements is listed by the subject.
+bool same_command_names(const std::string& a, const std::string& b) {
+  auto pa = testing::parse_reply(a);
+  auto pb = testing::parse_reply(b);
+  if (!pa || !pb || pa->type != '*' || pb->type != '*') {
+    return a == b;
+  }
+  std::vector<std::string> implemented = compared_command_names();
+  implemented.insert(implemented.end(), commands_redis_lacks().begin(),
+                     commands_redis_lacks().end());
+  auto names = [](const raw_reply& r) {
+    std::vector<std::string> out;
+    for (const auto& c : r.children) {
+      out.push_back(c.text);
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+  };
+  auto contains = [](const std::vector<std::string>& list, const std::string& name) {
+    return std::find(list.begin(), list.end(), name) != list.end();
+  };
+  std::vector<std::string> expected = names(*pa), actual = names(*pb);
+  if (actual.empty() || std::adjacent_find(actual.begin(), actual.end()) != actual.end()) {
+    return false;
+  }
+  for (const auto& name : actual) {
+    if (!contains(expected, name) && !redis_lacks(name)) {
+      return false;
+    }
+  }
+  for (const auto& name : expected) {
+    if (contains(implemented, name) && !contains(actual, name)) {
+      return false;
+    }
+  }
+  return true;
+}
+
 // One server's side of a script: its two clients, opened on first use.
 class side {
  public:
@@ -384,6 +424,8 @@ bool same(compare_mode mode, const std::string& a, const std::string& b) {
       return same_command_container(a, b);
     case compare_mode::command_listing:
       return same_command_listing(a, b);
+    case compare_mode::command_names:
+      return same_command_names(a, b);
     default:
       return a == b;
   }
