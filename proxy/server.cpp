@@ -15,6 +15,24 @@ server::server(uv_loop_t* loop, options config, atomkv::store store)
 server::~server() = default;
 
 std::string server::start() {
+  // Every handle is initialised before anything can fail, so that shutdown() closes them all
+  // whatever the failure (closing a handle never initialised aborts in libuv).
+  uv_tcp_init(loop_, &listener_);
+  listener_.data = this;
+  uv_signal_init(loop_, &sigterm_);
+  uv_signal_init(loop_, &sigint_);
+  sigterm_.data = sigint_.data = this;
+  uv_timer_init(loop_, &ticker_);
+  ticker_.data = this;
+  uv_check_init(loop_, &flusher_);
+  flusher_.data = this;
+  uv_unref(reinterpret_cast<uv_handle_t*>(&flusher_));
+  uv_idle_init(loop_, &flush_soon_);
+  flush_soon_.data = this;
+  uv_unref(reinterpret_cast<uv_handle_t*>(&flush_soon_));
+  busy_poll_.start(loop_, config_.busy_poll_us);
+  handles_initialised_ = true;
+
   sockaddr_storage address{};
   if (uv_ip4_addr(config_.bind.c_str(), config_.port, reinterpret_cast<sockaddr_in*>(&address)) !=
           0 &&
@@ -22,8 +40,6 @@ std::string server::start() {
           0) {
     return "bad bind address '" + config_.bind + "'";
   }
-  uv_tcp_init(loop_, &listener_);
-  listener_.data = this;
   if (int rc = uv_tcp_bind(&listener_, reinterpret_cast<sockaddr*>(&address), 0); rc != 0) {
     return std::string("cannot bind ") + config_.bind + ":" + std::to_string(config_.port) + ": " +
            uv_strerror(rc);
@@ -33,22 +49,10 @@ std::string server::start() {
     return std::string("cannot listen on ") + config_.bind + ":" + std::to_string(config_.port) +
            ": " + uv_strerror(rc);
   }
-  uv_signal_init(loop_, &sigterm_);
-  uv_signal_init(loop_, &sigint_);
-  sigterm_.data = sigint_.data = this;
   uv_signal_start(&sigterm_, &server::on_signal, SIGTERM);
   uv_signal_start(&sigint_, &server::on_signal, SIGINT);
-  uv_timer_init(loop_, &ticker_);
-  ticker_.data = this;
   uv_timer_start(&ticker_, &server::on_tick, 1000, 1000);
-  uv_check_init(loop_, &flusher_);
-  flusher_.data = this;
   uv_check_start(&flusher_, &server::on_iteration_done);
-  uv_unref(reinterpret_cast<uv_handle_t*>(&flusher_));
-  uv_idle_init(loop_, &flush_soon_);
-  flush_soon_.data = this;
-  uv_unref(reinterpret_cast<uv_handle_t*>(&flush_soon_));
-  busy_poll_.start(loop_, config_.busy_poll_us);
   if (auto attached = store_.backend().attach_loop(loop_); !attached) {
     return "cannot run the backend on the event loop: " + attached.error().message;
   }
@@ -180,13 +184,14 @@ void server::shutdown() {
     return;
   }
   stopping_ = true;
-  uv_close(reinterpret_cast<uv_handle_t*>(&listener_), nullptr);
-  uv_close(reinterpret_cast<uv_handle_t*>(&sigterm_), nullptr);
-  uv_close(reinterpret_cast<uv_handle_t*>(&sigint_), nullptr);
-  uv_close(reinterpret_cast<uv_handle_t*>(&ticker_), nullptr);
-  if (flusher_.data != nullptr) {  // started
-    uv_close(reinterpret_cast<uv_handle_t*>(&flusher_), nullptr);
-    uv_close(reinterpret_cast<uv_handle_t*>(&flush_soon_), nullptr);
+  if (handles_initialised_) {
+    for (auto* handle :
+         {reinterpret_cast<uv_handle_t*>(&listener_), reinterpret_cast<uv_handle_t*>(&sigterm_),
+          reinterpret_cast<uv_handle_t*>(&sigint_), reinterpret_cast<uv_handle_t*>(&ticker_),
+          reinterpret_cast<uv_handle_t*>(&flusher_),
+          reinterpret_cast<uv_handle_t*>(&flush_soon_)}) {
+      uv_close(handle, nullptr);
+    }
     busy_poll_.close();
   }
   for (auto& c : std::exchange(to_flush_, {})) {

@@ -80,6 +80,7 @@ class server {
   uv_idle_t flush_soon_{};  // active while flushes wait: the loop must not sleep before them
   std::vector<std::shared_ptr<client>> to_flush_;
   busy_poll busy_poll_;
+  bool handles_initialised_ = false;  // start() has initialised every handle above
   bool stopping_ = false;
   bool backend_attached_ = false;
   server_stats stats_;
