@@ -1,11 +1,5 @@
 #include "busy_poll.hpp"
 
-#include <sched.h>
-
-#include <cstdlib>
-#include <fstream>
-#include <string>
-
 namespace atomkv::proxy {
 
 void busy_poll::start(uv_loop_t* loop, std::uint64_t window_us) {
@@ -39,39 +33,6 @@ void busy_poll::on_iteration() {
     awake_ = false;
     uv_idle_stop(&keep_awake_);
   }
-}
-
-unsigned cpus_of_cgroup_quota(const std::string& cgroup_root) {
-  long long quota = -1, period = 0;
-  if (std::ifstream v2(cgroup_root + "/cpu.max"); v2) {
-    std::string first;
-    if (v2 >> first >> period && first != "max") {
-      quota = std::atoll(first.c_str());
-    }
-  } else {
-    std::ifstream v1_quota(cgroup_root + "/cpu/cpu.cfs_quota_us");
-    std::ifstream v1_period(cgroup_root + "/cpu/cpu.cfs_period_us");
-    if (!(v1_quota >> quota) || !(v1_period >> period)) {
-      quota = -1;
-    }
-  }
-  if (quota <= 0 || period <= 0) {
-    return 0;
-  }
-  return static_cast<unsigned>(quota / period);
-}
-
-unsigned usable_cpus() {
-  cpu_set_t set;
-  CPU_ZERO(&set);
-  unsigned cpus = 1;
-  if (sched_getaffinity(0, sizeof set, &set) == 0) {
-    cpus = static_cast<unsigned>(CPU_COUNT(&set));
-  }
-  if (unsigned quota = cpus_of_cgroup_quota("/sys/fs/cgroup"); quota != 0 && quota < cpus) {
-    cpus = quota;
-  }
-  return cpus;
 }
 
 }  // namespace atomkv::proxy

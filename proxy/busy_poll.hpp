@@ -8,7 +8,6 @@
 #include <uv.h>
 
 #include <cstdint>
-#include <string>
 
 namespace atomkv::proxy {
 
@@ -31,12 +30,5 @@ class busy_poll {
   bool awake_ = false;
   bool started_ = false;
 };
-
-// How many CPUs this process may run on (its affinity, capped by a cgroup CPU quota): polling
-// pays only when a client has another one.
-unsigned usable_cpus();
-// Whole CPUs of the CFS quota under `cgroup_root` (a container's --cpus), 0 when none is set:
-// cgroup v2's cpu.max ("max 100000" or "QUOTA PERIOD"), else v1's cpu/cpu.cfs_quota_us (-1: none).
-unsigned cpus_of_cgroup_quota(const std::string& cgroup_root);
 
 }  // namespace atomkv::proxy

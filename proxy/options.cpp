@@ -6,7 +6,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "busy_poll.hpp"
+#include "cpu_budget.hpp"
 
 namespace atomkv::proxy {
 namespace {

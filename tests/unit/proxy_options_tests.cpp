@@ -3,9 +3,10 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 
-#include "busy_poll.hpp"
+#include "cpu_budget.hpp"
 #include "options.hpp"
 
 using atomkv::proxy::parse_options;
@@ -81,22 +82,44 @@ TEST_CASE("a cgroup CPU quota counts as the CPUs the proxy may use", "[proxy-opt
   auto write = [&](const std::string& name, const std::string& text) {
     std::ofstream(root + "/" + name) << text;
   };
-  CHECK(cpus_of_cgroup_quota(root) == 0);  // no files: no quota
+  const std::string v2_self = "0::/app.slice/atomkv.service\n";
+  const std::string v1_self = "4:memory:/x\n3:cpu,cpuacct:/docker/abc\n1:name=systemd:/\n";
+  const std::string v1_dirs[] = {"cpu", "cpu/docker", "cpu/docker/abc"};
+  const std::string v2_dirs[] = {"app.slice", "app.slice/atomkv.service"};
 
-  REQUIRE(mkdir((root + "/cpu").c_str(), 0700) == 0);  // cgroup v1
+  CHECK(cpus_of_cgroup_quota(root, v2_self) == 0);  // no files: no quota
+  CHECK(cpus_of_cgroup_quota(root, "") == 0);
+
+  // cgroup v2: the process's own cgroup, a parent's limit, the smallest of them, under one CPU.
+  for (const auto& dir : v2_dirs) {
+    REQUIRE(mkdir((root + "/" + dir).c_str(), 0700) == 0);
+  }
+  write("cpu.max", "max 100000\n");
+  write("app.slice/atomkv.service/cpu.max", "max 100000\n");
+  CHECK(cpus_of_cgroup_quota(root, v2_self) == 0);
+  write("app.slice/atomkv.service/cpu.max", "150000 100000\n");  // CPUQuota=150%
+  CHECK(cpus_of_cgroup_quota(root, v2_self) == 1);
+  write("app.slice/atomkv.service/cpu.max", "max 100000\n");
+  write("app.slice/cpu.max", "400000 100000\n");  // set on the parent
+  CHECK(cpus_of_cgroup_quota(root, v2_self) == 4);
+  write("app.slice/atomkv.service/cpu.max", "300000 100000\n");
+  CHECK(cpus_of_cgroup_quota(root, v2_self) == 3);
+  write("app.slice/atomkv.service/cpu.max", "50000 100000\n");  // --cpus=0.5: still one CPU
+  CHECK(cpus_of_cgroup_quota(root, v2_self) == 1);
+
+  // cgroup v1, the cpu controller's hierarchy; a container sees its own cgroup at the mount.
+  for (const auto& dir : v1_dirs) {
+    REQUIRE(mkdir((root + "/" + dir).c_str(), 0700) == 0);
+  }
   write("cpu/cpu.cfs_quota_us", "-1\n");
   write("cpu/cpu.cfs_period_us", "100000\n");
-  CHECK(cpus_of_cgroup_quota(root) == 0);
-  write("cpu/cpu.cfs_quota_us", "400000\n");
-  CHECK(cpus_of_cgroup_quota(root) == 4);
+  CHECK(cpus_of_cgroup_quota(root, v1_self) == 0);
+  write("cpu/cpu.cfs_quota_us", "200000\n");
+  CHECK(cpus_of_cgroup_quota(root, v1_self) == 2);
+  write("cpu/docker/abc/cpu.cfs_quota_us", "100000\n");
+  write("cpu/docker/abc/cpu.cfs_period_us", "100000\n");
+  CHECK(cpus_of_cgroup_quota(root, v1_self) == 1);
+  CHECK(cpus_of_cgroup_quota(root, "3:cpu,cpuacct:/elsewhere\n") == 2);  // walks up to the mount
 
-  write("cpu.max", "max 100000\n");  // cgroup v2 wins when present
-  CHECK(cpus_of_cgroup_quota(root) == 0);
-  write("cpu.max", "150000 100000\n");  // docker run --cpus=1.5: one whole CPU
-  CHECK(cpus_of_cgroup_quota(root) == 1);
-
-  for (const char* name : {"cpu.max", "cpu/cpu.cfs_quota_us", "cpu/cpu.cfs_period_us", "cpu"}) {
-    std::remove((root + "/" + name).c_str());
-  }
-  std::remove(root.c_str());
+  std::filesystem::remove_all(root);
 }
