@@ -103,7 +103,10 @@ bool dispatch(client& c, args_view args) {
   }
   session& state = c.state();
   bool unknown_subcommand = false;
-  const command_spec* spec = find_command(args, unknown_subcommand);
+  // "client|setname" names a subcommand for COMMAND INFO; as a command it is unknown, as in Redis.
+  const command_spec* spec = args[0].find('|') == std::string_view::npos
+                                 ? find_command(args, unknown_subcommand)
+                                 : nullptr;
   if (spec != nullptr && c.busy() && !may_run_early(c, *spec)) {
     return false;
   }

@@ -558,7 +558,10 @@ std::vector<script> error_scripts() {
       {"unknown commands",
        {A({"FOO"}), A({"FOO", "a", "b"}), A({"foo", "a", ""}), A({"NoSuch", "x", "y", "z"}),
         A({"FOO", long_arg}), A({"FOO", "a", long_arg, "b"}), A({""}), A({"", "a"}),
-        A({"FOO", "a\r\nb"}), A({std::string("F\0O", 3)}), A({"GET x"}), A({"PING"})}},
+        A({"FOO", "a\r\nb"}), A({std::string("F\0O", 3)}), A({"GET x"}), A({"PING"}),
+        // A subcommand's full name is a name for COMMAND INFO, not a command.
+        A({"CLIENT|SETNAME", "x"}), A({"client|getname"}), A({"config|get", "port"}),
+        A({"CLIENT", "GETNAME"})}},
       {"wrong number of arguments",
        {A({"GET"}),
         A({"SET", "a"}),
