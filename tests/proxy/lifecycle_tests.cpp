@@ -119,6 +119,34 @@ TEST_CASE("--help describes the options and exits 0", "[lifecycle]") {
   }
 }
 
+TEST_CASE("a port in use or a bad address ends the proxy with an error, not an abort",
+          "[lifecycle]") {
+  if (!subject_is_proxy()) {
+    return;
+  }
+  testing::proxy_server holder;
+  INFO(holder.error());
+  REQUIRE(holder.running());
+  // stderr into stdout, through a shell, to read the reason.
+  auto run = [](const std::string& args, int& status) {
+    return testing::run_capture({"/bin/sh", "-c", testing::proxy_server::binary() + args + " 2>&1"},
+                                "", std::chrono::seconds(10), &status);
+  };
+  int status = -1;
+  std::string out = run(" --port " + std::to_string(holder.port()), status);
+  INFO(out);
+  CHECK(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 1);
+  CHECK(out.find("address already in use") != std::string::npos);
+
+  out = run(" --port " + std::to_string(holder.port()) + " --bind not-an-address", status);
+  INFO(out);
+  CHECK(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 1);
+  CHECK(out.find("bad bind address 'not-an-address'") != std::string::npos);
+  CHECK(holder.alive());
+}
+
 TEST_CASE("--config reads redis.conf-style settings", "[lifecycle]") {
   if (!subject_is_proxy()) {
     return;
@@ -165,9 +193,11 @@ TEST_CASE("--busy-poll keeps the loop awake after input, then lets it sleep", "[
     long idle = cpu_ticks(proxy.pid()) - before - polling;
     INFO("CPU ticks: " << polling << " in the second after the command, " << idle
                        << " in the next; " << ticks_per_second << " per second");
-    // The 0.6 s window is spent polling (a third of it is enough to tell it from sleeping); once
-    // it has passed, an idle proxy sleeps: a loop left polling would take a whole second.
-    CHECK(polling >= ticks_per_second / 5);
+    // The 0.6 s window is spent polling; once it has passed, an idle proxy sleeps: a loop left
+    // polling would take a whole second. How much CPU the polling gets depends on the machine's
+    // load, so it is compared with the idle second's, not with the window.
+    CHECK(polling >= ticks_per_second / 20);
+    CHECK(polling >= 4 * idle + 3);
     CHECK(idle <= ticks_per_second / 10);
   }
   SECTION("--busy-poll 0 sleeps as soon as nothing is ready") {
@@ -176,6 +206,7 @@ TEST_CASE("--busy-poll keeps the loop awake after input, then lets it sleep", "[
     REQUIRE(proxy.running());
     auto c = resp_connection::connect(proxy.port());
     REQUIRE(c);
+    CHECK(c->call({"CONFIG", "GET", "busy-poll"}) == "*2\r\n$9\r\nbusy-poll\r\n$1\r\n0\r\n");
     long before = cpu_ticks(proxy.pid());
     for (int i = 0; i < 200; ++i) {
       REQUIRE(c->call({"PING"}) == "+PONG\r\n");
