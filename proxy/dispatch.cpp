@@ -84,7 +84,7 @@ bool may_run_early(client& c, const command_spec& spec) {
   if (spec.flags & flag_connection_only) {
     return true;
   }
-  // A command with an asynchronous form of its own (SCAN) takes no lane.
+  // A command with an asynchronous form of its own takes no lane.
   return spec.plan != nullptr && spec.run_deferred == nullptr && c.may_pipeline_on(state.db);
 }
 

@@ -75,35 +75,18 @@ bool parse_cursor(std::string_view text, unsigned long long& cursor) {
   return errno == 0 && end != nullptr && *end == '\0';
 }
 
-// SCAN: what to list and how to answer. The pattern is owned, so that a listing can
-// outlive the request buffer while the backend works.
+// SCAN's arguments.
 struct listing {
   std::string pattern;
   bool match_all = true;
-  bool only_empty_key = false;  // Redis's empty pattern matches only the empty key
-  bool strings_wanted = true;   // SCAN ... TYPE: every atomkv value is a string
+  bool strings_wanted = true;  // SCAN ... TYPE: every atomkv value is a string
   unsigned long long cursor = 0;
   std::size_t count_hint = 10;
   std::string cursor_text;
 
-  backend::list_options options() const {
-    backend::list_options o;
-    o.count_hint = count_hint;
-    o.match = match_all ? std::string_view() : std::string_view(pattern);
-    return o;
-  }
-  std::optional<std::string_view> from() const {
-    return cursor == 0 ? std::nullopt : std::optional<std::string_view>(cursor_text);
-  }
-  void keep_wanted(std::vector<std::string>& keys) const {
-    if (only_empty_key || !strings_wanted) {
-      std::erase_if(keys, [&](const std::string& key) { return !strings_wanted || !key.empty(); });
-    }
-  }
   void set_pattern(std::string_view p) {
     pattern.assign(p);
-    match_all = p == "*";
-    only_empty_key = p.empty();
+    match_all = p == "*";  // "" is not: Redis's empty pattern matches only the empty key
   }
 };
 
@@ -135,14 +118,9 @@ std::optional<std::string> parse_scan(args_view a, listing& l) {
   return {};
 }
 
-void write_scan(const listing& l, backend::key_page& page, resp::reply_writer& out) {
-  l.keep_wanted(page.keys);
-  out.array_header(2);
-  out.bulk(page.cursor.value_or("0"));
-  write_keys(page.keys, out);
-}
-
-// Inside EXEC: one listing operation in the batch, which sees the queued commands before it.
+// KEYS and SCAN are one listing operation, alone or in EXEC's batch (where it sees the queued
+// commands before it): KEYS lists one state of the database on every backend (native KEYS on
+// Redis), and SCAN pipelines like any other data command.
 maybe_error plan_keys(args_view a, plan_builder& p) {
   p.target.shape = reply_shape::keys;
   p.add(operation::list(a[1]));
@@ -161,33 +139,6 @@ maybe_error plan_scan(args_view a, plan_builder& p) {
   return {};
 }
 
-// Outside MULTI, SCAN pages asynchronously; KEYS is planned like any data command, so that it
-// lists one consistent state of the database on every backend (native KEYS on Redis).
-void run_scan_deferred(client& c, args_view a) {
-  auto l = std::make_shared<listing>();
-  if (auto problem = parse_scan(a, *l)) {
-    c.reply().error(*problem);
-    return;
-  }
-  std::string error;
-  auto bucket = c.owner().bucket(c.state().db, error);
-  if (!bucket) {
-    c.reply().error("ERR " + error);
-    return;
-  }
-  auto ticket = c.defer();
-  bucket->list_keys_async(l->from(), l->options(),
-                          [self = c.shared_from_this(), ticket, l](result<backend::key_page> page) {
-                            self->fulfil(ticket, [&](resp::reply_writer& out) {
-                              if (!page) {
-                                out.error(backend_error_line(page.error()));
-                                return;
-                              }
-                              write_scan(*l, page.value(), out);
-                            });
-                          });
-}
-
 constexpr std::uint32_t kReadFast = flag_readonly | flag_fast;
 
 const command_spec kCommands[] = {
@@ -196,7 +147,7 @@ const command_spec kCommands[] = {
     {"exists", -2, kReadFast, plan_exists, nullptr, nullptr, 1, -1, 1},
     {"type", 2, kReadFast, plan_type, nullptr, nullptr, 1, 1, 1},
     {"keys", 2, flag_readonly, plan_keys},
-    {"scan", -2, flag_readonly, plan_scan, nullptr, run_scan_deferred},
+    {"scan", -2, flag_readonly, plan_scan},
     {"dbsize", 1, kReadFast, plan_dbsize},
     {"flushdb", -1, flag_write, plan_flushdb},
 };
