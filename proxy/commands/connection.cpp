@@ -5,6 +5,7 @@
 #include "../redis_errors.hpp"
 #include "../server.hpp"
 #include "client_info.hpp"
+#include "help_reply.hpp"
 #include "parse.hpp"
 
 namespace atomkv::proxy {
@@ -205,27 +206,25 @@ void run_client_setinfo(client&, args_view a, resp::reply_writer& out) {
 }
 
 void run_client_help(client&, args_view, resp::reply_writer& out) {
-  const char* lines[] = {
-      "CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
-      "GETNAME",
-      "    Return the name of the current connection.",
-      "ID",
-      "    Return the ID of the current connection.",
-      "INFO",
-      "    Return information about the current client connection.",
-      "LIST",
-      "    Return information about client connections.",
-      "SETINFO <option> <value>",
-      "    Set client meta attr. Options are LIB-NAME and LIB-VER.",
-      "SETNAME <name>",
-      "    Assign the name <name> to the current connection.",
-      "HELP",
-      "    Print this help.",
-  };
-  out.array_header(std::size(lines));
-  for (const char* line : lines) {
-    out.simple(line);
-  }
+  write_help(
+      {
+          "CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+          "GETNAME",
+          "    Return the name of the current connection.",
+          "ID",
+          "    Return the ID of the current connection.",
+          "INFO",
+          "    Return information about the current client connection.",
+          "LIST",
+          "    Return information about client connections.",
+          "SETINFO <option> <value>",
+          "    Set client meta attr. Options are LIB-NAME and LIB-VER.",
+          "SETNAME <name>",
+          "    Assign the name <name> to the current connection.",
+          "HELP",
+          "    Print this help.",
+      },
+      out);
 }
 
 // Redis marks these fast; CLIENT's subcommands are not.

@@ -16,6 +16,7 @@
 #include "../redis_errors.hpp"
 #include "atomkv/glob.hpp"
 #include "command_metadata.hpp"
+#include "help_reply.hpp"
 #include "parse.hpp"
 
 namespace atomkv::proxy {
@@ -317,25 +318,23 @@ void run_command_docs(client&, args_view a, resp::reply_writer& out) {
 }
 
 void run_command_help(client&, args_view, resp::reply_writer& out) {
-  const char* lines[] = {
-      "COMMAND <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
-      "(no subcommand)",
-      "    Return details about all Redis commands.",
-      "COUNT",
-      "    Return the total number of commands in this Redis server.",
-      "LIST",
-      "    Return a list of all commands in this Redis server.",
-      "INFO [<command-name> ...]",
-      "    Return details about multiple Redis commands.",
-      "DOCS [<command-name> ...]",
-      "    Return documentation details about multiple Redis commands.",
-      "HELP",
-      "    Print this help.",
-  };
-  out.array_header(std::size(lines));
-  for (const char* line : lines) {
-    out.simple(line);
-  }
+  write_help(
+      {
+          "COMMAND <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+          "(no subcommand)",
+          "    Return details about all Redis commands.",
+          "COUNT",
+          "    Return the total number of commands in this Redis server.",
+          "LIST",
+          "    Return a list of all commands in this Redis server.",
+          "INFO [<command-name> ...]",
+          "    Return details about multiple Redis commands.",
+          "DOCS [<command-name> ...]",
+          "    Return documentation details about multiple Redis commands.",
+          "HELP",
+          "    Print this help.",
+      },
+      out);
 }
 
 const command_spec kCommands[] = {

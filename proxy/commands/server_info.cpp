@@ -10,6 +10,7 @@
 #include "../redis_errors.hpp"
 #include "../server.hpp"
 #include "atomkv/glob.hpp"
+#include "help_reply.hpp"
 #include "parse.hpp"
 
 namespace atomkv::proxy {
@@ -38,17 +39,15 @@ void run_config_get(client& c, args_view a, resp::reply_writer& out) {
 }
 
 void run_config_help(client&, args_view, resp::reply_writer& out) {
-  const char* lines[] = {
-      "CONFIG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
-      "GET <pattern>",
-      "    Return parameters matching the glob-like <pattern> and their values.",
-      "HELP",
-      "    Print this help.",
-  };
-  out.array_header(std::size(lines));
-  for (const char* line : lines) {
-    out.simple(line);
-  }
+  write_help(
+      {
+          "CONFIG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+          "GET <pattern>",
+          "    Return parameters matching the glob-like <pattern> and their values.",
+          "HELP",
+          "    Print this help.",
+      },
+      out);
 }
 
 // FLUSHALL [ASYNC | SYNC]: clears every database, one bucket after the other.

@@ -204,22 +204,42 @@ bool same_command_entry(raw_reply expected, raw_reply actual) {
   return true;
 }
 
-// compare_mode::command_container: the same commands in the same order, each entry equal but for
-// a container's subcommands (same_command_entry).
-bool same_command_container(const std::string& a, const std::string& b) {
+// Both replies as command entries; nullopt when either is not a well-formed listing of the same
+// RESP type (`fallback` then tells whether the bytes are simply equal).
+struct entry_lists {
+  std::vector<command_entry> expected, actual;
+};
+std::optional<entry_lists> both_entries(const std::string& a, const std::string& b,
+                                        bool& fallback) {
   auto pa = testing::parse_reply(a);
   auto pb = testing::parse_reply(b);
-  if (!pa || !pb || pa->type != pb->type) {
-    return a == b;
+  fallback = !pa || !pb || pa->type != pb->type;
+  if (fallback) {
+    return std::nullopt;
   }
   auto expected = command_entries(*pa);
   auto actual = command_entries(*pb);
-  if (!expected || !actual || expected->size() != actual->size()) {
+  if (!expected || !actual) {
+    return std::nullopt;
+  }
+  return entry_lists{std::move(*expected), std::move(*actual)};
+}
+
+// compare_mode::command_container: the same commands in the same order, each entry equal but for
+// a container's subcommands (same_command_entry).
+bool same_command_container(const std::string& a, const std::string& b) {
+  bool fallback = false;
+  auto lists = both_entries(a, b, fallback);
+  if (!lists) {
+    return fallback && a == b;
+  }
+  const auto& [expected, actual] = *lists;
+  if (expected.size() != actual.size()) {
     return false;
   }
-  for (std::size_t i = 0; i < expected->size(); ++i) {
-    if ((*expected)[i].name != (*actual)[i].name ||
-        !same_command_entry((*expected)[i].entry, (*actual)[i].entry)) {
+  for (std::size_t i = 0; i < expected.size(); ++i) {
+    if (expected[i].name != actual[i].name ||
+        !same_command_entry(expected[i].entry, actual[i].entry)) {
       return false;
     }
   }
@@ -229,25 +249,24 @@ bool same_command_container(const std::string& a, const std::string& b) {
 // compare_mode::command_listing: every command the subject lists, once, with the entry Redis
 // lists for it (same_command_entry); Redis lists more.
 bool same_command_listing(const std::string& a, const std::string& b) {
-  auto pa = testing::parse_reply(a);
-  auto pb = testing::parse_reply(b);
-  if (!pa || !pb || pa->type != pb->type) {
-    return a == b;
+  bool fallback = false;
+  auto lists = both_entries(a, b, fallback);
+  if (!lists) {
+    return fallback && a == b;
   }
-  auto expected = command_entries(*pa);
-  auto actual = command_entries(*pb);
-  if (!expected || !actual || actual->empty()) {
+  const auto& [expected, actual] = *lists;
+  if (actual.empty()) {
     return false;
   }
   std::vector<std::string> seen;
-  for (const auto& command : *actual) {
+  for (const auto& command : actual) {
     if (std::find(seen.begin(), seen.end(), command.name) != seen.end()) {
       return false;
     }
     seen.push_back(command.name);
-    auto match = std::find_if(expected->begin(), expected->end(),
+    auto match = std::find_if(expected.begin(), expected.end(),
                               [&](const command_entry& e) { return e.name == command.name; });
-    if (match == expected->end() || !same_command_entry(match->entry, command.entry)) {
+    if (match == expected.end() || !same_command_entry(match->entry, command.entry)) {
       return false;
     }
   }
