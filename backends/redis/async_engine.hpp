@@ -8,8 +8,14 @@
 // acknowledged it; any doubt closes it instead. A failed connect makes the database's next
 // connects wait a backoff (calls fail at once meanwhile); nothing is ever retried.
 //
-// Timeouts: hiredis 0.14 has no asynchronous timeouts, so a timer closes connections whose
-// connect or oldest call has taken longer than connect_timeout / command_timeout.
+// Slow is not dead: a call waits for its reply however long Redis takes (one client's KEYS must
+// not fail the other clients' calls pipelined behind it, which Redis will run). A connection is
+// given up only when it fails: its TCP connect takes longer than connect_timeout (hiredis 0.14
+// has no asynchronous timeouts, so a timer checks), Redis closes or resets it, TCP keepalive
+// finds the peer host gone, or the reachability probe (reachability_probe.hpp), run while a call
+// has waited longer than probe_after and again every probe_after while one still waits, cannot
+// connect to Redis's address within connect_timeout. Then every connection is closed, and the
+// calls that may have run fail with an error saying that their outcome is unknown.
 
 #include <uv.h>
 
@@ -22,6 +28,7 @@
 #include "async_link.hpp"
 #include "atomkv/result.hpp"
 #include "loop_events.hpp"
+#include "reachability_probe.hpp"
 #include "reconnect_backoff.hpp"
 #include "redis_config.hpp"
 
@@ -60,7 +67,9 @@ class async_engine final : public link_observer {
   database& database_of(int db);
   result<std::shared_ptr<async_link>> connect(int db, database& where);
   void park(const std::shared_ptr<async_link>& link);
-  void expire_slow_links();
+  // Connect timeouts, and the probe while a call has waited long.
+  void check_links();
+  void probe_verdict(std::optional<std::string> unreachable);
   // Between loop iterations, outside every hiredis callback.
   void between_iterations();
 
@@ -79,6 +88,8 @@ class async_engine final : public link_observer {
   std::unordered_map<async_link*, std::shared_ptr<async_link>> open_;
   // Closed connections, kept alive until the loop is outside hiredis's callbacks for them.
   std::vector<std::shared_ptr<async_link>> closed_;
+  std::shared_ptr<reachability_probe> probe_;  // the one running, if any
+  std::uint64_t next_probe_at_ = 0;
 };
 
 }  // namespace atomkv::redis
