@@ -524,4 +524,25 @@ TEST_CASE("an unreachable Redis is found by the probe: the waiting INCR's outcom
   CHECK(proxy.alive());
 }
 
+TEST_CASE("FLUSHALL that fails midway says which databases it cleared", "[.upstream]") {
+  testing::resolve_backend("redis-server");
+  auto& redis = backend();
+  // The proxy's database n is Redis's 10 + n: its databases 6-15 do not exist in Redis (16).
+  auto proxy = proxy_on(redis.url() + "/10");
+  INFO(proxy.error());
+  REQUIRE(proxy.running());
+  hiredis_client c("127.0.0.1", proxy.port());
+  REQUIRE(c.ok());
+  CHECK(str(c.cmd({"SET", "in-zero", "x"})) == "OK");
+  CHECK(str(c.cmd({"SELECT", "5"})) == "OK");
+  CHECK(str(c.cmd({"SET", "in-five", "x"})) == "OK");
+  CHECK(str(c.cmd({"FLUSHALL"})) ==
+        "(error) ERR FLUSHALL did not complete: databases 0-5 cleared; database 6 not cleared "
+        "(redis: "
+        "ERR DB index is out of range); databases 7-15 not cleared");
+  CHECK(integer(c.cmd({"DBSIZE"})) == 0);
+  CHECK(str(c.cmd({"SELECT", "0"})) == "OK");
+  CHECK(integer(c.cmd({"DBSIZE"})) == 0);
+}
+
 }  // namespace atomkv::proxy_tests
