@@ -545,4 +545,63 @@ TEST_CASE("FLUSHALL that fails midway says which databases it cleared", "[.upstr
   CHECK(integer(c.cmd({"DBSIZE"})) == 0);
 }
 
+TEST_CASE("a proxy started before its Redis serves PING, refuses data commands, then serves",
+          "[.upstream]") {
+  const std::string password = "start-order-s3cret";
+  testing::redis_server redis(testing::redis_server_options{.requirepass = password});
+  REQUIRE(redis.running());
+  redis.stop();  // its port stays reserved for the restart below
+
+  auto proxy = proxy_on(redis.url(true));
+  INFO(proxy.error());
+  REQUIRE(proxy.running());
+  hiredis_client c("127.0.0.1", proxy.port());
+  REQUIRE(c.ok());
+  CHECK(str(c.cmd({"PING"})) == "PONG");
+  CHECK(str(c.cmd({"SELECT", "1"})) == "OK");
+  auto refused = c.cmd({"GET", "k"});
+  REQUIRE(refused);
+  CHECK(refused->type == REDIS_REPLY_ERROR);
+  CHECK(says_not_connected(refused));
+  CHECK(proxy.log().find(password) == std::string::npos);
+
+  REQUIRE(redis.restart());
+  auto started_at = clock_type::now();
+  reply_ptr set;
+  while (clock_type::now() < started_at + 10s) {
+    set = c.cmd({"SET", "k", "v"});
+    if (set && set->type == REDIS_REPLY_STATUS) {
+      break;
+    }
+    std::this_thread::sleep_for(10ms);
+  }
+  REQUIRE(set);
+  CHECK(str(set) == "OK");
+  auto served =
+      std::chrono::duration_cast<std::chrono::milliseconds>(clock_type::now() - started_at);
+  WARN("served " << served.count() << " ms after redis-server answered PING");
+  CHECK(served < 3000ms);  // the reconnect backoff tops out at 1 s
+  CHECK(str(c.cmd({"GET", "k"})) == "v");
+  CHECK(redis.cli("-n 1 GET k") == "v");
+  CHECK(proxy.log().find(password) == std::string::npos);
+}
+
+TEST_CASE("--backend-fail-fast yes: no Redis at start ends the proxy, without its password",
+          "[.upstream]") {
+  const std::string password = "fail-fast-s3cret";
+  testing::redis_server redis(testing::redis_server_options{.requirepass = password});
+  REQUIRE(redis.running());
+  redis.stop();
+  testing::proxy_server_options options;
+  options.backend = redis.url(true);
+  options.extra_args = {"--backend-fail-fast", "yes"};
+  options.ready_timeout = 3s;
+  testing::proxy_server proxy(options);
+  CHECK_FALSE(proxy.running());
+  INFO(proxy.log());
+  CHECK(proxy.log().find("cannot open backend: redis: cannot connect to 127.0.0.1:" +
+                         std::to_string(redis.port())) != std::string::npos);
+  CHECK(proxy.log().find(password) == std::string::npos);
+}
+
 }  // namespace atomkv::proxy_tests
