@@ -222,6 +222,9 @@ void async_engine::check_links() {
     }
   }
   closed_.clear();
+  if (!waited_long) {
+    probe_interval_ = 0;  // the next long wait starts probing at probe_after again
+  }
   if (waited_long && !probe_ && now >= next_probe_at_) {
     probe_ = reachability_probe::start(loop_, settings_, [this](std::optional<std::string> why) {
       probe_verdict(std::move(why));
@@ -231,7 +234,11 @@ void async_engine::check_links() {
 
 void async_engine::probe_verdict(std::optional<std::string> unreachable) {
   probe_.reset();
-  next_probe_at_ = uv_now(loop_) + static_cast<std::uint64_t>(settings_.probe_after.count());
+  // While one wait goes on, the probes space out (up to 16 x probe_after): a Redis busy for
+  // minutes accepts them only when done, and must not find its accept queue full of them.
+  const auto first = static_cast<std::uint64_t>(settings_.probe_after.count());
+  probe_interval_ = probe_interval_ == 0 ? first : std::min(probe_interval_ * 2, first * 16);
+  next_probe_at_ = uv_now(loop_) + probe_interval_;
   if (!unreachable || stopped_) {
     return;  // reachable: Redis is busy, not gone; the calls keep waiting
   }

@@ -12,10 +12,11 @@
 // not fail the other clients' calls pipelined behind it, which Redis will run). A connection is
 // given up only when it fails: its TCP connect takes longer than connect_timeout (hiredis 0.14
 // has no asynchronous timeouts, so a timer checks), Redis closes or resets it, TCP keepalive
-// finds the peer host gone, or the reachability probe (reachability_probe.hpp), run while a call
-// has waited longer than probe_after and again every probe_after while one still waits, cannot
-// connect to Redis's address within connect_timeout. Then every connection is closed, and the
-// calls that may have run fail with an error saying that their outcome is unknown.
+// finds the peer host gone, or the reachability probe (reachability_probe.hpp), run once a call
+// has waited longer than probe_after and again while one still waits (spaced out from
+// probe_after to 16 x probe_after), cannot connect to Redis's address within connect_timeout. Then
+// every connection is closed, and the calls that may have run fail with an error saying that their
+// outcome is unknown.
 
 #include <uv.h>
 
@@ -90,6 +91,7 @@ class async_engine final : public link_observer {
   std::vector<std::shared_ptr<async_link>> closed_;
   std::shared_ptr<reachability_probe> probe_;  // the one running, if any
   std::uint64_t next_probe_at_ = 0;
+  std::uint64_t probe_interval_ = 0;  // ms until the next probe while a wait goes on
 };
 
 }  // namespace atomkv::redis
