@@ -545,6 +545,33 @@ TEST_CASE("FLUSHALL that fails midway says which databases it cleared", "[.upstr
   CHECK(integer(c.cmd({"DBSIZE"})) == 0);
 }
 
+TEST_CASE("FLUSHALL cut off by a dying Redis says the database it was clearing may be cleared",
+          "[.upstream]") {
+  testing::redis_server redis;
+  REQUIRE(redis.running());
+  auto proxy = proxy_on(redis.url());
+  INFO(proxy.error());
+  REQUIRE(proxy.running());
+  hiredis_client c("127.0.0.1", proxy.port(), 10000);
+  REQUIRE(c.ok());
+  CHECK(str(c.cmd({"SET", "k", "v"})) == "OK");
+  redis.pause();  // the FLUSHDB of database 0 is sent, and never answered
+  c.append({"FLUSHALL"});
+  int done = 0;
+  while (!done && redisBufferWrite(c.get(), &done) == REDIS_OK) {
+  }
+  std::this_thread::sleep_for(300ms);
+  redis.kill();
+  auto r = c.next_reply();
+  REQUIRE(r);
+  const std::string line = str(r);
+  INFO(line);
+  CHECK(
+      line.starts_with("(error) ERR FLUSHALL did not complete: no database cleared; database 0 "
+                       "may or may not have been cleared (redis: "));
+  CHECK(line.ends_with("; the outcome is unknown); databases 1-15 not cleared"));
+}
+
 TEST_CASE("a proxy started before its Redis serves PING, refuses data commands, then serves",
           "[.upstream]") {
   const std::string password = "start-order-s3cret";
