@@ -10,8 +10,8 @@ namespace atomkv::backend {
 std::span<const scheme_entry> builtin_schemes() {
   static const scheme_entry entries[] = {
       {"memory", &memory::make_store},
-      {"redis", &redis::make_store},
-      {"redis+unix", &redis::make_store},
+      {"redis", &redis::make_store, &redis::make_store_unreached},
+      {"redis+unix", &redis::make_store, &redis::make_store_unreached},
       {"sqlite", &sqlite::make_store},
   };
   return entries;

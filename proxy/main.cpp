@@ -7,6 +7,7 @@
 #include <sys/resource.h>
 
 #include <cstdio>
+#include <string>
 
 #include "atomkv/store.hpp"
 #include "options.hpp"
@@ -31,6 +32,33 @@ void raise_open_file_limit(std::size_t maxclients) {
   }
 }
 
+// The backend URL for a log line: a password in the user part or in a password= option shown as
+// "***".
+std::string without_password(const std::string& url) {
+  std::string shown = url;
+  const auto authority = shown.find("://");
+  if (authority != std::string::npos) {
+    const auto start = authority + 3;
+    const auto end = shown.find_first_of("/?#", start);
+    const auto at = shown.rfind('@', end == std::string::npos ? std::string::npos : end - 1);
+    if (at != std::string::npos && at >= start) {
+      const auto colon = shown.find(':', start);
+      const auto from = colon != std::string::npos && colon < at ? colon + 1 : start;
+      shown.replace(from, at - from, "***");
+    }
+  }
+  for (auto option = shown.find("password=", shown.find('?')); option != std::string::npos;
+       option = shown.find("password=", option + 1)) {
+    if (shown[option - 1] != '?' && shown[option - 1] != '&') {
+      continue;
+    }
+    const auto from = option + 9;
+    const auto end = shown.find('&', from);
+    shown.replace(from, (end == std::string::npos ? shown.size() : end) - from, "***");
+  }
+  return shown;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -44,10 +72,14 @@ int main(int argc, char** argv) {
                  atomkv::proxy::usage().c_str());
     return 2;
   }
-  auto store = atomkv::connect(parsed.values.backend);
+  // Services start in any order: unless told to fail fast, a Redis not up yet is no reason to
+  // exit. The message names the backend by its error (host:port), never by the URL, which may
+  // hold a password.
+  atomkv::connect_options how;
+  how.reach_now = parsed.values.backend_fail_fast;
+  auto store = atomkv::connect(parsed.values.backend, how);
   if (!store) {
-    std::fprintf(stderr, "atomkv-proxy: cannot open backend %s: %s\n",
-                 parsed.values.backend.c_str(), store.error().message.c_str());
+    std::fprintf(stderr, "atomkv-proxy: cannot open backend: %s\n", store.error().message.c_str());
     return 1;
   }
   raise_open_file_limit(parsed.values.maxclients);
@@ -64,8 +96,9 @@ int main(int argc, char** argv) {
       status = 1;
       server.shutdown();
     } else {
-      std::fprintf(stderr, "atomkv-proxy: serving %s on %s:%u\n", parsed.values.backend.c_str(),
-                   parsed.values.bind.c_str(), parsed.values.port);
+      std::fprintf(stderr, "atomkv-proxy: serving %s on %s:%u\n",
+                   without_password(parsed.values.backend).c_str(), parsed.values.bind.c_str(),
+                   parsed.values.port);
     }
     uv_run(&loop, UV_RUN_DEFAULT);
     // Close whatever is left (a shutdown deadline timer), then let the callbacks run.

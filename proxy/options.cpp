@@ -62,6 +62,9 @@ std::string apply(options& o, const std::string& raw_name, const std::string& va
     o.backend = value;
   } else if (name == "requirepass") {
     o.requirepass = value;
+  } else if (name == "backend-fail-fast") {
+    ok = value == "yes" || value == "no";
+    o.backend_fail_fast = value == "yes";
   } else if (name == "maxclients") {
     ok = parse_number(value, o.maxclients) && o.maxclients > 0;
   } else if (name == "timeout") {
@@ -119,6 +122,7 @@ std::vector<std::pair<std::string, std::string>> options::as_config() const {
       {"port", std::to_string(port)},
       {"backend", backend},
       {"requirepass", requirepass},
+      {"backend-fail-fast", backend_fail_fast ? "yes" : "no"},
       {"maxclients", std::to_string(maxclients)},
       {"timeout", std::to_string(timeout)},
       {"databases", std::to_string(databases)},
@@ -180,6 +184,8 @@ Options (also accepted as "name value" lines in a --config file):
   --port N                         TCP port (default 6380)
   --bind ADDRESS                   address to listen on (default 127.0.0.1)
   --backend URL                    memory:// (default), or another built-in store URL
+  --backend-fail-fast yes|no       exit at start if the backend cannot be reached (default no:
+                                   serve at once; data commands fail until it is reachable)
   --requirepass PASSWORD           clients must AUTH first
   --maxclients N                   most connected clients (default 10000)
   --timeout SECONDS                close clients idle this long (default 0: never)

@@ -15,6 +15,9 @@ struct options {
   std::uint16_t port = 6380;
   std::string backend = "memory://";
   std::string requirepass;  // empty: no password
+  // Exit at start when a network backend cannot be reached; otherwise serve at once, and data
+  // commands fail with the connect error until it can be (connects retried with backoff).
+  bool backend_fail_fast = false;
   std::size_t maxclients = 10000;
   std::uint64_t timeout = 0;   // idle seconds before a client is closed; 0: never
   std::size_t databases = 16;  // SELECT 0 .. databases-1

@@ -61,14 +61,14 @@ result<void> async_engine::start() {
   };
   uv_prepare_start(&handles_->before_poll, flush);
   uv_check_start(&handles_->after_poll, flush);
-  const auto shortest = std::min(settings_.connect_timeout, settings_.command_timeout).count();
+  const auto shortest = std::min(settings_.connect_timeout, settings_.probe_after).count();
   const auto tick = static_cast<std::uint64_t>(std::clamp<long long>(shortest / 8, 5, 250));
   uv_timer_start(
       &handles_->timeouts,
       [](uv_timer_t* timer) {
         auto* handles = static_cast<loop_handles*>(timer->data);
         if (handles->engine != nullptr) {
-          handles->engine->expire_slow_links();
+          handles->engine->check_links();
         }
       },
       tick, tick);
@@ -80,6 +80,9 @@ void async_engine::stop(const error& why) {
     return;
   }
   stopped_ = true;
+  if (auto probe = std::move(probe_)) {
+    probe->cancel();
+  }
   std::vector<std::shared_ptr<async_link>> links;
   links.reserve(open_.size());
   for (auto& [raw, link] : open_) {
@@ -199,19 +202,56 @@ void async_engine::park(const std::shared_ptr<async_link>& link) {
   where.idle.push_back(link);
 }
 
-void async_engine::expire_slow_links() {
+void async_engine::check_links() {
   const std::uint64_t now = uv_now(loop_);
   std::vector<async_link*> links;
   links.reserve(open_.size());
   for (auto& [raw, link] : open_) {
     links.push_back(raw);
   }
+  bool waited_long = false;
+  const auto probe_after = static_cast<std::uint64_t>(settings_.probe_after.count());
   for (auto* link : links) {
-    if (open_.contains(link)) {  // an earlier expiry's callbacks may have closed it
-      link->expire(now);
+    if (!open_.contains(link)) {
+      continue;  // an earlier expiry's callbacks closed it
+    }
+    link->expire_connect(now);
+    if (auto since = link->waiting_since();
+        since && !link->closed() && now - *since >= probe_after) {
+      waited_long = true;
     }
   }
   closed_.clear();
+  if (!waited_long) {
+    probe_interval_ = 0;  // the next long wait starts probing at probe_after again
+  }
+  if (waited_long && !probe_ && now >= next_probe_at_) {
+    probe_ = reachability_probe::start(loop_, settings_, [this](std::optional<std::string> why) {
+      probe_verdict(std::move(why));
+    });
+  }
+}
+
+void async_engine::probe_verdict(std::optional<std::string> unreachable) {
+  probe_.reset();
+  // While one wait goes on, the probes space out (up to 16 x probe_after): a Redis busy for
+  // minutes accepts them only when done, and must not find its accept queue full of them.
+  const auto first = static_cast<std::uint64_t>(settings_.probe_after.count());
+  probe_interval_ = probe_interval_ == 0 ? first : std::min(probe_interval_ * 2, first * 16);
+  next_probe_at_ = uv_now(loop_) + probe_interval_;
+  if (!unreachable || stopped_) {
+    return;  // reachable: Redis is busy, not gone; the calls keep waiting
+  }
+  const error why =
+      error::other("redis: " + settings_.endpoint() + ": unreachable (" + *unreachable + ")");
+  std::vector<std::shared_ptr<async_link>> links;
+  links.reserve(open_.size());
+  for (auto& [raw, link] : open_) {
+    links.push_back(link);
+  }
+  for (auto& link : links) {
+    link->close(why);
+  }
 }
 
 void async_engine::between_iterations() {

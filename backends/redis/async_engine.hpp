@@ -8,8 +8,15 @@
 // acknowledged it; any doubt closes it instead. A failed connect makes the database's next
 // connects wait a backoff (calls fail at once meanwhile); nothing is ever retried.
 //
-// Timeouts: hiredis 0.14 has no asynchronous timeouts, so a timer closes connections whose
-// connect or oldest call has taken longer than connect_timeout / command_timeout.
+// Slow is not dead: a call waits for its reply however long Redis takes (one client's KEYS must
+// not fail the other clients' calls pipelined behind it, which Redis will run). A connection is
+// given up only when it fails: its TCP connect takes longer than connect_timeout (hiredis 0.14
+// has no asynchronous timeouts, so a timer checks), Redis closes or resets it, TCP keepalive
+// finds the peer host gone, or the reachability probe (reachability_probe.hpp), run once a call
+// has waited longer than probe_after and again while one still waits (spaced out from
+// probe_after to 16 x probe_after), cannot connect to Redis's address within connect_timeout. Then
+// every connection is closed, and the calls that may have run fail with an error saying that their
+// outcome is unknown.
 
 #include <uv.h>
 
@@ -22,6 +29,7 @@
 #include "async_link.hpp"
 #include "atomkv/result.hpp"
 #include "loop_events.hpp"
+#include "reachability_probe.hpp"
 #include "reconnect_backoff.hpp"
 #include "redis_config.hpp"
 
@@ -60,7 +68,9 @@ class async_engine final : public link_observer {
   database& database_of(int db);
   result<std::shared_ptr<async_link>> connect(int db, database& where);
   void park(const std::shared_ptr<async_link>& link);
-  void expire_slow_links();
+  // Connect timeouts, and the probe while a call has waited long.
+  void check_links();
+  void probe_verdict(std::optional<std::string> unreachable);
   // Between loop iterations, outside every hiredis callback.
   void between_iterations();
 
@@ -79,6 +89,9 @@ class async_engine final : public link_observer {
   std::unordered_map<async_link*, std::shared_ptr<async_link>> open_;
   // Closed connections, kept alive until the loop is outside hiredis's callbacks for them.
   std::vector<std::shared_ptr<async_link>> closed_;
+  std::shared_ptr<reachability_probe> probe_;  // the one running, if any
+  std::uint64_t next_probe_at_ = 0;
+  std::uint64_t probe_interval_ = 0;  // ms until the next probe while a wait goes on
 };
 
 }  // namespace atomkv::redis

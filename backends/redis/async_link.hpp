@@ -5,9 +5,16 @@
 //
 // A new connection authenticates and selects its database first; calls wait for that handshake
 // (were SELECT to fail, pipelined commands would run on the wrong database), unless there is
-// nothing to say. Once closed — lost by hiredis, timed out, or closed on purpose — it fails every
-// call it still holds, and every call sent to it later, at once. It is never reopened: the engine
-// makes a new one, so that no reply still in flight can be taken for the answer to another call.
+// nothing to say. Once closed — lost by hiredis, unreachable, or closed on purpose — it fails
+// every call it still holds, and every call sent to it later, at once. It is never reopened: the
+// engine makes a new one, so that no reply still in flight can be taken for the answer to another
+// call.
+//
+// A call is never failed for being slow: only a connect that takes too long, or the connection
+// itself failing (EOF, reset, TCP keepalive, or the engine's probe finding Redis unreachable),
+// ends it. A call that was handed to a connected socket may have run: its error says the outcome
+// is unknown. Calls that never left (waiting for the handshake, or before the TCP connect
+// completed) fail with the plain reason.
 
 #include <uv.h>
 
@@ -53,8 +60,11 @@ class async_link {
   // Fails everything held with `why` and lets the socket go.
   void close(const error& why);
 
-  // Closes the connection if its connect or its oldest call has taken too long (`now`: loop time).
-  void expire(std::uint64_t now);
+  // Closes the connection if its TCP connect has taken longer than connect_timeout (`now`: loop
+  // time). Once connected, nothing here has a deadline.
+  void expire_connect(std::uint64_t now);
+  // Since when (loop time) its oldest unanswered call has waited; none if it waits for nothing.
+  std::optional<std::uint64_t> waiting_since() const;
 
   bool closed() const { return closed_; }
   const std::optional<error>& closed_because() const { return closed_because_; }
@@ -92,8 +102,9 @@ class async_link {
   link_observer& observer_;
   redisAsyncContext* context_ = nullptr;  // null once closed
   bool closed_ = false;
-  bool accepting_ = false;  // calls go straight to hiredis (no handshake, or it is done)
-  bool ready_ = false;      // connected and, if needed, authenticated and selected
+  bool accepting_ = false;      // calls go straight to hiredis (no handshake, or it is done)
+  bool ready_ = false;          // connected and, if needed, authenticated and selected
+  bool tcp_connected_ = false;  // before this, nothing written has left the process
   std::uint64_t opened_at_ = 0;
   std::optional<error> closed_because_;
   std::deque<sent_call> sent_;

@@ -48,7 +48,7 @@ result<std::unique_ptr<connection>> connection::open(const config& settings) {
   }
   std::unique_ptr<connection> conn(new connection(context, settings));
   if (redisSetTimeout(context, to_timeval(settings.command_timeout)) != REDIS_OK) {
-    return failure(conn->io_failure());
+    return failure(conn->io_failure(false));
   }
 
   // AUTH and SELECT as needed, then PING, so that a server that wants a password we lack says
@@ -68,7 +68,7 @@ result<std::unique_ptr<connection>> connection::open(const config& settings) {
   }
   hello.add({"PING"});
   handshake_sink replies;
-  BOOST_OUTCOME_TRY(conn->exchange(hello, replies));
+  BOOST_OUTCOME_TRY(conn->run(hello, replies, false));
   if (replies.first_error) {
     const std::string& line = *replies.first_error;
     if (is_auth_error(line)) {
@@ -86,7 +86,7 @@ connection::~connection() {
   redisFree(context_);
 }
 
-error connection::io_failure() {
+error connection::io_failure(bool maybe_applied) {
   broken_ = true;
   std::string why = context_->errstr;
   // A blocking read that hits SO_RCVTIMEO fails with EAGAIN.
@@ -95,10 +95,17 @@ error connection::io_failure() {
   } else if (context_->err == REDIS_ERR_EOF) {
     why = "server closed the connection";
   }
+  if (maybe_applied) {
+    why += messages::outcome_unknown;
+  }
   return error::other("redis: " + settings_->endpoint() + ": " + why);
 }
 
 result<void> connection::exchange(const request& req, reply_sink& sink) {
+  return run(req, sink, true);
+}
+
+result<void> connection::run(const request& req, reply_sink& sink, bool maybe_applied) {
   if (broken_) {
     return failure(error::other("redis: connection already failed"));
   }
@@ -106,12 +113,12 @@ result<void> connection::exchange(const request& req, reply_sink& sink) {
     return outcome::success();
   }
   if (redisAppendFormattedCommand(context_, req.wire().data(), req.wire().size()) != REDIS_OK) {
-    return failure(io_failure());
+    return failure(io_failure(false));  // nothing was written: out of memory
   }
   for (std::size_t i = 0; i < req.commands(); ++i) {
     void* raw = nullptr;
     if (redisGetReply(context_, &raw) != REDIS_OK || raw == nullptr) {
-      return failure(io_failure());
+      return failure(io_failure(maybe_applied));
     }
     std::unique_ptr<redisReply, void (*)(void*)> reply(static_cast<redisReply*>(raw),
                                                        &freeReplyObject);

@@ -2,7 +2,9 @@
 // One blocking hiredis connection: connects with a timeout, authenticates and selects the
 // database in one round trip, and runs pipelined requests with a command timeout. Any I/O or
 // protocol error marks it broken for good: a broken connection is never used again, because the
-// replies still in flight on it could be taken for the answers to the next request.
+// replies still in flight on it could be taken for the answers to the next request. A request
+// that fails once written (no reply within the timeout, the server gone) may have been applied:
+// its error says the outcome is unknown.
 
 #include <memory>
 
@@ -33,7 +35,9 @@ class connection {
  private:
   connection(redisContext* context, const config& settings)
       : context_(context), settings_(&settings) {}
-  error io_failure();
+  // `maybe_applied`: the request was a caller's, not the handshake's.
+  result<void> run(const request& req, reply_sink& sink, bool maybe_applied);
+  error io_failure(bool maybe_applied);
 
   redisContext* context_;
   const config* settings_;  // owned by the pool, which outlives its connections

@@ -66,6 +66,9 @@ result<config> parse_config(const store_url& url) {
     } else if (name == "command_timeout_ms") {
       BOOST_OUTCOME_TRY(ms, parse_millis(name, value));
       out.command_timeout = ms;
+    } else if (name == "probe_after_ms") {
+      BOOST_OUTCOME_TRY(ms, parse_millis(name, value));
+      out.probe_after = ms;
     } else if (name == "pool_wait_ms") {
       BOOST_OUTCOME_TRY(ms, parse_millis(name, value));
       out.pool_wait = ms;

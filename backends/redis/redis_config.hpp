@@ -2,8 +2,8 @@
 // Where and how to reach Redis, from a store URL:
 //   redis://[user:password@]host[:port][/db][?option=value&...]
 //   redis+unix://[user:password@]/path/to.sock[?db=N&password=...&...]
-// Options: connect_timeout_ms, command_timeout_ms, pool_size, pool_wait_ms, shared_connections,
-// user, password, db.
+// Options: connect_timeout_ms, command_timeout_ms, probe_after_ms, pool_size, pool_wait_ms,
+// shared_connections, user, password, db.
 
 #include <chrono>
 #include <cstdint>
@@ -24,7 +24,12 @@ struct config {
   int db = 0;
 
   std::chrono::milliseconds connect_timeout{2000};
+  // Blocking connections (the pool): how long a caller waits for a reply before giving up, with
+  // an error saying the outcome is unknown. The event loop has no such deadline (probe_after).
   std::chrono::milliseconds command_timeout{2000};
+  // On an event loop: after a call has waited this long, and again every so often while one
+  // waits, a connect to Redis's address checks it is still reachable (async_engine.hpp).
+  std::chrono::milliseconds probe_after{1000};
   std::size_t pool_size = 16;
   // How long a caller waits for a connection when all pool_size are leased.
   std::chrono::milliseconds pool_wait{2000};

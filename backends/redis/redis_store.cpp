@@ -68,4 +68,10 @@ result<std::shared_ptr<backend::store>> make_store(const store_url& url) {
   return std::shared_ptr<backend::store>(std::make_shared<redis_store>(std::move(connections)));
 }
 
+result<std::shared_ptr<backend::store>> make_store_unreached(const store_url& url) {
+  BOOST_OUTCOME_TRY(settings, parse_config(url));
+  auto connections = std::make_shared<pool>(std::move(settings));
+  return std::shared_ptr<backend::store>(std::make_shared<redis_store>(std::move(connections)));
+}
+
 }  // namespace atomkv::redis

@@ -37,5 +37,7 @@ class redis_store final : public backend::store {
 
 // Connects once before returning, so that a wrong address or password fails here.
 result<std::shared_ptr<backend::store>> make_store(const store_url& url);
+// Checks the URL only: the first call connects (connect_options::reach_now false).
+result<std::shared_ptr<backend::store>> make_store_unreached(const store_url& url);
 
 }  // namespace atomkv::redis

@@ -20,10 +20,15 @@ result<bucket> store::open(std::string_view identifier) const {
 }
 
 result<store> connect(std::string_view url) {
+  return connect(url, connect_options{});
+}
+
+result<store> connect(std::string_view url, const connect_options& options) {
   BOOST_OUTCOME_TRY(parsed, parse_store_url(url));
   for (const auto& entry : backend::builtin_schemes()) {
     if (entry.scheme == parsed.scheme) {
-      BOOST_OUTCOME_TRY(opened, entry.make(parsed));
+      auto make = !options.reach_now && entry.make_unreached ? entry.make_unreached : entry.make;
+      BOOST_OUTCOME_TRY(opened, make(parsed));
       return store(std::move(opened));
     }
   }

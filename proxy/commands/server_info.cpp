@@ -50,7 +50,8 @@ void run_config_help(client&, args_view, resp::reply_writer& out) {
       out);
 }
 
-// FLUSHALL [ASYNC | SYNC]: clears every database, one bucket after the other.
+// FLUSHALL [ASYNC | SYNC]: clears every database, one bucket after the other; a failure says
+// which were cleared and which not.
 bool flushall_syntax_ok(args_view a) {
   return a.size() == 1 || (a.size() == 2 && (equals_ignoring_case(a[1], "async") ||
                                              equals_ignoring_case(a[1], "sync")));
@@ -62,6 +63,51 @@ constexpr std::size_t kNoDatabase = static_cast<std::size_t>(-1);
 // Called with nothing when every database was cleared, else with the error line.
 using flushed_fn = std::function<void(std::optional<std::string> failed)>;
 
+// "0-2, 5, 7-15" for a sorted list of database numbers.
+std::string database_ranges(const std::vector<std::size_t>& dbs) {
+  std::string text;
+  for (std::size_t i = 0; i < dbs.size();) {
+    std::size_t j = i;
+    while (j + 1 < dbs.size() && dbs[j + 1] == dbs[j] + 1) {
+      ++j;
+    }
+    if (!text.empty()) {
+      text += ", ";
+    }
+    text += std::to_string(dbs[i]);
+    if (j > i) {
+      text += "-" + std::to_string(dbs[j]);
+    }
+    i = j + 1;
+  }
+  return text;
+}
+
+// What a FLUSHALL that stopped at `failed_db` did: the databases before it (and `skip`, cleared
+// by EXEC's batch) were cleared, the failed one may or may not have been, the rest were not.
+std::string flushall_failure_line(std::size_t failed_db, std::size_t skip, std::size_t databases,
+                                  const error& why) {
+  std::vector<std::size_t> cleared, untouched;
+  for (std::size_t db = 0; db < databases; ++db) {
+    if (db == failed_db) {
+      continue;
+    }
+    (db < failed_db || db == skip ? cleared : untouched).push_back(db);
+  }
+  std::string line = "ERR FLUSHALL did not complete: ";
+  line += cleared.empty() ? "no database cleared"
+                          : "database" + std::string(cleared.size() > 1 ? "s " : " ") +
+                                database_ranges(cleared) + " cleared";
+  line += "; database " + std::to_string(failed_db) +
+          (outcome_unknown(why) ? " may or may not have been cleared (" : " not cleared (") +
+          why.message + ")";
+  if (!untouched.empty()) {
+    line += "; database" + std::string(untouched.size() > 1 ? "s " : " ") +
+            database_ranges(untouched) + " not cleared";
+  }
+  return line;
+}
+
 // Clears database `db` and the ones after it, except `skip`, one after the other.
 void flush_from(std::shared_ptr<client> requester, std::size_t db, std::size_t skip,
                 flushed_fn done) {
@@ -69,26 +115,33 @@ void flush_from(std::shared_ptr<client> requester, std::size_t db, std::size_t s
   if (db == skip) {
     ++db;
   }
-  if (db >= owner.config().databases) {
+  const std::size_t databases = owner.config().databases;
+  if (db >= databases) {
     done(std::nullopt);
     return;
   }
-  std::string error;
-  auto bucket = owner.bucket(db, error);
+  std::string problem;
+  auto bucket = owner.bucket(db, problem);
   if (!bucket) {
-    done("ERR " + error);
+    done(flushall_failure_line(db, skip, databases, error::other(problem)));
     return;
   }
   const auto lane = requester->lane();
-  bucket->apply_async(std::span<const operation>(&kClear, 1), lane,
-                      [requester = std::move(requester), db, skip,
-                       done = std::move(done)](result<std::vector<op_result>> cleared) mutable {
-                        if (!cleared) {
-                          done(backend_error_line(cleared.error()));
-                          return;
-                        }
-                        flush_from(std::move(requester), db + 1, skip, std::move(done));
-                      });
+  bucket->apply_async(
+      std::span<const operation>(&kClear, 1), lane,
+      [requester = std::move(requester), db, skip, databases,
+       done = std::move(done)](result<std::vector<op_result>> cleared) mutable {
+        if (!cleared) {
+          done(flushall_failure_line(db, skip, databases, cleared.error()));
+          return;
+        }
+        if (!cleared.value().empty() && cleared.value()[0].what == op_result::kind::error) {
+          // The backend refused it: not applied.
+          done(flushall_failure_line(db, skip, databases, backend::to_error(cleared.value()[0])));
+          return;
+        }
+        flush_from(std::move(requester), db + 1, skip, std::move(done));
+      });
 }
 
 void run_flushall_deferred(client& c, args_view a) {

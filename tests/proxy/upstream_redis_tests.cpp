@@ -2,10 +2,18 @@
 // Redis clients talk to the same server directly, and the proxy must keep Redis's semantics
 // toward them — a write straight to Redis breaks a proxy client's WATCH, database n is Redis's
 // database n, a client that vanishes mid-transaction leaves nothing behind on the shared
-// connections, and a Redis that dies under load means prompt errors, then service again.
+// connections, a slow Redis is waited for, and a Redis that dies means prompt errors that say
+// whether a command may have run, then service again.
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -42,6 +50,18 @@ testing::redis_server& backend() {
 
 bool is_null_array(const reply_ptr& r) {
   return r && r->type == REDIS_REPLY_NIL;
+}
+
+// An error for a command that may have run.
+bool says_outcome_unknown(const reply_ptr& r) {
+  return r && r->type == REDIS_REPLY_ERROR &&
+         std::string(r->str, r->len).find("the outcome is unknown") != std::string::npos;
+}
+
+// An error for a command never sent: no connection to Redis.
+bool says_not_connected(const reply_ptr& r) {
+  return r && r->type == REDIS_REPLY_ERROR &&
+         std::string(r->str, r->len).find("cannot connect") != std::string::npos;
 }
 
 }  // namespace
@@ -201,7 +221,9 @@ TEST_CASE("redis-server killed under load: prompt errors, then service again", "
           return;
         }
         if (r->type == REDIS_REPLY_ERROR) {
-          if (std::string(r->str, r->len).rfind("ERR ", 0) != 0) {
+          // Sent before the kill: the outcome is unknown; after it: never sent, plainly refused.
+          if (std::string(r->str, r->len).rfind("ERR ", 0) != 0 ||
+              !(says_outcome_unknown(r) || says_not_connected(r))) {
             unexpected++;
           }
           if (!errored && killed) {
@@ -253,34 +275,360 @@ TEST_CASE("redis-server killed under load: prompt errors, then service again", "
   CHECK(srv->alive());
 }
 
-TEST_CASE("a stopped redis-server means errors after the command timeout", "[.upstream]") {
-  testing::resolve_backend("redis-server");  // the backend server, started if need be
+namespace {
+
+// INCRs from `clients` clients through the proxy until stopped: every reply is counted, so that
+// the counter in Redis can be checked against the number of integer replies.
+class incr_load {
+ public:
+  incr_load(const testing::proxy_server& proxy, const std::string& key, int clients) {
+    for (int t = 0; t < clients; ++t) {
+      threads_.emplace_back([this, &proxy, key] {
+        hiredis_client c("127.0.0.1", proxy.port(), 30000);
+        if (!c.ok()) {
+          io_failures++;
+          return;
+        }
+        while (!stop_) {
+          auto sent = clock_type::now();
+          auto r = c.cmd({"INCR", key});
+          auto took =
+              std::chrono::duration_cast<std::chrono::milliseconds>(clock_type::now() - sent);
+          long seen = longest_ms;
+          while (took.count() > seen && !longest_ms.compare_exchange_weak(seen, took.count())) {
+          }
+          if (!r) {
+            io_failures++;
+            return;
+          }
+          if (r->type == REDIS_REPLY_INTEGER) {
+            ok++;
+          } else {
+            errors++;
+            std::lock_guard guard(lock_);
+            first_error = first_error.empty() ? str(r) : first_error;
+          }
+        }
+      });
+    }
+  }
+  ~incr_load() { finish(); }
+  void finish() {
+    stop_ = true;
+    for (auto& t : threads_) {
+      if (t.joinable()) {
+        t.join();
+      }
+    }
+  }
+
+  std::atomic<long> ok{0}, errors{0}, io_failures{0}, longest_ms{0};
+  std::string first_error;
+
+ private:
+  std::atomic<bool> stop_{false};
+  std::mutex lock_;
+  std::vector<std::thread> threads_;
+};
+
+testing::proxy_server proxy_on(const std::string& backend_url,
+                               std::vector<std::string> extra_args = {}) {
+  testing::proxy_server_options options;
+  options.backend = backend_url;
+  options.extra_args = std::move(extra_args);
+  return testing::proxy_server(options);
+}
+
+}  // namespace
+
+TEST_CASE("a paused redis-server is waited for: no INCR fails, the counter counts every OK",
+          "[.upstream]") {
+  testing::resolve_backend("redis-server");
+  auto& redis = backend();
+  // Probes every 200 ms while the INCRs wait: each finds Redis reachable, so they keep waiting.
+  testing::proxy_server_options options;
+  options.backend = redis.url() + "?probe_after_ms=200";
+  testing::proxy_server proxy(options);
+  INFO(proxy.error());
+  REQUIRE(proxy.running());
+  hiredis_client direct("127.0.0.1", redis.port());
+  REQUIRE(direct.ok());
+  direct.cmd({"DEL", "paused-ctr"});
+
+  incr_load load(proxy, "paused-ctr", 4);
+  std::this_thread::sleep_for(300ms);
+  redis.pause();  // SIGSTOP: the kernel still accepts and acknowledges, Redis answers nothing
+  std::this_thread::sleep_for(3s);
+  redis.resume();
+  std::this_thread::sleep_for(300ms);
+  load.finish();
+
+  INFO(load.first_error);
+  CHECK(load.errors == 0);
+  CHECK(load.io_failures == 0);
+  CHECK(load.ok > 0);
+  CHECK(load.longest_ms >= 2500);  // the pause was felt, past the old 2 s deadline
+  CHECK(std::stoll(str(direct.cmd({"GET", "paused-ctr"}))) == load.ok);
+  CHECK(proxy.alive());
+}
+
+TEST_CASE("one client's slow command on Redis fails no other client's INCR", "[.upstream]") {
+  testing::resolve_backend("redis-server");
   auto& redis = backend();
   testing::proxy_server_options options;
-  options.backend = redis.url() + "?command_timeout_ms=300";
+  options.backend = redis.url() + "?probe_after_ms=200";
   testing::proxy_server proxy(options);
+  INFO(proxy.error());
+  REQUIRE(proxy.running());
+  hiredis_client direct("127.0.0.1", redis.port(), 30000);
+  REQUIRE(direct.ok());
+  direct.cmd({"DEL", "slow-ctr"});
+
+  incr_load load(proxy, "slow-ctr", 4);
+  std::this_thread::sleep_for(300ms);
+  // A script that keeps Redis's one thread busy for 3 s (under busy-reply-threshold, 5 s), as a
+  // KEYS over millions of keys would.
+  auto busy = direct.cmd(
+      {"EVAL",
+       "local s = redis.call('TIME') local t = s "
+       "while (t[1] - s[1]) * 1000000 + (t[2] - s[2]) < 3000000 do t = redis.call('TIME') end "
+       "return 1",
+       "0"});
+  REQUIRE(busy);
+  CHECK(busy->type == REDIS_REPLY_INTEGER);
+  std::this_thread::sleep_for(300ms);
+  load.finish();
+
+  INFO(load.first_error);
+  CHECK(load.errors == 0);
+  CHECK(load.io_failures == 0);
+  CHECK(load.longest_ms >= 2500);
+  CHECK(std::stoll(str(direct.cmd({"GET", "slow-ctr"}))) == load.ok);
+}
+
+TEST_CASE("a killed redis-server: pending INCRs say the outcome is unknown, at once",
+          "[.upstream]") {
+  testing::resolve_backend("redis-server");
+  auto& redis = backend();
+  auto proxy = proxy_on(redis.url());
+  INFO(proxy.error());
+  REQUIRE(proxy.running());
+  constexpr int kClients = 4;
+  std::vector<std::unique_ptr<hiredis_client>> clients;
+  for (int i = 0; i < kClients; ++i) {
+    clients.push_back(std::make_unique<hiredis_client>("127.0.0.1", proxy.port(), 10000));
+    REQUIRE(clients.back()->ok());
+    CHECK(integer(clients.back()->cmd({"INCR", "killed-ctr"})) >= 1);
+  }
+  // Paused, Redis holds the INCRs unanswered: they are surely in flight when it dies.
+  redis.pause();
+  for (auto& c : clients) {
+    c->append({"INCR", "killed-ctr"});
+    int done = 0;
+    while (!done && redisBufferWrite(c->get(), &done) == REDIS_OK) {
+    }
+  }
+  std::this_thread::sleep_for(300ms);
+  auto killed_at = clock_type::now();
+  redis.kill();
+  for (auto& c : clients) {
+    auto r = c->next_reply();
+    REQUIRE(r);
+    CHECK(says_outcome_unknown(r));
+  }
+  auto detected =
+      std::chrono::duration_cast<std::chrono::milliseconds>(clock_type::now() - killed_at);
+  WARN("pending INCRs answered " << detected.count() << " ms after SIGKILL");
+  CHECK(detected < 1000ms);
+
+  // New commands are never sent: refused plainly, and fast.
+  auto sent = clock_type::now();
+  auto refused = clients[0]->cmd({"INCR", "killed-ctr"});
+  REQUIRE(refused);
+  CHECK(refused->type == REDIS_REPLY_ERROR);
+  CHECK(says_not_connected(refused));
+  CHECK_FALSE(says_outcome_unknown(refused));
+  CHECK(clock_type::now() - sent < 500ms);
+
+  REQUIRE(redis.restart());
+  auto restarted_at = clock_type::now();
+  auto deadline = restarted_at + 10s;
+  reply_ptr back;
+  while (clock_type::now() < deadline) {
+    back = clients[1]->cmd({"INCR", "killed-ctr"});
+    if (back && back->type == REDIS_REPLY_INTEGER) {
+      break;
+    }
+    std::this_thread::sleep_for(10ms);
+  }
+  REQUIRE(back);
+  CHECK(back->type == REDIS_REPLY_INTEGER);
+  auto served =
+      std::chrono::duration_cast<std::chrono::milliseconds>(clock_type::now() - restarted_at);
+  WARN("served again " << served.count() << " ms after redis-server answered PING");
+  CHECK(served < 3000ms);
+  CHECK(proxy.alive());
+}
+
+TEST_CASE("an unreachable Redis is found by the probe: the waiting INCR's outcome is unknown",
+          "[.upstream]") {
+  // A stand-in for a Redis whose address stops answering while a call waits on an open
+  // connection (its host gone, a network cut): it takes the proxy's connection and never
+  // replies; then its listening socket closes, so that the probe's connect is refused.
+  int listener = ::socket(AF_INET, SOCK_STREAM, 0);
+  REQUIRE(listener >= 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(::bind(listener, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
+  REQUIRE(::listen(listener, 16) == 0);
+  socklen_t length = sizeof address;
+  REQUIRE(::getsockname(listener, reinterpret_cast<sockaddr*>(&address), &length) == 0);
+  const auto port = ntohs(address.sin_port);
+
+  auto proxy = proxy_on("redis://127.0.0.1:" + std::to_string(port) + "?probe_after_ms=300");
   INFO(proxy.error());
   REQUIRE(proxy.running());
   hiredis_client c("127.0.0.1", proxy.port(), 10000);
   REQUIRE(c.ok());
-  CHECK(integer(c.cmd({"INCR", "paused"})) >= 1);
+  c.append({"INCR", "probed"});
+  int done = 0;
+  while (!done && redisBufferWrite(c.get(), &done) == REDIS_OK) {
+  }
+  pollfd waiting{listener, POLLIN, 0};
+  REQUIRE(::poll(&waiting, 1, 5000) == 1);
+  int upstream = ::accept(listener, nullptr, nullptr);
+  REQUIRE(upstream >= 0);
+  // The INCR reached "Redis"; while the address still accepts, the proxy keeps waiting.
+  char request[256];
+  pollfd arrived{upstream, POLLIN, 0};
+  REQUIRE(::poll(&arrived, 1, 5000) == 1);
+  const auto got = ::read(upstream, request, sizeof request);
+  REQUIRE(got > 0);
+  CHECK(std::string(request, static_cast<std::size_t>(got)).find("INCR") != std::string::npos);
+  pollfd reply{c.get()->fd, POLLIN, 0};
+  CHECK(::poll(&reply, 1, 1500) == 0);
 
-  redis.pause();
-  auto sent = clock_type::now();
-  auto r = c.cmd({"INCR", "paused"});
-  auto waited = clock_type::now() - sent;
-  redis.resume();
+  auto closed_at = clock_type::now();
+  ::close(listener);
+  auto r = c.next_reply();
+  auto detected =
+      std::chrono::duration_cast<std::chrono::milliseconds>(clock_type::now() - closed_at);
+  ::close(upstream);
   REQUIRE(r);
-  CHECK(r->type == REDIS_REPLY_ERROR);
-  CHECK(std::string(r->str, r->len).find("no reply within 300 ms") != std::string::npos);
-  CHECK(waited < 2s);
-  // A new connection serves again; nothing was retried (the timed-out INCR ran at most once).
-  auto after = c.cmd({"INCR", "paused"});
-  REQUIRE(after);
-  CHECK(after->type == REDIS_REPLY_INTEGER);
-  CHECK(after->integer >= 2);
-  CHECK(after->integer <= 3);
+  INFO(str(r));
+  CHECK(says_outcome_unknown(r));
+  CHECK(str(r).find("unreachable") != std::string::npos);
+  WARN("unreachable Redis found " << detected.count() << " ms after its address closed");
+  CHECK(detected < 3000ms);  // probe_after (300 ms) + one connect, on a loaded machine
   CHECK(proxy.alive());
+}
+
+TEST_CASE("FLUSHALL that fails midway says which databases it cleared", "[.upstream]") {
+  testing::resolve_backend("redis-server");
+  auto& redis = backend();
+  // The proxy's database n is Redis's 10 + n: its databases 6-15 do not exist in Redis (16).
+  auto proxy = proxy_on(redis.url() + "/10");
+  INFO(proxy.error());
+  REQUIRE(proxy.running());
+  hiredis_client c("127.0.0.1", proxy.port());
+  REQUIRE(c.ok());
+  CHECK(str(c.cmd({"SET", "in-zero", "x"})) == "OK");
+  CHECK(str(c.cmd({"SELECT", "5"})) == "OK");
+  CHECK(str(c.cmd({"SET", "in-five", "x"})) == "OK");
+  CHECK(str(c.cmd({"FLUSHALL"})) ==
+        "(error) ERR FLUSHALL did not complete: databases 0-5 cleared; database 6 not cleared "
+        "(redis: "
+        "ERR DB index is out of range); databases 7-15 not cleared");
+  CHECK(integer(c.cmd({"DBSIZE"})) == 0);
+  CHECK(str(c.cmd({"SELECT", "0"})) == "OK");
+  CHECK(integer(c.cmd({"DBSIZE"})) == 0);
+}
+
+TEST_CASE("FLUSHALL cut off by a dying Redis says the database it was clearing may be cleared",
+          "[.upstream]") {
+  testing::redis_server redis;
+  REQUIRE(redis.running());
+  auto proxy = proxy_on(redis.url());
+  INFO(proxy.error());
+  REQUIRE(proxy.running());
+  hiredis_client c("127.0.0.1", proxy.port(), 10000);
+  REQUIRE(c.ok());
+  CHECK(str(c.cmd({"SET", "k", "v"})) == "OK");
+  redis.pause();  // the FLUSHDB of database 0 is sent, and never answered
+  c.append({"FLUSHALL"});
+  int done = 0;
+  while (!done && redisBufferWrite(c.get(), &done) == REDIS_OK) {
+  }
+  std::this_thread::sleep_for(300ms);
+  redis.kill();
+  auto r = c.next_reply();
+  REQUIRE(r);
+  const std::string line = str(r);
+  INFO(line);
+  CHECK(
+      line.starts_with("(error) ERR FLUSHALL did not complete: no database cleared; database 0 "
+                       "may or may not have been cleared (redis: "));
+  CHECK(line.ends_with("; the outcome is unknown); databases 1-15 not cleared"));
+}
+
+TEST_CASE("a proxy started before its Redis serves PING, refuses data commands, then serves",
+          "[.upstream]") {
+  const std::string password = "start-order-s3cret";
+  testing::redis_server redis(testing::redis_server_options{.requirepass = password});
+  REQUIRE(redis.running());
+  redis.stop();  // its port stays reserved for the restart below
+
+  auto proxy = proxy_on(redis.url(true));
+  INFO(proxy.error());
+  REQUIRE(proxy.running());
+  hiredis_client c("127.0.0.1", proxy.port());
+  REQUIRE(c.ok());
+  CHECK(str(c.cmd({"PING"})) == "PONG");
+  CHECK(str(c.cmd({"SELECT", "1"})) == "OK");
+  auto refused = c.cmd({"GET", "k"});
+  REQUIRE(refused);
+  CHECK(refused->type == REDIS_REPLY_ERROR);
+  CHECK(says_not_connected(refused));
+  CHECK(proxy.log().find(password) == std::string::npos);
+
+  REQUIRE(redis.restart());
+  auto started_at = clock_type::now();
+  reply_ptr set;
+  while (clock_type::now() < started_at + 10s) {
+    set = c.cmd({"SET", "k", "v"});
+    if (set && set->type == REDIS_REPLY_STATUS) {
+      break;
+    }
+    std::this_thread::sleep_for(10ms);
+  }
+  REQUIRE(set);
+  CHECK(str(set) == "OK");
+  auto served =
+      std::chrono::duration_cast<std::chrono::milliseconds>(clock_type::now() - started_at);
+  WARN("served " << served.count() << " ms after redis-server answered PING");
+  CHECK(served < 3000ms);  // the reconnect backoff tops out at 1 s
+  CHECK(str(c.cmd({"GET", "k"})) == "v");
+  CHECK(redis.cli("-n 1 GET k") == "v");
+  CHECK(proxy.log().find(password) == std::string::npos);
+}
+
+TEST_CASE("--backend-fail-fast yes: no Redis at start ends the proxy, without its password",
+          "[.upstream]") {
+  const std::string password = "fail-fast-s3cret";
+  testing::redis_server redis(testing::redis_server_options{.requirepass = password});
+  REQUIRE(redis.running());
+  redis.stop();
+  testing::proxy_server_options options;
+  options.backend = redis.url(true);
+  options.extra_args = {"--backend-fail-fast", "yes"};
+  options.ready_timeout = 3s;
+  testing::proxy_server proxy(options);
+  CHECK_FALSE(proxy.running());
+  INFO(proxy.log());
+  CHECK(proxy.log().find("cannot open backend: redis: cannot connect to 127.0.0.1:" +
+                         std::to_string(redis.port())) != std::string::npos);
+  CHECK(proxy.log().find(password) == std::string::npos);
 }
 
 }  // namespace atomkv::proxy_tests

@@ -179,4 +179,35 @@ TEST_CASE("attached: a server that is gone fails calls at once", "[async]") {
   CHECK(back->value()[0].integer == 1);
 }
 
+TEST_CASE("attached: a paused server is waited for, however long; its replies still count",
+          "[async]") {
+  testing::redis_server server;
+  REQUIRE(server.running());
+  // Probes every 200 ms at first: each finds the paused server's address accepting.
+  auto store = connect_or_fail(server.url() + "?probe_after_ms=200");
+  auto bucket = open_or_fail(store, "");
+  attached_loop loop(store);
+  const operation op = operation::increment("paused", 1);
+  std::optional<result<std::vector<op_result>>> first;
+  bucket.backend().apply_async(std::span<const operation>(&op, 1), 1,
+                               [&](auto r) { first.emplace(std::move(r)); });
+  REQUIRE(loop.run_until([&] { return first.has_value(); }));
+  REQUIRE(first->has_value());
+
+  server.pause();
+  std::optional<result<std::vector<op_result>>> waited;
+  bucket.backend().apply_async(std::span<const operation>(&op, 1), 1,
+                               [&](auto r) { waited.emplace(std::move(r)); });
+  // Past the old 2 s command deadline, the call still waits.
+  auto until = std::chrono::steady_clock::now() + 2500ms;
+  loop.run_until([&] { return waited.has_value() || std::chrono::steady_clock::now() > until; });
+  CHECK_FALSE(waited.has_value());
+  server.resume();
+  REQUIRE(loop.run_until([&] { return waited.has_value(); }));
+  INFO((waited->has_value() ? "" : waited->error().message));
+  REQUIRE(waited->has_value());
+  CHECK(waited->value()[0].integer == 2);
+  CHECK(server.cli("GET paused") == "2");
+}
+
 }  // namespace atomkv::redis_tests

@@ -35,7 +35,7 @@ TEST_CASE("redis:// URLs give host, port, credentials, database and options", "[
 
   auto full = parsed(
       "redis://alice:p%40ss@10.0.0.7:7000/3?connect_timeout_ms=150&command_timeout_ms=250&"
-      "pool_size=4&pool_wait_ms=50");
+      "pool_size=4&pool_wait_ms=50&probe_after_ms=300");
   CHECK(full.host == "10.0.0.7");
   CHECK(full.port == 7000);
   CHECK(full.user == "alice");
@@ -45,6 +45,8 @@ TEST_CASE("redis:// URLs give host, port, credentials, database and options", "[
   CHECK(full.command_timeout.count() == 250);
   CHECK(full.pool_size == 4);
   CHECK(full.pool_wait.count() == 50);
+  CHECK(full.probe_after.count() == 300);
+  CHECK(plain.probe_after.count() == 1000);
 
   auto password_only = parsed("redis://:secret@127.0.0.1:6380");
   CHECK_FALSE(password_only.user);

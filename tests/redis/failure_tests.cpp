@@ -1,6 +1,7 @@
 // A dead or silent server: every call ends with an error within its timeouts, nothing hangs or
-// crashes, and calls work again once the server is back. Passwords: with the right one the
-// store works, without it connect() is access-denied.
+// crashes, and calls work again once the server is back. A call given up after it was sent says
+// its outcome is unknown; one refused before (no connection) says why plainly. Passwords: with the
+// right one the store works, without it connect() is access-denied.
 
 #include <atomic>
 #include <chrono>
@@ -120,23 +121,34 @@ TEST_CASE("redis-server killed under load: errors, no hang; back again: calls wo
   CHECK(server.cli("GET after") == "restart");
 }
 
-TEST_CASE("a server that stops answering: calls fail after the command timeout", "[failure]") {
+TEST_CASE("a server that stops answering: calls fail after the command timeout, outcome unknown",
+          "[failure]") {
   testing::redis_server server;
   REQUIRE(server.running());
   auto store = connect_or_fail(with_timeouts(server.url()));
   auto bucket = open_or_fail(store, "");
   REQUIRE(bucket.set("k", "v"));
-  auto handle = atomics::cas::make(bucket, "k");
-  REQUIRE(handle);
+  auto handle = atomics::cas::make(bucket, "k");  // holds the first connection
+  REQUIRE(bucket.get("k"));                       // leaves a second one idle in the pool
 
   server.pause();
   auto start = clock::now();
   auto got = bucket.get("k");
   auto took = clock::now() - start;
   REQUIRE_FALSE(got);
+  INFO(got.error().message);
   CHECK(got.error().message.find("no reply within") != std::string::npos);
+  // The GET was sent on the idle connection: the caller is told it cannot know what happened.
+  CHECK(outcome_unknown(got.error()));
   CHECK(took >= kCommandTimeout - 50ms);
   CHECK(took < kCommandTimeout + kPoolWait + kSlack);
+
+  // The next one needs a new connection, whose handshake gets no reply: it was never sent.
+  auto unsent = bucket.get("k");
+  REQUIRE_FALSE(unsent);
+  INFO(unsent.error().message);
+  CHECK(unsent.error().message.find("no reply within") != std::string::npos);
+  CHECK_FALSE(outcome_unknown(unsent.error()));
 
   // The swap times out too, and is a store error, not a write.
   auto swapped = atomics::swap(std::move(handle).value(), "w");

@@ -16,6 +16,9 @@ using store_factory = result<std::shared_ptr<store>> (*)(const store_url& url);
 struct scheme_entry {
   std::string_view scheme;
   store_factory make;
+  // A network backend's store that does not reach the server before returning
+  // (connect_options::reach_now false); null where `make` needs no network.
+  store_factory make_unreached = nullptr;
 };
 
 std::span<const scheme_entry> builtin_schemes();

@@ -32,6 +32,14 @@ struct error {
 namespace messages {
 inline constexpr std::string_view not_an_integer = "value is not an integer or out of range";
 inline constexpr std::string_view overflow = "increment or decrement would overflow";
+// Ends the message of a call given up after it may have been applied (the connection broke
+// after it was sent, no commit within the wait): the caller cannot know whether it took effect.
+inline constexpr std::string_view outcome_unknown = "; the outcome is unknown";
 }  // namespace messages
+
+// Whether `e` says the call may have been applied.
+inline bool outcome_unknown(const error& e) {
+  return e.message.find(messages::outcome_unknown) != std::string::npos;
+}
 
 }  // namespace atomkv

@@ -68,6 +68,14 @@ class store {
 // in (see supported_schemes()). An unknown scheme or a malformed URL is no-such-store.
 result<store> connect(std::string_view url);
 
+struct connect_options {
+  // Reach a network backend (redis://) once before returning, so that a wrong address or
+  // password fails here. When false, connect() returns without reaching it, and calls fail with
+  // the connect error until it is reachable (connects are retried with the usual backoff).
+  bool reach_now = true;
+};
+result<store> connect(std::string_view url, const connect_options& options);
+
 // The URL schemes connect() understands, e.g. {"memory", "redis", "redis+unix", "sqlite"}.
 std::vector<std::string> supported_schemes();
 
