@@ -51,6 +51,7 @@ client::client(server& owner, std::uint64_t id)
   uv_tcp_init(owner.loop(), &tcp_);
   tcp_.data = this;
   session_.authenticated = owner.config().requirepass.empty();
+  session_.watching_total = &owner.watching_clients();
 }
 
 void client::start() {
@@ -147,10 +148,10 @@ void client::process_input() {
 }
 
 resp::reply_writer client::reply() {
-  if (pending_.empty()) {
-    return resp::reply_writer(output_, session_.proto);
-  }
-  return resp::reply_writer(pending_.append_ready(), session_.proto);
+  std::string& out = pending_.empty() ? output_ : pending_.append_ready();
+  resp::reply_writer writer(out, session_.proto);
+  writer.observe_errors(&server_stats::observe_error, &server_.stats());
+  return writer;
 }
 
 reply_queue::ticket client::defer(std::size_t lane_db) {
@@ -163,11 +164,13 @@ void client::fulfil(reply_queue::ticket ticket,
                     const std::function<void(resp::reply_writer&)>& write) {
   if (pending_.is_front(ticket)) {
     resp::reply_writer writer(output_, session_.proto);
+    writer.observe_errors(&server_stats::observe_error, &server_.stats());
     write(writer);
     pending_.pop_front();
     pending_.drain_ready(output_);
   } else {
     resp::reply_writer writer(pending_.bytes_of(ticket), session_.proto);
+    writer.observe_errors(&server_stats::observe_error, &server_.stats());
     write(writer);
     pending_.mark_ready(ticket);
   }
@@ -229,7 +232,7 @@ void client::flush() {
       return;
     }
   }
-  if (pending_output() > server_.config().client_output_buffer_limit) {
+  if (pending_output() > server_.config().output_limit()) {
     // Like Redis: a client that does not read its replies is disconnected, not buffered forever.
     server_.log_client_closed(*this, "output buffer limit reached");
     close();
