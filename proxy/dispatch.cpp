@@ -1,5 +1,7 @@
 #include "dispatch.hpp"
 
+#include <chrono>
+
 #include "client.hpp"
 #include "redis_errors.hpp"
 #include "server.hpp"
@@ -16,6 +18,9 @@ bool arity_ok(int arity, std::size_t argc) {
 // rejected EXEC itself ends the transaction and its watches, whether or not MULTI was open.
 void reject(client& c, std::string_view line, const command_spec* spec = nullptr) {
   session& state = c.state();
+  if (spec != nullptr) {
+    ++c.owner().stats().commands[command_index(*spec)].rejected_calls;
+  }
   if (spec != nullptr && spec->name == "exec") {
     state.clear_multi();
     state.release_watches();
@@ -137,6 +142,12 @@ bool dispatch(client& c, args_view args) {
     c.reply().simple("QUEUED");
     return true;
   }
+  // INFO commandstats: the time on the loop, and whether it answered an error at once (one
+  // answered later by a backend counts in errorstats only).
+  server_stats& stats = c.owner().stats();
+  command_counters& counters = stats.commands[command_index(*spec)];
+  const auto errors_before = stats.total_error_replies;
+  const auto started = std::chrono::steady_clock::now();
   if (spec->run_deferred) {
     spec->run_deferred(c, args);
   } else if (spec->run) {
@@ -144,6 +155,13 @@ bool dispatch(client& c, args_view args) {
     spec->run(c, args, out);
   } else {
     run_data_command(c, *spec, args);
+  }
+  ++counters.calls;
+  counters.usec += static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
+                                                  std::chrono::steady_clock::now() - started)
+                                                  .count());
+  if (stats.total_error_replies != errors_before) {
+    ++counters.failed_calls;
   }
   return true;
 }
