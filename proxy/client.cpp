@@ -157,22 +157,32 @@ resp::reply_writer client::reply() {
 reply_queue::ticket client::defer(std::size_t lane_db) {
   lane_db_ = in_flight_ == 0 || lane_db_ == lane_db ? lane_db : kNoLane;
   ++in_flight_;
-  return pending_.reserve();
+  return pending_.reserve(running_command_);
 }
 
 void client::fulfil(reply_queue::ticket ticket,
                     const std::function<void(resp::reply_writer&)>& write) {
+  const std::uint32_t command = pending_.tag_of(ticket);
+  bool failed = false;
   if (pending_.is_front(ticket)) {
+    const std::size_t start = output_.size();
     resp::reply_writer writer(output_, session_.proto);
     writer.observe_errors(&server_stats::observe_error, &server_.stats());
     write(writer);
+    failed = output_.size() > start && output_[start] == '-';
     pending_.pop_front();
     pending_.drain_ready(output_);
   } else {
-    resp::reply_writer writer(pending_.bytes_of(ticket), session_.proto);
+    std::string& bytes = pending_.bytes_of(ticket);
+    resp::reply_writer writer(bytes, session_.proto);
     writer.observe_errors(&server_stats::observe_error, &server_.stats());
     write(writer);
+    failed = !bytes.empty() && bytes[0] == '-';
     pending_.mark_ready(ticket);
+  }
+  // While dispatching, dispatch() counts the command's errors itself.
+  if (failed && !processing_ && command < server_.stats().commands.size()) {
+    ++server_.stats().commands[command].failed_calls;
   }
   --in_flight_;
   if (processing_) {

@@ -15,6 +15,7 @@
 
 #include "atomkv/store.hpp"
 #include "busy_poll.hpp"
+#include "cycle_clock.hpp"
 #include "options.hpp"
 
 namespace atomkv::proxy {
@@ -26,7 +27,7 @@ class client;
 // (arity, NOAUTH) and calls that ran and answered an error.
 struct command_counters {
   std::uint64_t calls = 0;
-  std::uint64_t usec = 0;
+  std::uint64_t cycles = 0;  // cycle_clock.hpp; INFO turns them into microseconds
   std::uint64_t rejected_calls = 0;
   std::uint64_t failed_calls = 0;
 };
@@ -36,6 +37,7 @@ struct server_stats {
   std::uint64_t rejected_connections = 0;
   std::uint64_t commands_processed = 0;
   std::uint64_t total_error_replies = 0;
+  cycle_rate clock_rate;  // from the server's start
   // Indexed by command_index(): a counter array, no lookup on the hot path.
   std::vector<command_counters> commands;
   // Error replies by their first word ("ERR", "WRONGTYPE"), in name order as Redis lists them.

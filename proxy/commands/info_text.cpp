@@ -213,6 +213,7 @@ void cpu_section(info_writer& out) {
 
 void commandstats_section(client& c, info_writer& out) {
   const auto& counters = c.owner().stats().commands;
+  const double per_usec = c.owner().stats().clock_rate.per_microsecond();
   auto commands = all_commands();
   out.section("Commandstats");
   for (std::size_t i = 0; i < commands.size() && i < counters.size(); ++i) {
@@ -220,13 +221,14 @@ void commandstats_section(client& c, info_writer& out) {
     if (n.calls == 0 && n.rejected_calls == 0 && n.failed_calls == 0) {
       continue;
     }
+    const auto usec = static_cast<std::uint64_t>(static_cast<double>(n.cycles) / per_usec);
     char per_call[32];
-    std::snprintf(per_call, sizeof per_call, "%.2f",
-                  n.calls == 0 ? 0.0
-                               : static_cast<double>(static_cast<float>(n.usec) /
-                                                     static_cast<float>(n.calls)));
+    std::snprintf(
+        per_call, sizeof per_call, "%.2f",
+        n.calls == 0 ? 0.0
+                     : static_cast<double>(static_cast<float>(usec) / static_cast<float>(n.calls)));
     out.add("cmdstat_" + std::string(commands[i].name),
-            "calls=" + std::to_string(n.calls) + ",usec=" + std::to_string(n.usec) +
+            "calls=" + std::to_string(n.calls) + ",usec=" + std::to_string(usec) +
                 ",usec_per_call=" + per_call +
                 ",rejected_calls=" + std::to_string(n.rejected_calls) +
                 ",failed_calls=" + std::to_string(n.failed_calls));
