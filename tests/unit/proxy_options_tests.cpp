@@ -9,6 +9,7 @@
 
 #include "cpu_budget.hpp"
 #include "options.hpp"
+#include "secret.hpp"
 
 using atomkv::proxy::parse_options;
 
@@ -220,4 +221,15 @@ TEST_CASE("the backend and requirepass may come from the environment", "[proxy-o
       CHECK(value == "redis://:***@127.0.0.1:1/0");
     }
   }
+}
+
+TEST_CASE("passwords compare equal only when they are", "[proxy-options]") {
+  using atomkv::proxy::same_secret;
+  CHECK(same_secret("secret", "secret"));
+  CHECK(same_secret("", ""));
+  CHECK_FALSE(same_secret("secret", "secreT"));
+  CHECK_FALSE(same_secret("secret", "secret2"));
+  CHECK_FALSE(same_secret("secret2", "secret"));
+  CHECK_FALSE(same_secret("", "x"));
+  CHECK_FALSE(same_secret(std::string("a\0b", 3), "a"));
 }
