@@ -372,4 +372,32 @@ TEST_CASE("WATCH of an already-watched key keeps one watch", "[lifecycle]") {
   }
 }
 
+TEST_CASE("the open file limit makes room for clients and transaction connections", "[lifecycle]") {
+  if (!subject_is_proxy()) {
+    return;
+  }
+  std::string dir = testing::make_temp_dir("atomkv-proxy-nofile");
+  REQUIRE(!dir.empty());
+  const auto port = testing::free_loopback_port();
+  testing::child_process proxy;
+  // Started with a soft limit of 1024: 1000 clients and 500 transactions need 1564 descriptors.
+  REQUIRE(proxy.start(
+      {"/bin/sh", "-c",
+       "ulimit -Sn 1024 && exec " + testing::proxy_server::binary() + " --port " +
+           std::to_string(port) + " --maxclients 1000 --max-transaction-connections 500"},
+      dir + "/proxy.log"));
+  REQUIRE(testing::wait_until_ping(port, proxy, std::chrono::seconds(10)));
+  std::ifstream limits("/proc/" + std::to_string(proxy.pid()) + "/limits");
+  long soft = -1;
+  for (std::string line; std::getline(limits, line);) {
+    if (line.rfind("Max open files", 0) == 0) {
+      soft = std::stol(line.substr(std::string("Max open files").size()));
+    }
+  }
+  INFO("soft limit " << soft);
+  CHECK(soft >= 1000 + 500 + 64);
+  proxy.stop(std::chrono::seconds(5));
+  testing::remove_tree(dir);
+}
+
 }  // namespace atomkv::proxy_tests
