@@ -172,7 +172,8 @@ TEST_CASE("--config reads redis.conf-style settings", "[lifecycle]") {
     conf << "# a comment, then settings as in redis.conf\n"
          << "requirepass \"from file\"\n"
          << "\n"
-         << "maxclients 2\n";
+         << "maxclients 2\n"
+         << "backend memory://\n";
   }
   {
     testing::proxy_server proxy({.extra_args = {"--config", path}});
@@ -183,6 +184,7 @@ TEST_CASE("--config reads redis.conf-style settings", "[lifecycle]") {
     CHECK(c->call({"GET", "k"}) == "-NOAUTH Authentication required.\r\n");
     CHECK(c->call({"AUTH", "from file"}) == "+OK\r\n");
     CHECK(c->call({"CONFIG", "GET", "maxclients"}) == "*2\r\n$10\r\nmaxclients\r\n$1\r\n2\r\n");
+    CHECK(c->call({"CONFIG", "GET", "backend"}) == "*2\r\n$7\r\nbackend\r\n$9\r\nmemory://\r\n");
   }
   testing::remove_tree(dir);
 }
