@@ -51,6 +51,7 @@ client::client(server& owner, std::uint64_t id)
   uv_tcp_init(owner.loop(), &tcp_);
   tcp_.data = this;
   session_.authenticated = owner.config().requirepass.empty();
+  session_.watching_total = &owner.watching_clients();
 }
 
 void client::start() {
@@ -147,29 +148,41 @@ void client::process_input() {
 }
 
 resp::reply_writer client::reply() {
-  if (pending_.empty()) {
-    return resp::reply_writer(output_, session_.proto);
-  }
-  return resp::reply_writer(pending_.append_ready(), session_.proto);
+  std::string& out = pending_.empty() ? output_ : pending_.append_ready();
+  resp::reply_writer writer(out, session_.proto);
+  writer.observe_errors(&server_stats::observe_error, &server_.stats());
+  return writer;
 }
 
 reply_queue::ticket client::defer(std::size_t lane_db) {
   lane_db_ = in_flight_ == 0 || lane_db_ == lane_db ? lane_db : kNoLane;
   ++in_flight_;
-  return pending_.reserve();
+  return pending_.reserve(running_command_);
 }
 
 void client::fulfil(reply_queue::ticket ticket,
                     const std::function<void(resp::reply_writer&)>& write) {
+  const std::uint32_t command = pending_.tag_of(ticket);
+  bool failed = false;
   if (pending_.is_front(ticket)) {
+    const std::size_t start = output_.size();
     resp::reply_writer writer(output_, session_.proto);
+    writer.observe_errors(&server_stats::observe_error, &server_.stats());
     write(writer);
+    failed = output_.size() > start && output_[start] == '-';
     pending_.pop_front();
     pending_.drain_ready(output_);
   } else {
-    resp::reply_writer writer(pending_.bytes_of(ticket), session_.proto);
+    std::string& bytes = pending_.bytes_of(ticket);
+    resp::reply_writer writer(bytes, session_.proto);
+    writer.observe_errors(&server_stats::observe_error, &server_.stats());
     write(writer);
+    failed = !bytes.empty() && bytes[0] == '-';
     pending_.mark_ready(ticket);
+  }
+  // While dispatching, dispatch() counts the command's errors itself.
+  if (failed && !processing_ && command < server_.stats().commands.size()) {
+    ++server_.stats().commands[command].failed_calls;
   }
   --in_flight_;
   if (processing_) {
@@ -229,7 +242,7 @@ void client::flush() {
       return;
     }
   }
-  if (pending_output() > server_.config().client_output_buffer_limit) {
+  if (pending_output() > server_.config().output_limit()) {
     // Like Redis: a client that does not read its replies is disconnected, not buffered forever.
     server_.log_client_closed(*this, "output buffer limit reached");
     close();

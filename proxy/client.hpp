@@ -59,6 +59,11 @@ class client : public std::enable_shared_from_this<client> {
   std::chrono::steady_clock::time_point last_active() const { return last_active_; }
   const std::string& last_command() const { return last_command_; }
   void set_last_command(std::string_view name) { last_command_.assign(name); }
+  // The command being dispatched (command_index): a reply it defers is counted against it when
+  // it turns out to be an error (INFO commandstats' failed_calls).
+  void set_running_command(std::size_t index) {
+    running_command_ = static_cast<std::uint32_t>(index);
+  }
   bool closing() const { return closing_; }
   // Called by the server once per loop iteration for a client that asked for it.
   void flush_scheduled() {
@@ -101,6 +106,7 @@ class client : public std::enable_shared_from_this<client> {
   std::chrono::steady_clock::time_point created_;
   std::chrono::steady_clock::time_point last_active_;
   std::string last_command_;
+  std::uint32_t running_command_ = 0;
   // Keeps the object alive while libuv holds the handle; dropped in on_closed.
   std::shared_ptr<client> self_;
 };

@@ -24,7 +24,7 @@ struct registry {
 
   registry() {
     for (auto table : {string_commands(), key_commands(), connection_commands(), server_commands(),
-                       introspection_commands(), transaction_commands()}) {
+                       config_commands(), introspection_commands(), transaction_commands()}) {
       all.insert(all.end(), table.begin(), table.end());
     }
     std::size_t size = 16;

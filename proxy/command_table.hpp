@@ -93,6 +93,10 @@ const command_spec* find_command(args_view args, bool& unknown_subcommand);
 
 // Every top-level command, and the subcommands of a container, for COMMAND.
 std::span<const command_spec> all_commands();
+// A command's place in all_commands(): the index of its counters (INFO commandstats).
+inline std::size_t command_index(const command_spec& spec) {
+  return static_cast<std::size_t>(&spec - all_commands().data());
+}
 std::vector<const command_spec*> subcommands_of(std::string_view container);
 
 // The tables, one per command group, defined next to their commands.
@@ -100,6 +104,7 @@ std::span<const command_spec> string_commands();
 std::span<const command_spec> key_commands();
 std::span<const command_spec> connection_commands();
 std::span<const command_spec> server_commands();
+std::span<const command_spec> config_commands();
 std::span<const command_spec> introspection_commands();  // COMMAND
 std::span<const command_spec> transaction_commands();
 

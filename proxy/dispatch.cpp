@@ -1,6 +1,7 @@
 #include "dispatch.hpp"
 
 #include "client.hpp"
+#include "cycle_clock.hpp"
 #include "redis_errors.hpp"
 #include "server.hpp"
 
@@ -16,6 +17,9 @@ bool arity_ok(int arity, std::size_t argc) {
 // rejected EXEC itself ends the transaction and its watches, whether or not MULTI was open.
 void reject(client& c, std::string_view line, const command_spec* spec = nullptr) {
   session& state = c.state();
+  if (spec != nullptr) {
+    ++c.owner().stats().commands[command_index(*spec)].rejected_calls;
+  }
   if (spec != nullptr && spec->name == "exec") {
     state.clear_multi();
     state.release_watches();
@@ -137,6 +141,13 @@ bool dispatch(client& c, args_view args) {
     c.reply().simple("QUEUED");
     return true;
   }
+  // INFO commandstats: the time on the loop, and whether it answered an error at once (a reply
+  // that comes later is counted by client::fulfil).
+  server_stats& stats = c.owner().stats();
+  command_counters& counters = stats.commands[command_index(*spec)];
+  const auto errors_before = stats.total_error_replies;
+  c.set_running_command(command_index(*spec));
+  const std::uint64_t started = cycle_count();
   if (spec->run_deferred) {
     spec->run_deferred(c, args);
   } else if (spec->run) {
@@ -144,6 +155,11 @@ bool dispatch(client& c, args_view args) {
     spec->run(c, args, out);
   } else {
     run_data_command(c, *spec, args);
+  }
+  ++counters.calls;
+  counters.cycles += cycle_count() - started;
+  if (stats.total_error_replies != errors_before) {
+    ++counters.failed_calls;
   }
   return true;
 }

@@ -14,11 +14,12 @@ class reply_queue {
 
   bool empty() const { return slots_.empty(); }
 
-  // A place for a reply that is not ready yet.
-  ticket reserve() {
-    slots_.push_back({});
+  // A place for a reply that is not ready yet; `tag` is the caller's (the command's index).
+  ticket reserve(std::uint32_t tag = 0) {
+    slots_.push_back({false, {}, tag});
     return front_ticket_ + slots_.size() - 1;
   }
+  std::uint32_t tag_of(ticket t) const { return slots_[t - front_ticket_].tag; }
   // A place for a reply that is ready now but must wait behind pending ones.
   std::string& append_ready() {
     slots_.push_back({true, {}});
@@ -47,6 +48,7 @@ class reply_queue {
   struct slot {
     bool ready = false;
     std::string bytes;
+    std::uint32_t tag = 0;
   };
   std::deque<slot> slots_;
   ticket front_ticket_ = 0;

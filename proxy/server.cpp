@@ -1,15 +1,81 @@
 #include "server.hpp"
 
+#include <sys/resource.h>
+
+#include <algorithm>
 #include <cstdio>
+#include <random>
 
 #include "client.hpp"
+#include "command_table.hpp"
 #include "redis_errors.hpp"
 
 namespace atomkv::proxy {
+namespace {
+
+std::string random_hex(std::size_t digits) {
+  std::random_device source;
+  std::string out;
+  for (std::size_t i = 0; i < digits; ++i) {
+    out.push_back("0123456789abcdef"[source() % 16]);
+  }
+  return out;
+}
+
+}  // namespace
+
+void server_stats::count_error(std::string_view line) {
+  ++total_error_replies;
+  std::string_view prefix = "ERR";
+  auto space = line.substr(0, 32).find(' ');
+  if (space != std::string_view::npos && space > 0) {
+    prefix = line.substr(0, space);
+  }
+  auto found = errors.find(prefix);
+  if (found == errors.end()) {
+    errors.emplace(std::string(prefix), 1);
+  } else {
+    ++found->second;
+  }
+}
+
+std::size_t open_file_limit() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0) {
+    return 0;
+  }
+  return limit.rlim_cur == RLIM_INFINITY ? static_cast<std::size_t>(-1)
+                                         : static_cast<std::size_t>(limit.rlim_cur);
+}
+
+std::string raise_open_file_limit(std::size_t wanted) {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0) {
+    return "cannot read the open file limit";
+  }
+  const rlim_t want = static_cast<rlim_t>(wanted);
+  if (limit.rlim_cur == RLIM_INFINITY || limit.rlim_cur >= want) {
+    return {};
+  }
+  rlimit raised = limit;
+  raised.rlim_cur = limit.rlim_max == RLIM_INFINITY ? want : std::min(want, limit.rlim_max);
+  if (setrlimit(RLIMIT_NOFILE, &raised) != 0) {
+    raised = limit;
+  }
+  if (raised.rlim_cur < want) {
+    return "open file limit " + std::to_string(raised.rlim_cur) +
+           " is below maxclients + max-transaction-connections + 64 = " + std::to_string(wanted);
+  }
+  return {};
+}
 
 server::server(uv_loop_t* loop, options config, atomkv::store store)
-    : loop_(loop), config_(std::move(config)), store_(std::move(store)) {
+    : loop_(loop),
+      config_(std::move(config)),
+      store_(std::move(store)),
+      replication_id_(random_hex(40)) {
   buckets_.resize(config_.databases);
+  stats_.commands.resize(all_commands().size());
 }
 
 server::~server() = default;

@@ -6,24 +6,57 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
 #include "atomkv/store.hpp"
 #include "busy_poll.hpp"
+#include "cycle_clock.hpp"
 #include "options.hpp"
 
 namespace atomkv::proxy {
 
 class client;
 
+// One command's figures for INFO commandstats, as Redis counts them: calls that ran, the time
+// spent running them on the loop (not waiting for a backend), calls refused before running
+// (arity, NOAUTH) and calls that ran and answered an error.
+struct command_counters {
+  std::uint64_t calls = 0;
+  std::uint64_t cycles = 0;  // cycle_clock.hpp; INFO turns them into microseconds
+  std::uint64_t rejected_calls = 0;
+  std::uint64_t failed_calls = 0;
+};
+
 struct server_stats {
   std::uint64_t connections_received = 0;
   std::uint64_t rejected_connections = 0;
   std::uint64_t commands_processed = 0;
+  std::uint64_t total_error_replies = 0;
+  cycle_rate clock_rate;  // from the server's start
+  // Indexed by command_index(): a counter array, no lookup on the hot path.
+  std::vector<command_counters> commands;
+  // Error replies by their first word ("ERR", "WRONGTYPE"), in name order as Redis lists them.
+  std::map<std::string, std::uint64_t, std::less<>> errors;
+
+  // Counts an error reply, under its prefix as Redis takes it: the first word when a space
+  // comes within 32 bytes, else "ERR".
+  void count_error(std::string_view line);
+  // A reply_writer error observer whose context is a server_stats.
+  static void observe_error(void* stats, std::string_view line) {
+    static_cast<server_stats*>(stats)->count_error(line);
+  }
 };
+
+// Raises RLIMIT_NOFILE to `wanted` descriptors where it is lower, as redis-server does for
+// maxclients; a message saying how far it got when the system refuses, else empty.
+std::string raise_open_file_limit(std::size_t wanted);
+// The current soft limit on open descriptors.
+std::size_t open_file_limit();
 
 class server {
  public:
@@ -39,6 +72,12 @@ class server {
 
   uv_loop_t* loop() { return loop_; }
   const options& config() const { return config_; }
+  // CONFIG SET's way in: only the settings that may change at run time (setting::run_time).
+  options& mutable_config() { return config_; }
+  // Replication's identity, as INFO shows it: 40 random hex digits, new at each start.
+  const std::string& replication_id() const { return replication_id_; }
+  // Clients holding WATCHes now, against max-transaction-connections (session::set_watching).
+  std::size_t& watching_clients() { return watching_clients_; }
   server_stats& stats() { return stats_; }
   std::chrono::steady_clock::time_point started() const { return started_; }
 
@@ -84,6 +123,8 @@ class server {
   bool stopping_ = false;
   bool backend_attached_ = false;
   server_stats stats_;
+  std::string replication_id_;
+  std::size_t watching_clients_ = 0;  // before clients_: their sessions count down at the end
   std::uint64_t next_client_id_ = 1;
   std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
   std::unordered_map<std::uint64_t, std::shared_ptr<client>> clients_;

@@ -21,6 +21,11 @@ struct queued_command {
 };
 
 struct session {
+  session() = default;
+  session(const session&) = delete;
+  session& operator=(const session&) = delete;
+  ~session() { set_watching(false); }
+
   resp::protocol proto = resp::protocol::resp2;
   std::size_t db = 0;
   bool authenticated = true;
@@ -41,14 +46,22 @@ struct session {
   // The optimistic transaction that holds this client's WATCHes; kept for reuse.
   std::unique_ptr<backend::transaction> watch;
   std::size_t watch_db = 0;
-  bool watching = false;
+  bool watching = false;  // changed by set_watching only, which keeps the server's count
+  std::size_t* watching_total = nullptr;  // the server's count of watching clients
+
+  void set_watching(bool on) {
+    if (on != watching && watching_total != nullptr) {
+      on ? ++*watching_total : --*watching_total;
+    }
+    watching = on;
+  }
 
   // UNWATCH, without waiting for the backend: the same transaction's next call comes after it.
   void release_watches() {
     if (watching && watch) {
       watch->unwatch_async([](result<void>) {});
     }
-    watching = false;
+    set_watching(false);
   }
 
   void clear_multi() {

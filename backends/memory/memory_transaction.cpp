@@ -16,10 +16,12 @@ result<std::vector<std::optional<std::string>>> memory_transaction::watch(
       it->second.version = ++s.clock;
     }
     keyspace::entry& e = it->second;
-    if (!e.present) {
-      ++e.pins;
+    if (watched_names_.emplace(key).second) {
+      if (!e.present) {
+        ++e.pins;
+      }
+      watches_.push_back({std::string(key), e.version, e.present});
     }
-    watches_.push_back({std::string(key), e.version, e.present});
     if (read_values) {
       values.push_back(e.present ? std::optional<std::string>(e.value) : std::nullopt);
     }
@@ -67,6 +69,7 @@ void memory_transaction::release_held() {
     }
   }
   watches_.clear();
+  watched_names_.clear();
 }
 
 void memory_transaction::release() {
@@ -78,6 +81,7 @@ void memory_transaction::release() {
     }
   }
   watches_.clear();
+  watched_names_.clear();
 }
 
 }  // namespace atomkv::memory

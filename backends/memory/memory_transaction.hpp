@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "keyspace.hpp"
@@ -38,6 +39,8 @@ class memory_transaction final : public backend::transaction {
 
   std::shared_ptr<keyspace> space_;
   std::vector<watched_key> watches_;
+  // The keys of watches_: a key watched again keeps its first watch, as in Redis.
+  std::unordered_set<std::string> watched_names_;
 };
 
 }  // namespace atomkv::memory

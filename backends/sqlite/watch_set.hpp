@@ -4,6 +4,8 @@
 
 #include <mutex>
 #include <optional>
+#include <string>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -13,10 +15,14 @@ namespace atomkv::sqlite {
 
 class watch_set {
  public:
+  // A key watched again keeps its first watch, as in Redis.
   void add(std::vector<watched_key> more) {
     std::lock_guard guard(lock_);
-    keys_.insert(keys_.end(), std::make_move_iterator(more.begin()),
-                 std::make_move_iterator(more.end()));
+    for (auto& w : more) {
+      if (names_.insert(w.key).second) {
+        keys_.push_back(std::move(w));
+      }
+    }
   }
 
   // A watch whose group was rolled back may remember versions that never existed, and the
@@ -31,6 +37,7 @@ class watch_set {
     std::lock_guard guard(lock_);
     std::vector<watched_key> taken = std::move(keys_);
     keys_.clear();
+    names_.clear();
     if (std::exchange(spoiled_, false)) {
       return std::nullopt;
     }
@@ -42,6 +49,7 @@ class watch_set {
  private:
   std::mutex lock_;
   std::vector<watched_key> keys_;
+  std::unordered_set<std::string> names_;  // the keys of keys_
   bool spoiled_ = false;
 };
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <string>
 
 namespace atomkv {
 namespace {
@@ -49,7 +50,66 @@ result<void> parse_query(std::string_view query, store_url& url) {
   return outcome::success();
 }
 
+bool names_a_secret(std::string_view name) {
+  std::string lower(name);
+  std::transform(lower.begin(), lower.end(), lower.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  for (std::string_view word : {"pass", "secret", "token"}) {
+    if (lower.find(word) != std::string::npos) {
+      return true;
+    }
+  }
+  return false;
+}
+
 }  // namespace
+
+std::string redact_store_url(std::string_view url) {
+  constexpr std::string_view kHidden = "***";
+  std::string out;
+  out.reserve(url.size());
+  auto separator = url.find("://");
+  std::size_t start = separator == std::string_view::npos ? 0 : separator + 3;
+  auto question = url.find('?', start);
+  auto before_query = url.substr(0, question);
+  // The last '@' before the query ends the user information, as parse_store_url reads it; a
+  // '/' in an unencoded password must not let the password through, so no '/' is looked for.
+  auto at = before_query.rfind('@');
+  auto colon = at == std::string_view::npos ? std::string_view::npos : url.find(':', start);
+  if (colon != std::string_view::npos && colon < at) {
+    out.append(url.substr(0, colon + 1));
+    out.append(kHidden);
+    out.append(before_query.substr(at));
+  } else {
+    out.append(before_query);
+  }
+  if (question == std::string_view::npos) {
+    return out;
+  }
+  out.push_back('?');
+  auto query = url.substr(question + 1);
+  bool first = true;
+  while (true) {
+    auto amp = query.find('&');
+    auto pair = query.substr(0, amp);
+    if (!first) {
+      out.push_back('&');
+    }
+    first = false;
+    auto eq = pair.find('=');
+    if (eq != std::string_view::npos && names_a_secret(pair.substr(0, eq))) {
+      out.append(pair.substr(0, eq + 1));
+      out.append(kHidden);
+    } else {
+      out.append(pair);
+    }
+    if (amp == std::string_view::npos) {
+      break;
+    }
+    query = query.substr(amp + 1);
+  }
+  return out;
+}
 
 result<store_url> parse_store_url(std::string_view text) {
   store_url url;

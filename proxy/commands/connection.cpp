@@ -3,6 +3,7 @@
 #include "../client.hpp"
 #include "../command_table.hpp"
 #include "../redis_errors.hpp"
+#include "../secret.hpp"
 #include "../server.hpp"
 #include "client_info.hpp"
 #include "help_reply.hpp"
@@ -36,13 +37,14 @@ bool valid_client_name(std::string_view name) {
   return true;
 }
 
-// Checks a username and password against --requirepass: the only user is "default".
-bool credentials_ok(const client& c, std::string_view user, std::string_view password) {
-  const auto& required = const_cast<client&>(c).owner().config().requirepass;
+// Checks a username and password against requirepass: the only user is "default". The password
+// is compared in constant time, so that the time taken does not tell how much of it was right.
+bool credentials_ok(client& c, std::string_view user, std::string_view password) {
+  const auto& required = c.owner().config().requirepass;
   if (user != "default") {
     return false;
   }
-  return required.empty() || password == required;
+  return required.empty() || same_secret(password, required);
 }
 
 void run_auth(client& c, args_view a, resp::reply_writer& out) {
@@ -79,38 +81,32 @@ void run_hello(client& c, args_view a, resp::reply_writer& out) {
       return;
     }
   }
-  std::optional<std::pair<std::string_view, std::string_view>> credentials;
-  std::optional<std::string_view> name;
+  // As in Redis, each option acts as it is read: AUTH authenticates and SETNAME names the
+  // connection even when a later option is refused.
   for (std::size_t j = 2; j < a.size(); ++j) {
     std::size_t more = a.size() - 1 - j;
     if (equals_ignoring_case(a[j], "auth") && more >= 2) {
-      credentials.emplace(a[j + 1], a[j + 2]);
+      if (!credentials_ok(c, a[j + 1], a[j + 2])) {
+        out.error(errors::wrongpass);
+        return;
+      }
+      state.authenticated = true;
       j += 2;
     } else if (equals_ignoring_case(a[j], "setname") && more >= 1) {
-      name = a[j + 1];
-      if (!valid_client_name(*name)) {
+      if (!valid_client_name(a[j + 1])) {
         out.error(errors::bad_client_name);
         return;
       }
+      state.name.assign(a[j + 1]);
       ++j;
     } else {
       out.error("ERR Syntax error in HELLO option '" + std::string(a[j]) + "'");
       return;
     }
   }
-  if (credentials) {
-    if (!credentials_ok(c, credentials->first, credentials->second)) {
-      out.error(errors::wrongpass);
-      return;
-    }
-    state.authenticated = true;
-  }
   if (!state.authenticated) {
     out.error(errors::hello_noauth);
     return;
-  }
-  if (name) {
-    state.name.assign(*name);
   }
   if (version) {
     state.proto = *version == 3 ? resp::protocol::resp3 : resp::protocol::resp2;
@@ -153,7 +149,9 @@ void run_quit(client& c, args_view, resp::reply_writer& out) {
 void run_reset(client& c, args_view, resp::reply_writer& out) {
   session& state = c.state();
   state.clear_multi();
-  state.watching = state.watch != nullptr;  // releases whatever it may hold
+  if (state.watch && !state.watching) {
+    state.watch->unwatch_async([](result<void>) {});  // releases whatever it may still hold
+  }
   state.release_watches();
   state.db = 0;
   state.name.clear();

@@ -33,9 +33,14 @@ inline bool equals_ignoring_case(std::string_view a, std::string_view b) {
 // SELECT's database index, or in `error` the line Redis answers instead.
 inline std::optional<std::size_t> parse_db_index(std::string_view text, std::size_t databases,
                                                  std::string_view& error) {
+  // Redis reads a long long, then wants an int: each failure has its own line.
   auto db = parse_integer(text);
-  if (!db || *db < std::numeric_limits<int>::min() || *db > std::numeric_limits<int>::max()) {
+  if (!db) {
     error = errors::not_integer;
+    return std::nullopt;
+  }
+  if (*db < std::numeric_limits<int>::min() || *db > std::numeric_limits<int>::max()) {
+    error = errors::int_out_of_range;
     return std::nullopt;
   }
   if (*db < 0 || static_cast<std::size_t>(*db) >= databases) {

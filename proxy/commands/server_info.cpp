@@ -1,6 +1,5 @@
-// Server commands: INFO, CONFIG GET, FLUSHALL (COMMAND is in introspection.cpp).
+// Server commands: INFO and FLUSHALL (CONFIG is in config.cpp, COMMAND in introspection.cpp).
 
-#include <unistd.h>
 #include <algorithm>
 #include <chrono>
 
@@ -9,46 +8,11 @@
 #include "../dispatch.hpp"
 #include "../redis_errors.hpp"
 #include "../server.hpp"
-#include "atomkv/glob.hpp"
-#include "help_reply.hpp"
+#include "info_text.hpp"
 #include "parse.hpp"
 
 namespace atomkv::proxy {
 namespace {
-
-// CONFIG GET parameter [parameter ...]: every setting whose name matches one of the patterns.
-void run_config_get(client& c, args_view a, resp::reply_writer& out) {
-  auto settings = c.owner().config().as_config();
-  std::vector<const std::pair<std::string, std::string>*> matched;
-  for (const auto& setting : settings) {
-    for (std::size_t i = 2; i < a.size(); ++i) {
-      std::string pattern(a[i]);
-      std::transform(pattern.begin(), pattern.end(), pattern.begin(),
-                     [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
-      if (glob_match(pattern, setting.first)) {
-        matched.push_back(&setting);
-        break;
-      }
-    }
-  }
-  out.map_header(matched.size());
-  for (const auto* setting : matched) {
-    out.bulk(setting->first);
-    out.bulk(setting->second);
-  }
-}
-
-void run_config_help(client&, args_view, resp::reply_writer& out) {
-  write_help(
-      {
-          "CONFIG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
-          "GET <pattern>",
-          "    Return parameters matching the glob-like <pattern> and their values.",
-          "HELP",
-          "    Print this help.",
-      },
-      out);
-}
 
 // FLUSHALL [ASYNC | SYNC]: clears every database, one bucket after the other; a failure says
 // which were cleared and which not.
@@ -199,71 +163,6 @@ exec_finish plan_flushall_in_exec(client& c, std::size_t db, args_view a, plan_b
   };
 }
 
-// The Keyspace section's figures: database number and key count, for non-empty databases.
-using keyspace_counts = std::vector<std::pair<std::size_t, std::int64_t>>;
-
-bool info_wants(std::string_view section, std::string_view name) {
-  return section.empty() || equals_ignoring_case(section, "all") ||
-         equals_ignoring_case(section, "everything") || equals_ignoring_case(section, "default") ||
-         equals_ignoring_case(section, name);
-}
-
-std::string info_text(client& c, std::string_view section, const keyspace_counts& counts) {
-  auto& srv = c.owner();
-  auto wants = [&](std::string_view name) { return info_wants(section, name); };
-  auto uptime = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() -
-                                                                 srv.started())
-                    .count();
-  std::string text;
-  auto add_section = [&](std::string_view title) {
-    if (!text.empty()) {
-      text += "\r\n";
-    }
-    text += "# ";
-    text += title;
-    text += "\r\n";
-  };
-  auto add = [&](std::string_view name, const std::string& value) {
-    text += name;
-    text += ':';
-    text += value;
-    text += "\r\n";
-  };
-  if (wants("server")) {
-    add_section("Server");
-    add("redis_version", std::string(errors::compatible_redis_version));
-    add("redis_mode", "standalone");
-    add("atomkv_version", "0.1.0");
-    add("atomkv_backend", srv.config().backend.substr(0, srv.config().backend.find("://") + 3));
-    add("process_id", std::to_string(getpid()));
-    add("tcp_port", std::to_string(srv.config().port));
-    add("uptime_in_seconds", std::to_string(uptime));
-    add("uptime_in_days", std::to_string(uptime / 86400));
-  }
-  if (wants("clients")) {
-    add_section("Clients");
-    add("connected_clients", std::to_string(srv.clients().size()));
-    add("maxclients", std::to_string(srv.config().maxclients));
-  }
-  if (wants("stats")) {
-    add_section("Stats");
-    add("total_connections_received", std::to_string(srv.stats().connections_received));
-    add("total_commands_processed", std::to_string(srv.stats().commands_processed));
-    add("rejected_connections", std::to_string(srv.stats().rejected_connections));
-  }
-  if (wants("keyspace")) {
-    add_section("Keyspace");
-    for (const auto& [db, keys] : counts) {
-      add("db" + std::to_string(db), "keys=" + std::to_string(keys) + ",expires=0,avg_ttl=0");
-    }
-  }
-  return text;
-}
-
-std::string_view info_section(args_view a) {
-  return a.size() > 1 ? a[1] : std::string_view();
-}
-
 const operation kCount = operation::count();
 
 using counted_fn = std::function<void(keyspace_counts)>;
@@ -308,8 +207,8 @@ void count_keyspaces(client& c, std::size_t skip, keyspace_counts counts, counte
 }
 
 void run_info_deferred(client& c, args_view a) {
-  std::string section(info_section(a));
-  if (!info_wants(section, "keyspace")) {
+  auto section = info_request::of(a);
+  if (!section.wants("keyspace")) {
     c.reply().verbatim("txt", info_text(c, section, {}));
     return;
   }
@@ -325,8 +224,8 @@ void run_info_deferred(client& c, args_view a) {
 // Inside EXEC: the transaction's database is counted in its place in the batch, the others once
 // the batch has committed.
 exec_finish plan_info_in_exec(client& c, std::size_t db, args_view a, plan_builder& plan) {
-  std::string section(info_section(a));
-  const bool keyspace = info_wants(section, "keyspace");
+  auto section = info_request::of(a);
+  const bool keyspace = section.wants("keyspace");
   if (keyspace) {
     plan.add(kCount);
   }
@@ -353,9 +252,6 @@ exec_finish plan_info_in_exec(client& c, std::size_t db, args_view a, plan_build
 
 const command_spec kCommands[] = {
     {"info", -1, 0, nullptr, nullptr, run_info_deferred, 0, 0, 0, plan_info_in_exec},
-    {"config", -2, flag_container},
-    {"config|get", -3, flag_admin | flag_connection_only, nullptr, run_config_get},
-    {"config|help", 2, flag_connection_only, nullptr, run_config_help},
     {"flushall", -1, flag_write, nullptr, nullptr, run_flushall_deferred, 0, 0, 0,
      plan_flushall_in_exec},
 };

@@ -43,6 +43,9 @@ void run_unwatch(client& c, args_view, resp::reply_writer& out) {
   out.simple("OK");
 }
 
+constexpr std::string_view kTooManyWatching =
+    "ERR max number of clients with WATCHed keys reached (max-transaction-connections)";
+
 void run_watch(client& c, args_view a) {
   session& state = c.state();
   if (state.in_multi) {
@@ -51,6 +54,13 @@ void run_watch(client& c, args_view a) {
   }
   if (state.watching && state.watch_db != state.db) {
     c.reply().error("ERR atomkv-proxy cannot WATCH keys of two databases at once");
+    return;
+  }
+  // Each watching client may hold a backend connection of its own (Redis's WATCH lives on one
+  // connection): their number is capped, and the descriptor limit counts them.
+  if (!state.watching &&
+      c.owner().watching_clients() >= c.owner().config().max_transaction_connections) {
+    c.reply().error(kTooManyWatching);
     return;
   }
   std::string error;
@@ -68,7 +78,7 @@ void run_watch(client& c, args_view a) {
     state.watch = std::move(begun).value();
     state.watch_db = state.db;
   }
-  state.watching = true;
+  state.set_watching(true);
   auto ticket = c.defer();
   state.watch->watch_async(
       a.subspan(1), false,
@@ -265,7 +275,7 @@ void run_exec(client& c, args_view) {
     });
   };
   if (state.watching && state.watch) {
-    state.watching = false;  // EXEC releases every watch, whatever happens
+    state.set_watching(false);  // EXEC releases every watch, whatever happens
     state.watch->commit_async(batch->ops, done);
     return;
   }

@@ -59,6 +59,9 @@ void reply_writer::simple(std::string_view text) {
 
 void reply_writer::error(std::string_view line) {
   sanitized_line('-', line);
+  if (observer_ != nullptr) {
+    observer_(observer_context_, line);
+  }
 }
 
 void reply_writer::integer(std::int64_t value) {

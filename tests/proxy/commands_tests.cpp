@@ -3,8 +3,10 @@
 // here a real client library sees the replies it expects.
 
 #include <algorithm>
+#include <chrono>
 #include <set>
 #include <string>
+#include <thread>
 
 #include <catch2/catch.hpp>
 
@@ -57,6 +59,28 @@ std::string rendered(const redisReply* r) {
     default:
       return std::string(r->str, r->len);
   }
+}
+
+// INFO's section headers, in order: "Server Clients ...".
+std::string info_headers(const std::string& text) {
+  std::string out;
+  std::size_t at = 0;
+  while ((at = text.find("# ", at)) != std::string::npos) {
+    auto end = text.find("\r\n", at);
+    out += (out.empty() ? "" : " ") + text.substr(at + 2, end - at - 2);
+    at = end;
+  }
+  return out;
+}
+
+// The value of `field` in INFO's text, or "(none)".
+std::string info_field(const std::string& text, const std::string& field) {
+  auto at = text.find("\r\n" + field + ":");
+  if (at == std::string::npos) {
+    return "(none)";
+  }
+  at += field.size() + 3;
+  return text.substr(at, text.find("\r\n", at) - at);
 }
 
 }  // namespace
@@ -442,6 +466,218 @@ TEST_CASE("requirepass through hiredis", "[commands]") {
   CHECK(str(d.cmd({"GET", "k"})) == "v");
   hiredis_client e(*srv);
   CHECK(str(e.cmd({"QUIT"})) == "OK");
+}
+
+TEST_CASE("INFO serves Redis 7.0's sections in its order", "[commands]") {
+  auto srv = started();
+  auto reference = ready(start_reference());
+  hiredis_client c(*srv);
+  hiredis_client r(*reference);
+  REQUIRE((c.ok() && r.ok()));
+  const std::vector<std::vector<std::string>> asks = {{"INFO"},
+                                                      {"INFO", "default"},
+                                                      {"INFO", "all"},
+                                                      {"INFO", "everything"},
+                                                      {"INFO", "keyspace", "server"},
+                                                      {"INFO", "commandstats", "default"},
+                                                      {"INFO", "REPLICATION"},
+                                                      {"INFO", "cpu", "CPU", "errorstats"},
+                                                      {"INFO", "nosuchsection"},
+                                                      {"INFO", "modules"}};
+  for (const auto& ask : asks) {
+    INFO(ask.back());
+    CHECK(info_headers(str(c.cmd(ask))) == info_headers(str(r.cmd(ask))));
+  }
+  // The fields clients read, with the values a master without replicas has.
+  const std::string proxy_replication = str(c.cmd({"INFO", "replication"}));
+  const std::string redis_replication = str(r.cmd({"INFO", "replication"}));
+  for (const char* field :
+       {"role", "connected_slaves", "master_failover_state", "master_replid2", "master_repl_offset",
+        "second_repl_offset", "repl_backlog_active", "repl_backlog_size"}) {
+    INFO(field);
+    CHECK(info_field(proxy_replication, field) == info_field(redis_replication, field));
+  }
+  const std::string replid = info_field(proxy_replication, "master_replid");
+  CHECK(replid.size() == 40);
+  CHECK(replid.find_first_not_of("0123456789abcdef") == std::string::npos);
+  const std::string all = str(c.cmd({"INFO", "everything"}));
+  for (const char* field : {"redis_version",
+                            "redis_mode",
+                            "process_id",
+                            "tcp_port",
+                            "uptime_in_seconds",
+                            "connected_clients",
+                            "maxclients",
+                            "used_memory",
+                            "used_memory_human",
+                            "used_memory_rss",
+                            "maxmemory",
+                            "loading",
+                            "rdb_last_bgsave_status",
+                            "aof_enabled",
+                            "total_connections_received",
+                            "total_commands_processed",
+                            "rejected_connections",
+                            "total_error_replies",
+                            "used_cpu_sys",
+                            "used_cpu_user",
+                            "used_cpu_sys_children",
+                            "used_cpu_user_children",
+                            "cluster_enabled"}) {
+    INFO(field);
+    CHECK(info_field(all, field) != "(none)");
+  }
+}
+
+TEST_CASE("INFO commandstats and errorstats count as Redis counts", "[commands]") {
+  auto srv = started();
+  auto reference = ready(start_reference());
+  hiredis_client c(*srv);
+  hiredis_client r(*reference);
+  REQUIRE((c.ok() && r.ok()));
+  // The same commands on both, counted from what each said before them.
+  auto run = [](hiredis_client& h) {
+    auto before = str(h.cmd({"INFO", "commandstats", "errorstats"}));
+    h.cmd({"SET", "cs:word", "abc"});
+    h.cmd({"GET", "cs:word"});
+    h.cmd({"GET", "cs:word"});
+    h.cmd({"INCR", "cs:word"});       // runs and fails
+    h.cmd({"INCR", "cs:word", "x"});  // refused: arity
+    h.cmd({"NOSUCHCOMMAND", "x"});    // no command to count, an error all the same
+    h.cmd({"SELECT", "99999"});       // runs and fails
+    h.cmd({"CONFIG", "GET", "timeout"});
+    h.cmd({"CONFIG", "SET", "nosuch", "1"});
+    auto after = str(h.cmd({"INFO", "commandstats", "errorstats"}));
+    return std::make_pair(before, after);
+  };
+  auto [proxy_before, proxy_after] = run(c);
+  auto [redis_before, redis_after] = run(r);
+  // calls, rejected_calls and failed_calls of "cmdstat_<name>", without the timings.
+  auto counts = [](const std::string& text, const std::string& name) {
+    auto line = info_field(text, "cmdstat_" + name);
+    if (line == "(none)") {
+      return std::string("calls=0 rejected=0 failed=0");
+    }
+    auto value = [&](const std::string& key) {
+      auto at = line.find(key + "=");
+      return line.substr(at + key.size() + 1, line.find(',', at) - at - key.size() - 1);
+    };
+    return "calls=" + value("calls") + " rejected=" + value("rejected_calls") +
+           " failed=" + value("failed_calls");
+  };
+  auto delta = [&](const std::string& before, const std::string& after, const std::string& name) {
+    return counts(before, name) + " -> " + counts(after, name);
+  };
+  for (const char* name : {"set", "get", "incr", "select", "config|get", "config|set"}) {
+    INFO(name);
+    // Both start from zero for these (fresh servers) except what the harness sent.
+    CHECK(delta(proxy_before, proxy_after, name) == delta(redis_before, redis_after, name));
+  }
+  auto errors = [](const std::string& before, const std::string& after) {
+    auto count = [](const std::string& text) {
+      auto v = info_field(text, "errorstat_ERR");
+      return v == "(none)" ? 0L : std::stol(v.substr(v.find('=') + 1));
+    };
+    return count(after) - count(before);
+  };
+  CHECK(errors(proxy_before, proxy_after) == errors(redis_before, redis_after));
+  CHECK(errors(proxy_before, proxy_after) == 5);
+}
+
+TEST_CASE("CONFIG SET changes requirepass, maxclients and timeout at run time", "[commands]") {
+  auto srv = started({});
+  hiredis_client admin(*srv);
+  REQUIRE(admin.ok());
+  CHECK(str(admin.cmd({"CONFIG", "SET", "requirepass", "changed"})) == "OK");
+  // The connections already authenticated stay so; new ones must AUTH.
+  CHECK(str(admin.cmd({"PING"})) == "PONG");
+  hiredis_client fresh(*srv);
+  CHECK(is_error(fresh.cmd({"PING"}), "NOAUTH Authentication required."));
+  CHECK(str(fresh.cmd({"AUTH", "changed"})) == "OK");
+  CHECK(str(admin.cmd({"CONFIG", "SET", "requirepass", ""})) == "OK");
+  hiredis_client open(*srv);
+  CHECK(str(open.cmd({"PING"})) == "PONG");
+
+  CHECK(str(admin.cmd({"CONFIG", "SET", "maxclients", "3", "timeout", "100"})) == "OK");
+  CHECK(strings(admin.cmd({"CONFIG", "GET", "timeout"})) ==
+        std::vector<std::string>{"timeout", "100"});
+  hiredis_client over(*srv);  // the fourth
+  CHECK(is_error(over.cmd({"PING"}), "ERR max number of clients reached"));
+  CHECK(str(admin.cmd({"CONFIG", "SET", "maxclients", "10000", "timeout", "0"})) == "OK");
+  if (!subject_is_proxy()) {
+    return;  // redis-server may drop the connection while it restores its limit
+  }
+  // More clients than the system gives descriptors for: refused, nothing changed.
+  auto huge = str(admin.cmd({"CONFIG", "SET", "timeout", "5", "maxclients", "4294967295"}));
+  CHECK(huge.find("ERR CONFIG SET failed (possibly related to argument 'maxclients') - The "
+                  "operating system is not able to handle the specified number of clients, try "
+                  "with ") != std::string::npos);
+  CHECK(strings(admin.cmd({"CONFIG", "GET", "maxclients"})) ==
+        std::vector<std::string>{"maxclients", "10000"});
+  CHECK(strings(admin.cmd({"CONFIG", "GET", "timeout"})) ==
+        std::vector<std::string>{"timeout", "0"});
+}
+
+TEST_CASE("client-output-buffer-limit 0 is no limit", "[commands]") {
+  auto srv = started({.output_buffer_limit = 0});
+  hiredis_client c(*srv);
+  REQUIRE(c.ok());
+  const std::string big(1 << 20, 'x');
+  REQUIRE(str(c.cmd({"SET", "big", big})) == "OK");
+  // Twenty replies of 1 MB asked for at once, read only after all were sent.
+  for (int i = 0; i < 20; ++i) {
+    c.append({"GET", "big"});
+  }
+  for (int i = 0; i < 20; ++i) {
+    auto r = c.next_reply();
+    REQUIRE(r);
+    CHECK(r->len == big.size());
+  }
+  CHECK(str(c.cmd({"PING"})) == "PONG");
+}
+
+TEST_CASE("WATCH past max-transaction-connections is refused until one is released", "[commands]") {
+  if (!subject_is_proxy()) {
+    return;
+  }
+  auto srv = started({});
+  hiredis_client admin(*srv);
+  REQUIRE(admin.ok());
+  REQUIRE(str(admin.cmd({"CONFIG", "SET", "max-transaction-connections", "2"})) == "OK");
+  hiredis_client a(*srv), b(*srv), c(*srv);
+  CHECK(str(a.cmd({"WATCH", "k"})) == "OK");
+  CHECK(str(a.cmd({"WATCH", "k2"})) == "OK");  // already holding one: not another
+  CHECK(str(b.cmd({"WATCH", "k"})) == "OK");
+  const std::string refused =
+      "ERR max number of clients with WATCHed keys reached (max-transaction-connections)";
+  CHECK(is_error(c.cmd({"WATCH", "k"}), refused));
+  CHECK(str(a.cmd({"UNWATCH"})) == "OK");
+  CHECK(str(c.cmd({"WATCH", "k"})) == "OK");
+  // EXEC, DISCARD, RESET and a closed connection release theirs too.
+  CHECK(str(b.cmd({"MULTI"})) == "OK");
+  auto exec = b.cmd({"EXEC"});
+  CHECK((exec && exec->type == REDIS_REPLY_ARRAY));
+  CHECK(str(a.cmd({"WATCH", "k"})) == "OK");
+  CHECK(is_error(b.cmd({"WATCH", "k"}), refused));
+  CHECK(str(a.cmd({"RESET"})) == "RESET");
+  CHECK(str(b.cmd({"WATCH", "k"})) == "OK");
+  {
+    hiredis_client gone(*srv);
+    CHECK(is_error(gone.cmd({"WATCH", "k"}), refused));
+  }
+  c = hiredis_client(*srv);  // closes the one that watched
+  bool released = false;
+  for (int attempt = 0; attempt < 50 && !released; ++attempt) {
+    hiredis_client d(*srv);
+    auto reply = d.cmd({"WATCH", "k"});
+    released = str(reply) == "OK";
+    if (!released) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+  }
+  CHECK(released);
+  CHECK(strings(admin.cmd({"CONFIG", "GET", "max-transaction-connections"})) ==
+        std::vector<std::string>{"max-transaction-connections", "2"});
 }
 
 }  // namespace atomkv::proxy_tests

@@ -70,8 +70,10 @@ std::vector<script> connection_scripts() {
         A({"ECHO", "a", "b"})}},
       {"select",
        {A({"SELECT", "0"}), A({"SELECT", "abc"}), A({"SELECT", "-1"}), A({"SELECT", "16"}),
-        A({"SELECT", "100000000000000000000"}), A({"SELECT", "1.5"}), A({"SELECT"}),
-        A({"SELECT", "0", "1"}), A({"SELECT", "0"}), A({"PING"})}},
+        A({"SELECT", "100000000000000000000"}), A({"SELECT", "2147483648"}),
+        A({"SELECT", "-2147483649"}), A({"SELECT", "9223372036854775808"}),
+        A({"SELECT", "2147483647"}), A({"SELECT", "1.5"}), A({"SELECT"}), A({"SELECT", "0", "1"}),
+        A({"SELECT", "0"}), A({"PING"})}},
       // Databases other than 0 are kept apart, as in Redis.
       {"select other database",
        {A({"SELECT", "1"}), A({"SET", "k", "one"}), A({"DBSIZE"}), A({"SELECT", "0"}),
@@ -95,7 +97,10 @@ std::vector<script> connection_scripts() {
         A_hello({"HELLO", "3", "SETNAME", "myname"}), A({"CLIENT", "GETNAME"}),
         // The default user has no password here, so any password authenticates it.
         A_hello({"HELLO", "2", "AUTH", "default", "anything"}),
-        A({"HELLO", "3", "AUTH", "nosuchuser", "x"}), A({"PING"})},
+        A({"HELLO", "3", "AUTH", "nosuchuser", "x"}), A({"PING"}),
+        // Each option acts as it is read: the name is set before the next option is refused.
+        A({"HELLO", "3", "SETNAME", "named", "FOO"}), A({"CLIENT", "GETNAME"}),
+        A({"HELLO", "2", "SETNAME", "again", "SETNAME", "a b"}), A({"CLIENT", "GETNAME"})},
        false},
       {"auth without a configured password",
        {A({"AUTH", "x"}), A({"AUTH", "default", "x"}), A({"AUTH", "nosuchuser", "x"}), A({"AUTH"}),
@@ -119,6 +124,40 @@ std::vector<script> connection_scripts() {
        {A({"CONFIG", "GET", "maxclients"}), A({"CONFIG", "GET", "timeout"}),
         A({"CONFIG", "GET", "nosuchparameter"}), A({"CONFIG", "GET"}), A({"CONFIG"}),
         A({"CONFIG", "FOO"})}},
+      // The settings that change at run time; the others refused as Redis words it. Every
+      // change is undone at the end (the servers serve the scripts after this one).
+      {"config set",
+       {A({"CONFIG", "SET", "timeout", "7"}), A({"CONFIG", "GET", "timeout"}),
+        A({"CONFIG", "SET", "TIMEOUT", "0"}), A({"CONFIG", "GET", "timeout"}),
+        A({"CONFIG", "SET", "timeout", "abc"}), A({"CONFIG", "SET", "timeout", "-1"}),
+        A({"CONFIG", "SET", "timeout", "2147483648"}), A({"CONFIG", "SET", "maxclients", "0"}),
+        A({"CONFIG", "SET", "maxclients", "x"}), A({"CONFIG", "SET", "foo", "bar"}),
+        A({"CONFIG", "SET", "databases", "3"}), A({"CONFIG", "SET", "Databases", "3"}),
+        A({"CONFIG", "SET", "databases", "3", "foo", "bar"}),
+        A({"CONFIG", "SET", "foo", "bar", "databases", "3"}),
+        A({"CONFIG", "SET", "timeout", "5", "timeout", "6"}),
+        A({"CONFIG", "SET", "timeout", "5", "maxclients"}), A({"CONFIG", "SET", "timeout"}),
+        A({"CONFIG", "SET"}), A({"CONFIG", "GET", "timeout"}),
+        // Several pairs: all of them, or none when one is wrong.
+        A({"CONFIG", "SET", "timeout", "3", "maxclients", "50"}), A({"CONFIG", "GET", "timeout"}),
+        A({"CONFIG", "GET", "maxclients"}), A({"CONFIG", "SET", "timeout", "1", "maxclients", "0"}),
+        A({"CONFIG", "GET", "timeout"}), A({"CONFIG", "GET", "maxclients"}),
+        A({"CONFIG", "SET", "client-output-buffer-limit", "normal 1mb 2mb 60"}),
+        A({"CONFIG", "GET", "client-output-buffer-limit"}),
+        A({"CONFIG", "SET", "client-output-buffer-limit", "Normal 3MB 0 0 pubsub 1 2 3"}),
+        A({"CONFIG", "GET", "client-output-buffer-limit"}),
+        A({"CONFIG", "SET", "client-output-buffer-limit", "normal 1mb"}),
+        A({"CONFIG", "SET", "client-output-buffer-limit", "foo 1 1 1"}),
+        A({"CONFIG", "SET", "client-output-buffer-limit", "master 1 1 1"}),
+        A({"CONFIG", "SET", "client-output-buffer-limit", "normal x 0 0"}),
+        A({"CONFIG", "SET", "client-output-buffer-limit", "normal 1 0 -1"}),
+        A({"CONFIG", "GET", "client-output-buffer-limit"}),
+        A({"CONFIG", "SET", "client-output-buffer-limit",
+           "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60"}),
+        A({"CONFIG", "SET", "requirepass", ""}), A({"PING"}),
+        A({"CONFIG", "SET", "timeout", "0", "maxclients", "10000"}),
+        A({"CONFIG", "GET", "timeout"}), A({"CONFIG", "GET", "maxclients"})},
+       false},
   };
 }
 
@@ -662,6 +701,17 @@ std::vector<script> auth_scripts() {
         A_hello({"HELLO", "3", "AUTH", "default", "secret"}), A({"GET", "k"}), A({"PING"})},
        false,
        true},
+      // Redis authenticates on AUTH, then refuses the name: the connection stays authenticated.
+      {"hello authenticates before a bad setname",
+       {A({"HELLO", "3", "AUTH", "default", "secret", "SETNAME", "a b"}), A({"GET", "k"}),
+        A({"CLIENT", "GETNAME"})},
+       false,
+       true},
+      {"hello names the connection before a wrong password",
+       {A({"HELLO", "2", "SETNAME", "early", "AUTH", "default", "wrong"}), A({"AUTH", "secret"}),
+        A({"CLIENT", "GETNAME"}), A({"HELLO", "3", "SETNAME", "x", "AUTH", "default"})},
+       false,
+       true},
       {"reset forgets authentication",
        {A({"AUTH", "secret"}), A({"PING"}), A({"RESET"}), A({"PING"}), A({"AUTH", "secret"}),
         A({"PING"})},
@@ -701,7 +751,7 @@ const std::vector<std::string>& compared_command_names() {
       "client|getname", "client|id", "client|info", "client|list", "client|help",
       // server
       "command", "command|count", "command|list", "command|info", "command|docs", "command|help",
-      "info", "config", "config|get", "config|help", "flushall",
+      "info", "config", "config|get", "config|set", "config|help", "flushall",
       // transactions
       "multi", "exec", "discard", "watch", "unwatch"};
   return names;

@@ -17,6 +17,7 @@
 #include "proxy/servers.hpp"
 #include "support/child_process.hpp"
 #include "support/proxy_server.hpp"
+#include "support/redis_server.hpp"
 #include "support/resp_client.hpp"
 
 namespace atomkv::proxy_tests {
@@ -46,6 +47,18 @@ long cpu_ticks(pid_t pid) {
     }
   }
   return utime + stime;
+}
+
+// Resident memory of process `pid` in kB (VmRSS), -1 if unreadable.
+long resident_kb(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("VmRSS:", 0) == 0) {
+      return std::stol(line.substr(6));
+    }
+  }
+  return -1;
 }
 
 std::unique_ptr<server> started(const server_settings& settings = {}) {
@@ -159,7 +172,8 @@ TEST_CASE("--config reads redis.conf-style settings", "[lifecycle]") {
     conf << "# a comment, then settings as in redis.conf\n"
          << "requirepass \"from file\"\n"
          << "\n"
-         << "maxclients 2\n";
+         << "maxclients 2\n"
+         << "backend memory://\n";
   }
   {
     testing::proxy_server proxy({.extra_args = {"--config", path}});
@@ -170,6 +184,7 @@ TEST_CASE("--config reads redis.conf-style settings", "[lifecycle]") {
     CHECK(c->call({"GET", "k"}) == "-NOAUTH Authentication required.\r\n");
     CHECK(c->call({"AUTH", "from file"}) == "+OK\r\n");
     CHECK(c->call({"CONFIG", "GET", "maxclients"}) == "*2\r\n$10\r\nmaxclients\r\n$1\r\n2\r\n");
+    CHECK(c->call({"CONFIG", "GET", "backend"}) == "*2\r\n$7\r\nbackend\r\n$9\r\nmemory://\r\n");
   }
   testing::remove_tree(dir);
 }
@@ -240,6 +255,151 @@ TEST_CASE("SIGTERM and SIGINT shut the proxy down cleanly", "[lifecycle]") {
     CHECK(WEXITSTATUS(*status) == 0);
     CHECK(idle->drain(millis(2000), millis(5000)).closed);
   }
+}
+
+TEST_CASE("the backend's password shows neither in CONFIG GET nor on stderr", "[lifecycle]") {
+  if (!subject_is_proxy()) {
+    return;
+  }
+  testing::redis_server redis({.requirepass = "backend-secret-pw"});
+  INFO(redis.error());
+  REQUIRE(redis.running());
+  const std::string url = redis.url();
+  REQUIRE(url.find("backend-secret-pw") != std::string::npos);
+  testing::proxy_server proxy({.backend = url});
+  INFO(proxy.error());
+  REQUIRE(proxy.running());
+  auto c = resp_connection::connect(proxy.port());
+  REQUIRE(c);
+  auto backend = c->call({"CONFIG", "GET", "backend"});
+  REQUIRE(backend);
+  CHECK(backend->find("backend-secret-pw") == std::string::npos);
+  CHECK(backend->find(redis.url(false).substr(std::string("redis://").size())) !=
+        std::string::npos);
+  CHECK(backend->find(":***@") != std::string::npos);
+  auto all = c->call({"CONFIG", "GET", "*"});
+  CHECK(all->find("backend-secret-pw") == std::string::npos);
+  auto info = c->call({"INFO", "everything"});
+  CHECK(info->find("backend-secret-pw") == std::string::npos);
+  REQUIRE(proxy.stop());
+  const std::string log = proxy.log();
+  INFO(log);
+  CHECK(log.find("serving redis://:***@") != std::string::npos);
+  CHECK(log.find("backend-secret-pw") == std::string::npos);
+
+  // Nor when the backend cannot be opened.
+  int status = -1;
+  std::string failed = testing::run_capture({"/bin/sh", "-c",
+                                             testing::proxy_server::binary() + " --port " +
+                                                 std::to_string(testing::free_loopback_port()) +
+                                                 " --backend 'nosuch://u:other-secret@h/0' 2>&1"},
+                                            "", std::chrono::seconds(10), &status);
+  INFO(failed);
+  CHECK(failed.find("cannot open backend nosuch://u:***@h/0") != std::string::npos);
+  CHECK(failed.find("other-secret") == std::string::npos);
+}
+
+TEST_CASE("ATOMKV_BACKEND and ATOMKV_REQUIREPASS keep secrets off the command line",
+          "[lifecycle]") {
+  if (!subject_is_proxy()) {
+    return;
+  }
+  testing::redis_server redis({.requirepass = "env-backend-pw"});
+  INFO(redis.error());
+  REQUIRE(redis.running());
+  std::string dir = testing::make_temp_dir("atomkv-proxy-env");
+  REQUIRE(!dir.empty());
+  const auto port = testing::free_loopback_port();
+  testing::child_process proxy;
+  REQUIRE(proxy.start(
+      {"/usr/bin/env", "ATOMKV_BACKEND=" + redis.url(), "ATOMKV_REQUIREPASS=env-client-pw",
+       testing::proxy_server::binary(), "--port", std::to_string(port)},
+      dir + "/proxy.log"));
+  REQUIRE(testing::wait_until_ping(port, proxy, std::chrono::seconds(10),
+                                   std::string("env-client-pw")));
+  auto c = resp_connection::connect(port);
+  REQUIRE(c);
+  CHECK(c->call({"GET", "k"}) == "-NOAUTH Authentication required.\r\n");
+  CHECK(c->call({"AUTH", "wrong"}) ==
+        "-WRONGPASS invalid username-password pair or user is disabled.\r\n");
+  CHECK(c->call({"AUTH", "env-client-pw"}) == "+OK\r\n");
+  // The backend is the password'd Redis of the environment's URL.
+  CHECK(c->call({"SET", "through-env", "1"}) == "+OK\r\n");
+  CHECK(redis.cli("GET through-env").find("1") != std::string::npos);
+  proxy.stop(std::chrono::seconds(5));
+  testing::remove_tree(dir);
+}
+
+TEST_CASE("WATCH of an already-watched key keeps one watch", "[lifecycle]") {
+  if (!subject_is_proxy()) {
+    return;
+  }
+  // Before: each WATCH of the same key added one more watch, so that a client repeating it grew
+  // the proxy by about 50 bytes a time (150 MB here). Now the key is watched once, as in Redis.
+  for (std::string backend : {"memory://", "sqlite-temp"}) {
+    INFO(backend);
+    std::string dir;
+    if (backend == "sqlite-temp") {
+      dir = testing::make_temp_dir("atomkv-proxy-watch");
+      backend = "sqlite://" + dir + "/watch.db";
+    }
+    testing::proxy_server proxy({.backend = backend});
+    INFO(proxy.error());
+    REQUIRE(proxy.running());
+    auto c = resp_connection::connect(proxy.port());
+    REQUIRE(c);
+    std::vector<std::string> watch(100001, "k");
+    watch[0] = "WATCH";
+    const std::string request = testing::encode_command(watch);
+    REQUIRE(c->call({"WATCH", "k"}) == "+OK\r\n");
+    const long before = resident_kb(proxy.pid());
+    for (int i = 0; i < 30; ++i) {
+      REQUIRE(c->send(request));
+      REQUIRE(c->read_reply(millis(30000)) == "+OK\r\n");
+    }
+    const long grown = resident_kb(proxy.pid()) - before;
+    INFO("resident memory grew by " << grown << " kB after 3,000,000 watches of one key");
+    CHECK(grown < 40 * 1024);
+    // Still one watched key that works.
+    auto other = resp_connection::connect(proxy.port());
+    REQUIRE(other);
+    REQUIRE(other->call({"SET", "k", "changed"}) == "+OK\r\n");
+    REQUIRE(c->call({"MULTI"}) == "+OK\r\n");
+    REQUIRE(c->call({"SET", "k", "mine"}) == "+QUEUED\r\n");
+    CHECK(c->call({"EXEC"}) == "*-1\r\n");
+    proxy.stop();
+    if (!dir.empty()) {
+      testing::remove_tree(dir);
+    }
+  }
+}
+
+TEST_CASE("the open file limit makes room for clients and transaction connections", "[lifecycle]") {
+  if (!subject_is_proxy()) {
+    return;
+  }
+  std::string dir = testing::make_temp_dir("atomkv-proxy-nofile");
+  REQUIRE(!dir.empty());
+  const auto port = testing::free_loopback_port();
+  testing::child_process proxy;
+  // Started with a soft limit of 1024: 1000 clients and 500 transactions need 1564 descriptors.
+  REQUIRE(proxy.start(
+      {"/bin/sh", "-c",
+       "ulimit -Sn 1024 && exec " + testing::proxy_server::binary() + " --port " +
+           std::to_string(port) + " --maxclients 1000 --max-transaction-connections 500"},
+      dir + "/proxy.log"));
+  REQUIRE(testing::wait_until_ping(port, proxy, std::chrono::seconds(10)));
+  std::ifstream limits("/proc/" + std::to_string(proxy.pid()) + "/limits");
+  long soft = -1;
+  for (std::string line; std::getline(limits, line);) {
+    if (line.rfind("Max open files", 0) == 0) {
+      soft = std::stol(line.substr(std::string("Max open files").size()));
+    }
+  }
+  INFO("soft limit " << soft);
+  CHECK(soft >= 1000 + 500 + 64);
+  proxy.stop(std::chrono::seconds(5));
+  testing::remove_tree(dir);
 }
 
 }  // namespace atomkv::proxy_tests

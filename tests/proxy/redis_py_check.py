@@ -42,6 +42,14 @@ def main():
     check(r.dbsize() == 1, "dbsize")
     check(r.echo("hi") == b"hi", "echo")
     check(r.client_setname("py") is True and r.client_getname() == "py", "client name")
+    # Clients such as Valkey GLIDE look for a master in INFO replication when they connect.
+    check(r.info("replication")["role"] == "master", "info replication role")
+    check(r.info("replication")["connected_slaves"] == 0, "info replication replicas")
+    check(isinstance(r.info("cpu")["used_cpu_sys"], float), "info cpu")
+    check("redis_version" in r.info(), "info default sections")
+    check(r.config_set("timeout", 9) is True, "config set")
+    check(r.config_get("timeout") == {"timeout": "9"}, "config get after set")
+    check(r.config_set("timeout", 0) is True, "config set back")
     try:
         r.execute_command("INCR", "n", "x")
         check(False, "wrong arity raises")

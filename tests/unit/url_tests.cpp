@@ -51,3 +51,20 @@ TEST_CASE("malformed store URLs are no-such-store", "[url]") {
     CHECK(url.error().code == atomkv::error::kind::no_such_store);
   }
 }
+
+TEST_CASE("store URLs are shown with their secrets hidden", "[url]") {
+  using atomkv::redact_store_url;
+  CHECK(redact_store_url("memory://") == "memory://");
+  CHECK(redact_store_url("sqlite:///var/lib/a.db") == "sqlite:///var/lib/a.db");
+  CHECK(redact_store_url("redis://127.0.0.1:6379/2") == "redis://127.0.0.1:6379/2");
+  CHECK(redact_store_url("redis://user:p%40ss@example.org:6380/2") ==
+        "redis://user:***@example.org:6380/2");
+  CHECK(redact_store_url("redis://:secret@127.0.0.1") == "redis://:***@127.0.0.1");
+  CHECK(redact_store_url("redis://onlyuser@127.0.0.1") == "redis://onlyuser@127.0.0.1");
+  // An unencoded '@' or '/' in the password, and a malformed URL, hide it all the same.
+  CHECK(redact_store_url("redis://u:a@b/c@host:1/0") == "redis://u:***@host:1/0");
+  CHECK(redact_store_url("nonsense:x@y") == "nonsense:***@y");
+  CHECK(redact_store_url("redis://h?password=s3cret&connect_timeout_ms=50&Auth_Token=t") ==
+        "redis://h?password=***&connect_timeout_ms=50&Auth_Token=***");
+  CHECK(redact_store_url("redis://u:pw@h?x") == "redis://u:***@h?x");
+}

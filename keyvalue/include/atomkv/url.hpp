@@ -24,4 +24,9 @@ struct store_url {
 // A malformed URL (no "://", a bad port, a bad %-escape) is no-such-store with the reason.
 result<store_url> parse_store_url(std::string_view url);
 
+// The URL as given, with its secrets replaced by "***" so that it can be shown and logged: the
+// password of the authority (user:password@, even when the URL is malformed) and the value of
+// any query parameter whose name contains "pass", "secret" or "token" (?password=...).
+std::string redact_store_url(std::string_view url);
+
 }  // namespace atomkv

@@ -31,6 +31,14 @@ class reply_writer {
  public:
   reply_writer(std::string& out, protocol proto) : out_(&out), proto_(proto) {}
 
+  // Told of every error line written (a server's error statistics); none by default.
+  using error_observer = void (*)(void* context, std::string_view line);
+  reply_writer& observe_errors(error_observer observer, void* context) {
+    observer_ = observer;
+    observer_context_ = context;
+    return *this;
+  }
+
   protocol proto() const { return proto_; }
   // HELLO switches the protocol of a live connection.
   void set_protocol(protocol proto) { proto_ = proto; }
@@ -60,6 +68,8 @@ class reply_writer {
 
   std::string* out_;
   protocol proto_;
+  error_observer observer_ = nullptr;
+  void* observer_context_ = nullptr;
 };
 
 }  // namespace atomkv::resp
