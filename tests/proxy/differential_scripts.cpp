@@ -267,6 +267,13 @@ std::vector<script> string_scripts() {
         A({"SCAN", "0", "COUNT", "0"}), A({"SCAN", "0", "COUNT", "-1"}),
         A({"SCAN", "0", "COUNT", "abc"}), A({"SCAN", "0", "COUNT"}), A({"SCAN", "0", "MATCH"}),
         A({"SCAN", "0", "FOO", "bar"}), A({"SCAN"})}},
+      // Redis's matcher compares nothing for the empty key: only "" matches it, and "*" because
+      // KEYS and SCAN then skip matching. Range bounds are signed chars.
+      {"the empty key and glob patterns",
+       {A({"MSET", "", "e", "a", "1", "0", "2", "\xff", "3", "\x80", "4"}), A_keys({"KEYS", "**"}),
+        A_keys({"KEYS", "*"}), A_keys({"KEYS", ""}), A_keys({"KEYS", "*?"}),
+        A_keys({"KEYS", "[a-\xff]"}), A_keys({"KEYS", "[\x80-\x90]*"}), A_scan({"MATCH", "**"}),
+        A_scan({"MATCH", ""}), A_scan({"MATCH", "*"}), A_scan({"MATCH", "[^a]"})}},
       {"type and strlen",
        {A({"SET", "k", "hello"}), A({"TYPE", "k"}), A({"TYPE", "nope"}), A({"STRLEN", "k"}),
         A({"STRLEN", "nope"}), A({"SET", "e", ""}), A({"STRLEN", "e"}), A({"TYPE", "e"}),
