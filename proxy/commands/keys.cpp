@@ -1,5 +1,6 @@
 // Keyspace commands: DEL, UNLINK, EXISTS, TYPE, KEYS, SCAN, DBSIZE, FLUSHDB.
 
+#include <cctype>
 #include <cerrno>
 #include <cstdlib>
 #include <iterator>
@@ -56,23 +57,18 @@ maybe_error plan_flushdb(args_view a, plan_builder& p) {
   return {};
 }
 
-// Redis's string2ull: an unsigned decimal; strtoull's leniency included.
+// Redis's parseScanCursorOrReply: strtoul in base 10 on the argument as a C string (so it ends
+// at a NUL byte), refused if it starts with a space, leaves characters unread or overflows. So
+// "-1" is 18446744073709551615, "+1" is 1 and "" is 0, while " 1" and "1 " are invalid.
 bool parse_cursor(std::string_view text, unsigned long long& cursor) {
-  if (auto strict = parse_integer(text)) {
-    if (*strict < 0) {
-      return false;
-    }
-    cursor = static_cast<unsigned long long>(*strict);
-    return true;
-  }
-  std::string copy(text);
-  if (copy.empty() || copy.find('\0') != std::string::npos) {
+  std::string copy(text.substr(0, text.find('\0')));
+  if (!copy.empty() && std::isspace(static_cast<unsigned char>(copy.front()))) {
     return false;
   }
   errno = 0;
   char* end = nullptr;
   cursor = std::strtoull(copy.c_str(), &end, 10);
-  return errno == 0 && end != nullptr && *end == '\0';
+  return errno != ERANGE && *end == '\0';
 }
 
 // SCAN's arguments.

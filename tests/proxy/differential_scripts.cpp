@@ -258,15 +258,24 @@ std::vector<script> string_scripts() {
         A({"KEYS", "a", "b"})}},
       {"scan",
        {A({"SCAN", "0"}),
+        // The cursor is read as Redis's strtoul does: "-1" is 2^64-1, "" and "+1" are valid, a
+        // leading space or anything after the digits is not, a NUL byte ends it.
+        A({"SCAN", "-1"}), A({"SCAN", " 1"}), A({"SCAN", "9223372036854775808"}),
+        A({"SCAN", "18446744073709551615"}), A({"SCAN", "18446744073709551616"}),
+        A({"SCAN", "-18446744073709551615"}), A({"SCAN", ""}), A({"SCAN", "+1"}), A({"SCAN", "-0"}),
+        A({"SCAN", "1 "}), A({"SCAN", "-"}), A({"SCAN", "\t1"}), A({"SCAN", "0x1"}),
+        A({"SCAN", std::string("1\0x", 3)}),
         A({"MSET", "k0",  "v", "k1",  "v", "k2",    "v", "k3",  "v", "k4",  "v", "k5",
            "v",    "k6",  "v", "k7",  "v", "k8",    "v", "k9",  "v", "k10", "v", "k11",
            "v",    "k12", "v", "k13", "v", "other", "v", "x:1", "v", "x:2", "v"}),
         A_scan({}), A_scan({"MATCH", "k1*"}), A_scan({"COUNT", "3"}),
         A_scan({"MATCH", "k?", "COUNT", "7"}), A_scan({"MATCH", "nothing*"}),
-        A_scan({"count", "1", "match", "x:*"}), A({"SCAN", "abc"}), A({"SCAN", "1.5"}),
-        A({"SCAN", "0", "COUNT", "0"}), A({"SCAN", "0", "COUNT", "-1"}),
-        A({"SCAN", "0", "COUNT", "abc"}), A({"SCAN", "0", "COUNT"}), A({"SCAN", "0", "MATCH"}),
-        A({"SCAN", "0", "FOO", "bar"}), A({"SCAN"})}},
+        A_scan({"count", "1", "match", "x:*"}), A_scan({"TYPE", "STRING"}),
+        A_scan({"TYPE", "list"}), A_scan({"TYPE", ""}), A({"SCAN", "-1", "MATCH", "nothing*"}),
+        A({"SCAN", "abc"}), A({"SCAN", "1.5"}), A({"SCAN", "0", "COUNT", "0"}),
+        A({"SCAN", "0", "COUNT", "-1"}), A({"SCAN", "0", "COUNT", "abc"}),
+        A({"SCAN", "0", "COUNT"}), A({"SCAN", "0", "MATCH"}), A({"SCAN", "0", "FOO", "bar"}),
+        A({"SCAN"})}},
       // Redis's matcher compares nothing for the empty key: only "" matches it, and "*" because
       // KEYS and SCAN then skip matching. Range bounds are signed chars.
       {"the empty key and glob patterns",
