@@ -93,6 +93,8 @@ op_result keyspace::execute_single(const operation& op) {
     }
     case operation::kind::exists:
       return op_result::of_integer(find_present(s, op.key) ? 1 : 0);
+    case operation::kind::type:
+      return op_result::of_value(find_present(s, op.key) ? "string" : "none");
     case operation::kind::length: {
       entry* e = find_present(s, op.key);
       return op_result::of_integer(e ? static_cast<std::int64_t>(e->value.size()) : 0);
@@ -354,6 +356,9 @@ op_result keyspace::list(const operation& op) {
                                  ? std::numeric_limits<std::size_t>::max()
                                  : std::max(static_cast<std::size_t>(op.delta), kMinPageKeys);
   auto page = page_from(from, budget, pattern, false);
+  if (!op.lists_strings()) {
+    page.keys.clear();  // every key here is a string; the cursor still moves on
+  }
   return op_result::of_keys(std::move(page.keys), page.cursor.value_or(std::string()));
 }
 

@@ -168,6 +168,10 @@ result<op_result> rows::execute(const operation& op, write_clock* clock) {
       BOOST_OUTCOME_TRY(found, find(op.key, false));
       return op_result::of_integer(found && found->present ? 1 : 0);
     }
+    case operation::kind::type: {
+      BOOST_OUTCOME_TRY(found, find(op.key, false));
+      return op_result::of_value(found && found->present ? "string" : "none");
+    }
     case operation::kind::length: {
       if (pending_ != nullptr) {
         BOOST_OUTCOME_TRY(found, find(op.key, true));
@@ -302,6 +306,9 @@ result<op_result> rows::list(const operation& op) {
     pattern = op.value;
   }
   BOOST_OUTCOME_TRY(page, list(from, op.delta <= 0 ? -1 : op.delta, pattern));
+  if (!op.lists_strings()) {
+    page.keys.clear();  // every key here is a string; the cursor still moves on
+  }
   return op_result::of_keys(std::move(page.keys), page.cursor.value_or(std::string()));
 }
 

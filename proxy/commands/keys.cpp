@@ -36,8 +36,8 @@ maybe_error plan_exists(args_view a, plan_builder& p) {
 }
 
 maybe_error plan_type(args_view a, plan_builder& p) {
-  p.target.shape = reply_shape::type;  // every atomkv value is a string
-  p.add(operation::exists(a[1]));
+  p.target.shape = reply_shape::type;  // the backend's answer: on Redis, a list is a list
+  p.add(operation::type(a[1]));
   return {};
 }
 
@@ -75,7 +75,7 @@ bool parse_cursor(std::string_view text, unsigned long long& cursor) {
 struct listing {
   std::string pattern;
   bool match_all = true;
-  bool strings_wanted = true;  // SCAN ... TYPE: every atomkv value is a string
+  std::optional<std::string_view> type_name;  // SCAN ... TYPE, filtered by the backend
   unsigned long long cursor = 0;
   std::size_t count_hint = 10;
   std::string cursor_text;
@@ -106,7 +106,7 @@ std::optional<std::string> parse_scan(args_view a, listing& l) {
     } else if (equals_ignoring_case(a[i], "match") && has_value) {
       l.set_pattern(a[i + 1]);
     } else if (equals_ignoring_case(a[i], "type") && has_value) {
-      l.strings_wanted = equals_ignoring_case(a[i + 1], "string");
+      l.type_name = a[i + 1];
     } else {
       return std::string(errors::syntax);
     }
@@ -128,10 +128,10 @@ maybe_error plan_scan(args_view a, plan_builder& p) {
   if (auto problem = parse_scan(a, l)) {
     return problem;
   }
-  p.target.shape = l.strings_wanted ? reply_shape::scan : reply_shape::scan_no_keys;
+  p.target.shape = reply_shape::scan;
   std::string_view pattern = l.match_all ? std::string_view("*") : p.keep(std::move(l.pattern));
   std::string_view cursor = l.cursor == 0 ? std::string_view() : p.keep(l.cursor_text);
-  p.add(operation::list(pattern, cursor, static_cast<std::int64_t>(l.count_hint)));
+  p.add(operation::list(pattern, cursor, static_cast<std::int64_t>(l.count_hint), l.type_name));
   return {};
 }
 
