@@ -66,20 +66,15 @@ void write_reply(const planned& p, const std::vector<op_result>& results, resp::
       out.integer(first->what == op_result::kind::ok ? 1 : 0);
       return;
     case reply_shape::type:
-      out.simple(first->integer != 0 ? "string" : "none");
+      out.simple(first->text);
       return;
     case reply_shape::keys:
       write_keys(first->keys, out);
       return;
     case reply_shape::scan:
-    case reply_shape::scan_no_keys:
       out.array_header(2);
       out.bulk(first->text.empty() ? std::string_view("0") : std::string_view(first->text));
-      if (p.shape == reply_shape::scan) {
-        write_keys(first->keys, out);
-      } else {
-        out.array_header(0);
-      }
+      write_keys(first->keys, out);
       return;
   }
 }

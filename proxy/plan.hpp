@@ -12,15 +12,14 @@
 namespace atomkv::proxy {
 
 enum class reply_shape : std::uint8_t {
-  single,        // the one result as it is: nil, +OK, bulk, integer or error
-  sum,           // the sum of integer results (DEL, EXISTS of several keys)
-  values,        // an array of the results (MGET)
-  ok,            // +OK whatever the results (MSET)
-  flag,          // :1 if the result is ok, :0 if nil (SETNX)
-  type,          // +string if the key exists, else +none (TYPE)
-  keys,          // the listed keys (KEYS)
-  scan,          // the next cursor ("0" when done) and the listed keys (SCAN)
-  scan_no_keys,  // the next cursor and no keys (SCAN ... TYPE of a type atomkv never stores)
+  single,  // the one result as it is: nil, +OK, bulk, integer or error
+  sum,     // the sum of integer results (DEL, EXISTS of several keys)
+  values,  // an array of the results (MGET)
+  ok,      // +OK whatever the results (MSET)
+  flag,    // :1 if the result is ok, :0 if nil (SETNX)
+  type,    // the type's name as a status: +string, +none, +list, ... (TYPE)
+  keys,    // the listed keys (KEYS)
+  scan,    // the next cursor ("0" when done) and the listed keys (SCAN)
 };
 
 // One planned command's share of a batch of operations.

@@ -1,10 +1,10 @@
 #pragma once
-// A fast, stable 64-bit hash of a key. Stable within a process, so that a SCAN cursor (the hash
-// to resume from) means the same thing on every page.
+// A fast, stable 64-bit hash of a key: its high bits pick the stripe, its low bits the bucket
+// in the stripe's table. Stable within a process, so that a SCAN cursor means the same thing on
+// every page.
 
 #include <cstdint>
 #include <cstring>
-#include <string>
 #include <string_view>
 
 namespace atomkv::memory {
@@ -31,12 +31,5 @@ inline std::uint64_t key_hash(std::string_view key) {
   std::memcpy(&tail, p, n);
   return mix64(h ^ tail ^ (n << 56));
 }
-
-// Lets the stripe maps look up a std::string_view without building a std::string.
-struct key_hasher {
-  using is_transparent = void;
-  std::size_t operator()(std::string_view key) const { return key_hash(key); }
-  std::size_t operator()(const std::string& key) const { return key_hash(key); }
-};
 
 }  // namespace atomkv::memory

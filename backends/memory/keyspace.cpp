@@ -23,9 +23,9 @@ bool is_multi_key(const operation& op) {
   return is_whole_bucket(op) || op.what == operation::kind::set_if_none_exist;
 }
 
-keyspace::entry* find_present(keyspace::stripe& s, std::string_view key) {
-  auto it = s.entries.find(key);
-  return it != s.entries.end() && it->second.present ? &it->second : nullptr;
+keyspace::entry* find_present(keyspace::stripe& s, std::string_view key, std::uint64_t hash) {
+  keyspace::entry* e = s.entries.find(key, hash);
+  return e != nullptr && e->present ? e : nullptr;
 }
 
 }  // namespace
@@ -39,31 +39,31 @@ void keyspace::write(stripe& s, entry& e, std::string_view value) {
   }
 }
 
-bool keyspace::erase(stripe& s, std::string_view key) {
-  auto it = s.entries.find(key);
-  if (it == s.entries.end() || !it->second.present) {
+bool keyspace::erase(stripe& s, std::string_view key, std::uint64_t hash) {
+  entry* e = find_present(s, key, hash);
+  if (e == nullptr) {
     return false;
   }
   --s.present;
-  if (it->second.pins > 0) {
+  if (e->pins > 0) {
     // A watcher still needs to see that this key changed: keep a tombstone with a new version.
-    auto& e = it->second;
-    e.present = false;
-    e.version = ++s.clock;
-    std::string().swap(e.value);
+    e->present = false;
+    e->version = ++s.clock;
+    std::string().swap(e->value);
   } else {
-    s.entries.erase(it);
+    s.entries.erase(key, hash);
   }
   return true;
 }
 
 void keyspace::unpin(stripe& s, std::string_view key) {
-  auto it = s.entries.find(key);
-  if (it == s.entries.end() || it->second.pins == 0) {
+  const std::uint64_t hash = key_hash(key);
+  entry* e = s.entries.find(key, hash);
+  if (e == nullptr || e->pins == 0) {
     return;
   }
-  if (--it->second.pins == 0 && !it->second.present) {
-    s.entries.erase(it);
+  if (--e->pins == 0 && !e->present) {
+    s.entries.erase(key, hash);
   }
 }
 
@@ -81,55 +81,53 @@ op_result keyspace::execute(const operation& op) {
   if (op.what == operation::kind::list) {
     return list(op);
   }
-  return execute_single(op);
+  return execute_single(op, key_hash(op.key));
 }
 
-op_result keyspace::execute_single(const operation& op) {
-  stripe& s = stripe_for(op.key);
+op_result keyspace::execute_single(const operation& op, std::uint64_t hash) {
+  stripe& s = stripe_at(hash);
   switch (op.what) {
     case operation::kind::get: {
-      entry* e = find_present(s, op.key);
+      entry* e = find_present(s, op.key, hash);
       return e ? op_result::of_value(e->value) : op_result::nil();
     }
     case operation::kind::exists:
-      return op_result::of_integer(find_present(s, op.key) ? 1 : 0);
+      return op_result::of_integer(find_present(s, op.key, hash) ? 1 : 0);
+    case operation::kind::type:
+      return op_result::of_value(find_present(s, op.key, hash) ? "string" : "none");
     case operation::kind::length: {
-      entry* e = find_present(s, op.key);
+      entry* e = find_present(s, op.key, hash);
       return op_result::of_integer(e ? static_cast<std::int64_t>(e->value.size()) : 0);
     }
     case operation::kind::set: {
-      auto it = s.entries.find(op.key);
-      bool present = it != s.entries.end() && it->second.present;
+      entry* e = find_present(s, op.key, hash);
       op_result answer = op_result::ok();
       if (op.return_previous) {
-        answer = present ? op_result::of_value(it->second.value) : op_result::nil();
+        answer = e ? op_result::of_value(e->value) : op_result::nil();
       }
-      if ((op.when == operation::condition::if_missing && present) ||
-          (op.when == operation::condition::if_present && !present)) {
+      if ((op.when == operation::condition::if_missing && e) ||
+          (op.when == operation::condition::if_present && !e)) {
         return op.return_previous ? answer : op_result::nil();
       }
-      if (it == s.entries.end()) {
-        it = s.entries.emplace(std::string(op.key), entry{}).first;
-      }
-      write(s, it->second, op.value);
+      write(s, e ? *e : s.entries.find_or_add(op.key, hash), op.value);
       return answer;
     }
     case operation::kind::remove:
-      return op_result::of_integer(erase(s, op.key) ? 1 : 0);
+      return op_result::of_integer(erase(s, op.key, hash) ? 1 : 0);
     case operation::kind::take: {
-      entry* e = find_present(s, op.key);
+      entry* e = find_present(s, op.key, hash);
       if (!e) {
         return op_result::nil();
       }
       op_result answer = op_result::of_value(std::move(e->value));
-      erase(s, op.key);
+      erase(s, op.key, hash);
       return answer;
     }
     case operation::kind::increment: {
-      auto it = s.entries.find(op.key);
+      entry* e = find_present(s, op.key, hash);
       std::int64_t current = 0;
-      if (it != s.entries.end() && it->second.present) {
-        auto parsed = counter::parse(it->second.value);
+      if (e) {
+        auto parsed = counter::parse(e->value);
         if (!parsed) {
           return op_result::failed(std::string(kNotAnInteger));
         }
@@ -139,13 +137,11 @@ op_result keyspace::execute_single(const operation& op) {
       if (!sum) {
         return op_result::failed(std::string(kOverflow));
       }
-      if (it == s.entries.end()) {
-        it = s.entries.emplace(std::string(op.key), entry{}).first;
-      }
       char digits[24];
       auto [end, ec] = std::to_chars(digits, digits + sizeof digits, *sum);
       (void)ec;
-      write(s, it->second, std::string_view(digits, end - digits));
+      write(s, e ? *e : s.entries.find_or_add(op.key, hash),
+            std::string_view(digits, end - digits));
       return op_result::of_integer(*sum);
     }
     case operation::kind::clear:
@@ -159,17 +155,15 @@ op_result keyspace::execute_single(const operation& op) {
 
 op_result keyspace::set_if_none_exist(std::span<const std::string_view> pairs) {
   for (std::size_t i = 0; i + 1 < pairs.size(); i += 2) {
-    if (find_present(stripe_for(pairs[i]), pairs[i])) {
+    const std::uint64_t hash = key_hash(pairs[i]);
+    if (find_present(stripe_at(hash), pairs[i], hash)) {
       return op_result::of_integer(0);
     }
   }
   for (std::size_t i = 0; i + 1 < pairs.size(); i += 2) {
-    stripe& s = stripe_for(pairs[i]);
-    auto it = s.entries.find(pairs[i]);
-    if (it == s.entries.end()) {
-      it = s.entries.emplace(std::string(pairs[i]), entry{}).first;
-    }
-    write(s, it->second, pairs[i + 1]);
+    const std::uint64_t hash = key_hash(pairs[i]);
+    stripe& s = stripe_at(hash);
+    write(s, s.entries.find_or_add(pairs[i], hash), pairs[i + 1]);
   }
   return op_result::of_integer(1);
 }
@@ -177,19 +171,18 @@ op_result keyspace::set_if_none_exist(std::span<const std::string_view> pairs) {
 void keyspace::clear_all() {
   for (std::size_t i = 0; i < stripe_count; ++i) {
     stripe& s = stripes_[i];
-    for (auto it = s.entries.begin(); it != s.entries.end();) {
-      entry& e = it->second;
+    s.entries.erase_if([&s](std::string_view, entry& e) {
       if (!e.present) {
-        ++it;  // a pinned tombstone: FLUSHDB does not touch a key that does not exist
-      } else if (e.pins > 0) {
-        e.present = false;
-        e.version = ++s.clock;
-        std::string().swap(e.value);
-        ++it;
-      } else {
-        it = s.entries.erase(it);
+        return false;  // a pinned tombstone: FLUSHDB does not touch a key that does not exist
       }
-    }
+      if (e.pins == 0) {
+        return true;
+      }
+      e.present = false;
+      e.version = ++s.clock;
+      std::string().swap(e.value);
+      return false;
+    });
     s.present = 0;
   }
 }
@@ -239,8 +232,9 @@ result<std::vector<op_result>> keyspace::apply(std::span<const operation> ops) {
   std::vector<op_result> results;
   results.reserve(ops.size());
   if (ops.size() == 1 && !is_multi_key(ops.front())) {
-    std::lock_guard guard(stripe_for(ops.front().key).lock);
-    results.push_back(execute_single(ops.front()));
+    const std::uint64_t hash = key_hash(ops.front().key);
+    std::lock_guard guard(stripe_at(hash).lock);
+    results.push_back(execute_single(ops.front(), hash));
     return results;
   }
   stripe_set held;
@@ -260,69 +254,63 @@ result<std::unique_ptr<backend::transaction>> keyspace::begin() {
 
 namespace {
 
-// A page stops at the end of a stripe once it holds this many keys; at least this many keys are
-// taken from a stripe per page, so that tiny COUNTs still scan a large keyspace in linear time.
-constexpr std::size_t kMinPageKeys = 256;
+// A page ends after this many buckets per key of its budget, so that a stretch of empty buckets
+// (tables stay at least one eighth full) never makes a page long; Redis's SCAN stops after ten
+// buckets per key of its COUNT.
+constexpr std::size_t kBucketsPerKey = 16;
 
-// A cursor this bucket gave ("" starts): the lowest key hash not yet listed.
-bool parse_cursor(std::string_view text, std::uint64_t& from) {
-  from = 0;
+// A cursor this bucket gave ("" starts), or any other unsigned 64-bit decimal.
+bool parse_cursor(std::string_view text, std::uint64_t& cursor) {
+  cursor = 0;
   if (text.empty()) {
     return true;
   }
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), from);
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), cursor);
   return ec == std::errc() && end == text.data() + text.size();
 }
 
 }  // namespace
 
-// The cursor is the lowest key hash not yet listed. Stripes hold contiguous hash ranges, so
-// walking stripes in order and each stripe in hash order lists keys in global hash order; a key
-// present for the whole listing keeps its hash and so is listed exactly once.
-backend::key_page keyspace::page_from(std::uint64_t from, std::size_t budget,
+// Stripes in order, each stripe's table from its own cursor (key_table::scan): a key present for
+// the whole listing is listed at least once, however the tables grow or shrink between pages.
+backend::key_page keyspace::page_from(std::uint64_t cursor, std::size_t budget,
                                       std::optional<std::string_view> pattern, bool lock_stripes) {
   backend::key_page page;
-  std::vector<std::pair<std::uint64_t, const std::string*>> candidates;
-  for (std::size_t index = stripe_of(from); index < stripe_count; ++index) {
+  std::size_t index = cursor >> cursor_stripe_shift;
+  std::uint64_t within = cursor & key_table<entry>::cursor_space;
+  std::size_t seen = 0;
+  std::size_t buckets_left = budget > std::numeric_limits<std::size_t>::max() / kBucketsPerKey
+                                 ? std::numeric_limits<std::size_t>::max()
+                                 : budget * kBucketsPerKey;
+  auto visit = [&](std::string_view key, const entry& e) {
+    if (!e.present) {
+      return;
+    }
+    ++seen;
+    if (!pattern || glob_match(*pattern, key)) {
+      page.keys.emplace_back(key);
+    }
+  };
+  while (index < stripe_count) {
     stripe& s = stripes_[index];
-    std::unique_lock guard(s.lock, std::defer_lock);
-    if (lock_stripes) {
-      guard.lock();
-    }
-    candidates.clear();
-    for (const auto& [key, e] : s.entries) {
-      std::uint64_t hash = key_hash(key);
-      if (e.present && hash >= from) {
-        candidates.emplace_back(hash, &key);
+    {
+      std::unique_lock guard(s.lock, std::defer_lock);
+      if (lock_stripes) {
+        guard.lock();
       }
+      do {
+        within = s.entries.scan(within, visit);
+      } while (within != 0 && seen < budget && --buckets_left > 0);
     }
-    std::size_t room = budget > page.keys.size() ? budget - page.keys.size() : 0;
-    bool whole_stripe = candidates.size() <= room;
-    if (!whole_stripe) {
-      std::nth_element(candidates.begin(), candidates.begin() + (room - 1), candidates.end());
-      std::uint64_t last = candidates[room - 1].first;
-      // Keep every key sharing the boundary hash, so that the cursor never splits a hash.
-      std::erase_if(candidates, [last](const auto& c) { return c.first > last; });
+    if (within == 0) {
+      ++index;
     }
-    for (const auto& [hash, key] : candidates) {
-      if (!pattern || glob_match(*pattern, *key)) {
-        page.keys.push_back(*key);
-      }
+    if (seen >= budget || buckets_left == 0) {
+      break;
     }
-    if (!whole_stripe) {
-      std::uint64_t last = 0;
-      for (const auto& c : candidates) {
-        last = std::max(last, c.first);
-      }
-      if (last != std::numeric_limits<std::uint64_t>::max()) {
-        page.cursor = std::to_string(last + 1);
-      }
-      return page;
-    }
-    if (page.keys.size() >= budget && index + 1 < stripe_count) {
-      page.cursor = std::to_string(std::uint64_t(index + 1) << (64 - stripe_bits));
-      return page;
-    }
+  }
+  if (index < stripe_count) {
+    page.cursor = std::to_string((std::uint64_t{index} << cursor_stripe_shift) | within);
   }
   return page;
 }
@@ -337,7 +325,7 @@ result<backend::key_page> keyspace::list_keys(std::optional<std::string_view> cu
   if (!options.match.empty()) {
     pattern = options.match;
   }
-  return page_from(from, std::max(options.count_hint, kMinPageKeys), pattern, true);
+  return page_from(from, std::max<std::size_t>(options.count_hint, 1), pattern, true);
 }
 
 // Inside a batch, with every stripe already held.
@@ -350,10 +338,12 @@ op_result keyspace::list(const operation& op) {
   if (op.value != "*") {
     pattern = op.value;
   }
-  const std::size_t budget = op.delta <= 0
-                                 ? std::numeric_limits<std::size_t>::max()
-                                 : std::max(static_cast<std::size_t>(op.delta), kMinPageKeys);
+  const std::size_t budget =
+      op.delta <= 0 ? std::numeric_limits<std::size_t>::max() : static_cast<std::size_t>(op.delta);
   auto page = page_from(from, budget, pattern, false);
+  if (!op.lists_strings()) {
+    page.keys.clear();  // every key here is a string; the cursor still moves on
+  }
   return op_result::of_keys(std::move(page.keys), page.cursor.value_or(std::string()));
 }
 
@@ -369,40 +359,41 @@ result<op_result> one(op_result r) {
 }  // namespace
 
 result<std::optional<std::string>> keyspace::get(std::string_view key) {
-  stripe& s = stripe_for(key);
+  const std::uint64_t hash = key_hash(key);
+  stripe& s = stripe_at(hash);
   std::lock_guard guard(s.lock);
-  entry* e = find_present(s, key);
+  entry* e = find_present(s, key, hash);
   return e ? std::optional<std::string>(e->value) : std::nullopt;
 }
 
 result<void> keyspace::set(std::string_view key, std::string_view value) {
-  stripe& s = stripe_for(key);
+  const std::uint64_t hash = key_hash(key);
+  stripe& s = stripe_at(hash);
   std::lock_guard guard(s.lock);
-  auto it = s.entries.find(key);
-  if (it == s.entries.end()) {
-    it = s.entries.emplace(std::string(key), entry{}).first;
-  }
-  write(s, it->second, value);
+  write(s, s.entries.find_or_add(key, hash), value);
   return outcome::success();
 }
 
 result<bool> keyspace::remove(std::string_view key) {
-  stripe& s = stripe_for(key);
+  const std::uint64_t hash = key_hash(key);
+  stripe& s = stripe_at(hash);
   std::lock_guard guard(s.lock);
-  return erase(s, key);
+  return erase(s, key, hash);
 }
 
 result<bool> keyspace::exists(std::string_view key) {
-  stripe& s = stripe_for(key);
+  const std::uint64_t hash = key_hash(key);
+  stripe& s = stripe_at(hash);
   std::lock_guard guard(s.lock);
-  return find_present(s, key) != nullptr;
+  return find_present(s, key, hash) != nullptr;
 }
 
 result<std::int64_t> keyspace::increment(std::string_view key, std::int64_t delta) {
+  const std::uint64_t hash = key_hash(key);
   op_result r;
   {
-    std::lock_guard guard(stripe_for(key).lock);
-    r = execute_single(operation::increment(key, delta));
+    std::lock_guard guard(stripe_at(hash).lock);
+    r = execute_single(operation::increment(key, delta), hash);
   }
   BOOST_OUTCOME_TRY(sum, one(std::move(r)));
   return sum.integer;

@@ -2,6 +2,9 @@
 // One bucket of the memory backend: a hash table split into stripes by the high bits of the key
 // hash, each with its own lock, so that unrelated keys never wait on each other.
 //
+// Listing (SCAN) walks the stripes in order and each stripe's table with its resumable cursor
+// (key_table.hpp): a page costs about the keys it lists, whatever the size of the keyspace.
+//
 // Versions: every write stamps the entry with the next value of its stripe's clock, so a watch
 // that remembered (present, version) sees any later write, a rewrite of the same bytes and a
 // delete-then-recreate alike. A watch of a missing key pins a tombstone entry, so that a key
@@ -12,10 +15,10 @@
 #include <memory>
 #include <mutex>
 #include <string>
-#include <unordered_map>
 
 #include "atomkv/backend.hpp"
 #include "key_hash.hpp"
+#include "key_table.hpp"
 
 namespace atomkv::memory {
 
@@ -36,7 +39,7 @@ class keyspace final : public backend::bucket, public std::enable_shared_from_th
 
   struct alignas(64) stripe {
     std::mutex lock;
-    std::unordered_map<std::string, entry, key_hasher, std::equal_to<>> entries;
+    key_table<entry> entries;
     std::uint64_t clock = 0;
     std::size_t present = 0;  // entries with a value, for DBSIZE
   };
@@ -45,6 +48,9 @@ class keyspace final : public backend::bucket, public std::enable_shared_from_th
 
   static std::size_t stripe_of(std::uint64_t hash) { return hash >> (64 - stripe_bits); }
   static std::size_t stripe_of(std::string_view key) { return stripe_of(key_hash(key)); }
+  // A listing cursor: the stripe in the high bits, the stripe's table cursor below.
+  static constexpr unsigned cursor_stripe_shift = key_table<entry>::cursor_bits;
+  static_assert(cursor_stripe_shift + stripe_bits == 64);
 
   result<std::vector<op_result>> apply(std::span<const operation> ops) override;
   result<std::unique_ptr<backend::transaction>> begin() override;
@@ -59,6 +65,7 @@ class keyspace final : public backend::bucket, public std::enable_shared_from_th
 
   // For transactions, with the stripes of `ops` (and their own) held.
   stripe& stripe_for(std::string_view key) { return stripes_[stripe_of(key)]; }
+  stripe& stripe_at(std::uint64_t hash) { return stripes_[stripe_of(hash)]; }
   void add_stripes(std::span<const operation> ops, stripe_set& set) const;
   void lock(const stripe_set& set);
   void unlock(const stripe_set& set);
@@ -68,15 +75,16 @@ class keyspace final : public backend::bucket, public std::enable_shared_from_th
   static void unpin(stripe& s, std::string_view key);
 
  private:
-  op_result execute_single(const operation& op);
+  op_result execute_single(const operation& op, std::uint64_t hash);
   op_result set_if_none_exist(std::span<const std::string_view> pairs);
   op_result list(const operation& op);
-  // One page of keys from hash `from`, at least `budget` keys unless the listing ends; only those
-  // matching `pattern`, if given. `lock_stripes` is false when the caller holds every stripe.
-  backend::key_page page_from(std::uint64_t from, std::size_t budget,
+  // One page of keys from `cursor` (0 starts): whole table buckets until it holds about `budget`
+  // keys or the listing ends; only those matching `pattern`, if given. `lock_stripes` is false
+  // when the caller holds every stripe.
+  backend::key_page page_from(std::uint64_t cursor, std::size_t budget,
                               std::optional<std::string_view> pattern, bool lock_stripes);
   static void write(stripe& s, entry& e, std::string_view value);
-  static bool erase(stripe& s, std::string_view key);
+  static bool erase(stripe& s, std::string_view key, std::uint64_t hash);
   void clear_all();
   std::size_t count_all() const;
 

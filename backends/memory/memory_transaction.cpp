@@ -7,15 +7,16 @@ result<std::vector<std::optional<std::string>>> memory_transaction::watch(
   std::vector<std::optional<std::string>> values;
   values.reserve(read_values ? keys.size() : 0);
   for (std::string_view key : keys) {
-    auto& s = space_->stripe_for(key);
+    const std::uint64_t hash = key_hash(key);
+    auto& s = space_->stripe_at(hash);
     std::lock_guard guard(s.lock);
-    auto it = s.entries.find(key);
-    if (it == s.entries.end()) {
+    keyspace::entry* found = s.entries.find(key, hash);
+    if (found == nullptr) {
       // A missing key gets a pinned tombstone, so that create-then-delete moves its version.
-      it = s.entries.emplace(std::string(key), keyspace::entry{}).first;
-      it->second.version = ++s.clock;
+      found = &s.entries.find_or_add(key, hash);
+      found->version = ++s.clock;
     }
-    keyspace::entry& e = it->second;
+    keyspace::entry& e = *found;
     if (watched_names_.emplace(key).second) {
       if (!e.present) {
         ++e.pins;
@@ -31,10 +32,9 @@ result<std::vector<std::optional<std::string>>> memory_transaction::watch(
 
 bool memory_transaction::unchanged() const {
   for (const auto& w : watches_) {
-    auto& s = space_->stripe_for(w.key);
-    auto it = s.entries.find(w.key);
-    if (it == s.entries.end() || it->second.version != w.version ||
-        it->second.present != w.present) {
+    const std::uint64_t hash = key_hash(w.key);
+    const keyspace::entry* e = space_->stripe_at(hash).entries.find(w.key, hash);
+    if (e == nullptr || e->version != w.version || e->present != w.present) {
       return false;
     }
   }

@@ -70,6 +70,11 @@ void add_op(request& out, std::string_view prefix, const operation& op) {
       out.arg("STRLEN");
       out.key(prefix, op.key);
       return;
+    case operation::kind::type:
+      out.start(2);
+      out.arg("TYPE");
+      out.key(prefix, op.key);
+      return;
     case operation::kind::set_if_none_exist:
       out.start(1 + op.pairs.size());
       out.arg("MSETNX");
@@ -104,8 +109,10 @@ void add_op(request& out, std::string_view prefix, const operation& op) {
         out.arg(pattern);
         return;
       }
+      // SCAN ... TYPE is Redis's own filter: keys other clients made may be lists, hashes, ...
       bool filtered = pattern != "*";
-      out.start(filtered ? 6 : 4);
+      bool typed = op.type_name.has_value();
+      out.start(4 + (filtered ? 2 : 0) + (typed ? 2 : 0));
       out.arg("SCAN");
       out.arg(op.key.empty() ? std::string_view("0") : op.key);
       if (filtered) {
@@ -114,6 +121,10 @@ void add_op(request& out, std::string_view prefix, const operation& op) {
       }
       out.arg("COUNT");
       out.arg(static_cast<long long>(op.delta));
+      if (typed) {
+        out.arg("TYPE");
+        out.arg(*op.type_name);
+      }
       return;
     }
   }
@@ -206,22 +217,35 @@ op_result to_op_result(const redisReply& reply) {
 
 // ---- apply / commit ----
 
-void apply_call::note_listings(std::string_view prefix, std::span<const operation> ops) {
+void apply_call::note_forms(std::string_view prefix, std::span<const operation> ops) {
   for (std::size_t i = 0; i < ops.size(); ++i) {
-    if (ops[i].what != operation::kind::list) {
+    if (ops[i].what != operation::kind::list && ops[i].what != operation::kind::type) {
       continue;
     }
     if (forms_.empty()) {
       forms_.assign(ops.size(), form::plain);
       prefix_.assign(prefix);
     }
-    forms_[i] = ops[i].delta <= 0 ? form::all_keys : form::key_page;
+    if (ops[i].what == operation::kind::type) {
+      forms_[i] = form::type_name;
+    } else {
+      forms_[i] = ops[i].delta <= 0 ? form::all_keys : form::key_page;
+    }
   }
 }
 
 op_result apply_call::result_of(std::size_t index, const redisReply& reply) const {
   if (index >= forms_.size() || forms_[index] == form::plain) {
     return to_op_result(reply);
+  }
+  if (forms_[index] == form::type_name) {
+    // TYPE answers a status ("+list"): its text is the result.
+    if (reply.type == REDIS_REPLY_STATUS) {
+      return op_result::of_value(std::string(text_of(reply)));
+    }
+    return reply.type == REDIS_REPLY_ERROR
+               ? to_op_result(reply)
+               : op_result::failed("ERR unexpected reply to TYPE from redis");
   }
   return listed_keys(reply, prefix_, forms_[index] == form::key_page);
 }
@@ -230,7 +254,7 @@ apply_call apply_call::for_apply(std::string_view prefix, std::span<const operat
   if (ops.size() == 1) {
     apply_call call(shape::single, 1);
     add_op(call.request_, prefix, ops.front());
-    call.note_listings(prefix, ops);
+    call.note_forms(prefix, ops);
     return call;
   }
   if (ops.size() > 1 && all_of_kind(ops, operation::kind::get)) {
@@ -264,7 +288,7 @@ apply_call apply_call::for_commit(std::string_view prefix, std::span<const opera
     add_op(call.request_, prefix, op);
   }
   call.request_.add({"EXEC"});
-  call.note_listings(prefix, ops);
+  call.note_forms(prefix, ops);
   return call;
 }
 

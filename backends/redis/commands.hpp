@@ -54,16 +54,17 @@ class apply_call final : public reply_sink {
 
  private:
   enum class shape : std::uint8_t { single, mget, mset, multi };
-  // How an operation's reply becomes its result: list operations answer with arrays.
-  enum class form : std::uint8_t { plain, all_keys, key_page };
+  // How an operation's reply becomes its result: list operations answer with arrays, type with a
+  // status whose text is the result.
+  enum class form : std::uint8_t { plain, all_keys, key_page, type_name };
   apply_call(shape how, std::size_t ops) : how_(how), ops_(ops) {}
 
-  void note_listings(std::string_view prefix, std::span<const operation> ops);
+  void note_forms(std::string_view prefix, std::span<const operation> ops);
   op_result result_of(std::size_t index, const redisReply& reply) const;
 
   shape how_;
   std::size_t ops_;
-  std::vector<form> forms_;  // empty when no operation is a list
+  std::vector<form> forms_;  // empty when no operation is a list or a type
   std::string prefix_;       // for list results
   request request_;
   std::size_t seen_ = 0;

@@ -100,7 +100,7 @@ std::shared_ptr<group_writer::request> group_writer::make_request(std::string_vi
   r->ops.reserve(ops.size());
   std::size_t bytes = 0;
   for (const auto& op : ops) {
-    bytes += op.key.size() + op.value.size();
+    bytes += op.key.size() + op.value.size() + op.type_name.value_or(std::string_view()).size();
     for (std::string_view part : op.pairs) {
       bytes += part.size();
     }
@@ -110,6 +110,9 @@ std::shared_ptr<group_writer::request> group_writer::make_request(std::string_vi
     operation copy = op;
     copy.key = r->keep(op.key);
     copy.value = r->keep(op.value);
+    if (op.type_name) {
+      copy.type_name = r->keep(*op.type_name);
+    }
     if (!op.pairs.empty()) {
       auto& kept = r->pairs.emplace_back();
       for (std::string_view part : op.pairs) {

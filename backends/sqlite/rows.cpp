@@ -1,6 +1,7 @@
 #include "rows.hpp"
 
 #include <charconv>
+#include <limits>
 
 #include "atomkv/counter.hpp"
 #include "atomkv/glob.hpp"
@@ -167,6 +168,10 @@ result<op_result> rows::execute(const operation& op, write_clock* clock) {
       BOOST_OUTCOME_TRY(found, find(op.key, false));
       return op_result::of_integer(found && found->present ? 1 : 0);
     }
+    case operation::kind::type: {
+      BOOST_OUTCOME_TRY(found, find(op.key, false));
+      return op_result::of_value(found && found->present ? "string" : "none");
+    }
     case operation::kind::length: {
       if (pending_ != nullptr) {
         BOOST_OUTCOME_TRY(found, find(op.key, true));
@@ -250,14 +255,26 @@ result<watched_key> rows::watch(std::string_view key, std::int64_t clock,
   return w;
 }
 
+bool rows::parse_cursor(std::string_view text, std::uint64_t& from) {
+  from = 0;
+  if (text.empty()) {
+    return true;
+  }
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), from);
+  return ec == std::errc() && end == text.data() + text.size();
+}
+
 // The cursor is the lowest row id not yet listed. A live key keeps its row id (rows are updated
 // in place), so a key present for the whole listing is listed exactly once.
-result<backend::key_page> rows::list(std::int64_t from, std::int64_t limit,
+result<backend::key_page> rows::list(std::uint64_t from, std::int64_t limit,
                                      std::optional<std::string_view> pattern) {
+  backend::key_page page;
+  if (from > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
+    return page;  // past every row id
+  }
   BOOST_OUTCOME_TRY(flush_pending());
   BOOST_OUTCOME_TRY(q, c_.prepare(sql::page));
-  q.bind_bytes(1, bucket_).bind(2, from).bind(3, limit);
-  backend::key_page page;
+  q.bind_bytes(1, bucket_).bind(2, static_cast<std::int64_t>(from)).bind(3, limit);
   std::int64_t rows_read = 0;
   std::int64_t last_id = 0;
   int code;
@@ -273,25 +290,25 @@ result<backend::key_page> rows::list(std::int64_t from, std::int64_t limit,
     return failure(c_.failed("listing keys"));
   }
   if (rows_read == limit) {
-    page.cursor = std::to_string(last_id + 1);
+    page.cursor = std::to_string(static_cast<std::uint64_t>(last_id) + 1);
   }
   return page;
 }
 
 // Inside a batch: the rows as the batch's earlier operations left them.
 result<op_result> rows::list(const operation& op) {
-  std::int64_t from = 0;
-  if (!op.key.empty()) {
-    auto [end, ec] = std::from_chars(op.key.data(), op.key.data() + op.key.size(), from);
-    if (ec != std::errc() || end != op.key.data() + op.key.size() || from < 0) {
-      return op_result::failed("ERR invalid cursor");
-    }
+  std::uint64_t from = 0;
+  if (!parse_cursor(op.key, from)) {
+    return op_result::failed("ERR invalid cursor");
   }
   std::optional<std::string_view> pattern;
   if (op.value != "*") {
     pattern = op.value;
   }
   BOOST_OUTCOME_TRY(page, list(from, op.delta <= 0 ? -1 : op.delta, pattern));
+  if (!op.lists_strings()) {
+    page.keys.clear();  // every key here is a string; the cursor still moves on
+  }
   return op_result::of_keys(std::move(page.keys), page.cursor.value_or(std::string()));
 }
 

@@ -50,8 +50,12 @@ class rows {
 
   // Up to `limit` rows of live keys (every one if negative) from row id `from` on, those matching
   // the glob `pattern` kept, if there is one; a cursor when there may be more.
-  result<backend::key_page> list(std::int64_t from, std::int64_t limit,
+  result<backend::key_page> list(std::uint64_t from, std::int64_t limit,
                                  std::optional<std::string_view> pattern);
+
+  // A listing cursor ("" starts): the lowest row id not yet listed, any unsigned 64-bit decimal
+  // (as SCAN takes any cursor); one past the largest row id lists nothing.
+  static bool parse_cursor(std::string_view text, std::uint64_t& from);
 
   // Whether `w` still describes the key: no write since the watch.
   result<bool> unchanged(const watched_key& w, const write_clock& clock);

@@ -1,7 +1,6 @@
 #include "sqlite_bucket.hpp"
 
 #include <algorithm>
-#include <charconv>
 
 #include "schema.hpp"
 #include "sqlite_transaction.hpp"
@@ -21,18 +20,15 @@ result<std::vector<op_result>> unconditional(group_writer::outcome_type applied)
 }
 
 struct page_request {
-  std::int64_t from = 0;
+  std::uint64_t from = 0;
   std::int64_t limit = 1;
 };
 
 result<page_request> parse_page_request(std::optional<std::string_view> cursor,
                                         const backend::list_options& options) {
   page_request r;
-  if (cursor && !cursor->empty()) {
-    auto [end, ec] = std::from_chars(cursor->data(), cursor->data() + cursor->size(), r.from);
-    if (ec != std::errc() || end != cursor->data() + cursor->size() || r.from < 0) {
-      return failure(error::other("invalid cursor"));
-    }
+  if (!rows::parse_cursor(cursor.value_or(std::string_view()), r.from)) {
+    return failure(error::other("invalid cursor"));
   }
   r.limit = static_cast<std::int64_t>(std::max<std::size_t>(options.count_hint, 1));
   return r;

@@ -1,12 +1,15 @@
 #include "atomkv/glob.hpp"
 
 #include <cstddef>
+#include <utility>
 
 namespace atomkv {
 namespace {
 
 // Matches one character class starting just after '['; `p` ends just after the closing ']'.
-// An unterminated class ends with the pattern, as in Redis.
+// An unterminated class ends with the pattern, as in Redis. Range bounds compare as signed
+// chars, as Redis's `int start = pattern[0]` does, so a range through bytes >= 0x80 matches the
+// same bytes there.
 bool match_class(std::string_view pattern, std::size_t& p, char c) {
   bool negate = p < pattern.size() && pattern[p] == '^';
   if (negate) {
@@ -19,13 +22,13 @@ bool match_class(std::string_view pattern, std::size_t& p, char c) {
       matched |= pattern[p] == c;
       ++p;
     } else if (p + 2 < pattern.size() && pattern[p + 1] == '-') {
-      auto low = static_cast<unsigned char>(pattern[p]);
-      auto high = static_cast<unsigned char>(pattern[p + 2]);
+      int low = static_cast<signed char>(pattern[p]);
+      int high = static_cast<signed char>(pattern[p + 2]);
       if (low > high) {
         std::swap(low, high);
       }
-      auto uc = static_cast<unsigned char>(c);
-      matched |= uc >= low && uc <= high;
+      int sc = static_cast<signed char>(c);
+      matched |= sc >= low && sc <= high;
       p += 3;
     } else {
       matched |= pattern[p] == c;
@@ -41,6 +44,12 @@ bool match_class(std::string_view pattern, std::size_t& p, char c) {
 }  // namespace
 
 bool glob_match(std::string_view pattern, std::string_view text) {
+  if (pattern == "*") {
+    return true;  // KEYS and SCAN take every key for "*" without matching, the empty key too
+  }
+  if (text.empty()) {
+    return pattern.empty();  // stringmatchlen compares nothing, so even "**" fails
+  }
   std::size_t p = 0;
   std::size_t t = 0;
   // Where to resume after the last '*' when a later part fails: linear backtracking, no recursion.

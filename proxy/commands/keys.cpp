@@ -1,5 +1,6 @@
 // Keyspace commands: DEL, UNLINK, EXISTS, TYPE, KEYS, SCAN, DBSIZE, FLUSHDB.
 
+#include <cctype>
 #include <cerrno>
 #include <cstdlib>
 #include <iterator>
@@ -35,8 +36,8 @@ maybe_error plan_exists(args_view a, plan_builder& p) {
 }
 
 maybe_error plan_type(args_view a, plan_builder& p) {
-  p.target.shape = reply_shape::type;  // every atomkv value is a string
-  p.add(operation::exists(a[1]));
+  p.target.shape = reply_shape::type;  // the backend's answer: on Redis, a list is a list
+  p.add(operation::type(a[1]));
   return {};
 }
 
@@ -56,30 +57,25 @@ maybe_error plan_flushdb(args_view a, plan_builder& p) {
   return {};
 }
 
-// Redis's string2ull: an unsigned decimal; strtoull's leniency included.
+// Redis's parseScanCursorOrReply: strtoul in base 10 on the argument as a C string (so it ends
+// at a NUL byte), refused if it starts with a space, leaves characters unread or overflows. So
+// "-1" is 18446744073709551615, "+1" is 1 and "" is 0, while " 1" and "1 " are invalid.
 bool parse_cursor(std::string_view text, unsigned long long& cursor) {
-  if (auto strict = parse_integer(text)) {
-    if (*strict < 0) {
-      return false;
-    }
-    cursor = static_cast<unsigned long long>(*strict);
-    return true;
-  }
-  std::string copy(text);
-  if (copy.empty() || copy.find('\0') != std::string::npos) {
+  std::string copy(text.substr(0, text.find('\0')));
+  if (!copy.empty() && std::isspace(static_cast<unsigned char>(copy.front()))) {
     return false;
   }
   errno = 0;
   char* end = nullptr;
   cursor = std::strtoull(copy.c_str(), &end, 10);
-  return errno == 0 && end != nullptr && *end == '\0';
+  return errno != ERANGE && *end == '\0';
 }
 
 // SCAN's arguments.
 struct listing {
   std::string pattern;
   bool match_all = true;
-  bool strings_wanted = true;  // SCAN ... TYPE: every atomkv value is a string
+  std::optional<std::string_view> type_name;  // SCAN ... TYPE, filtered by the backend
   unsigned long long cursor = 0;
   std::size_t count_hint = 10;
   std::string cursor_text;
@@ -110,7 +106,7 @@ std::optional<std::string> parse_scan(args_view a, listing& l) {
     } else if (equals_ignoring_case(a[i], "match") && has_value) {
       l.set_pattern(a[i + 1]);
     } else if (equals_ignoring_case(a[i], "type") && has_value) {
-      l.strings_wanted = equals_ignoring_case(a[i + 1], "string");
+      l.type_name = a[i + 1];
     } else {
       return std::string(errors::syntax);
     }
@@ -132,10 +128,10 @@ maybe_error plan_scan(args_view a, plan_builder& p) {
   if (auto problem = parse_scan(a, l)) {
     return problem;
   }
-  p.target.shape = l.strings_wanted ? reply_shape::scan : reply_shape::scan_no_keys;
+  p.target.shape = reply_shape::scan;
   std::string_view pattern = l.match_all ? std::string_view("*") : p.keep(std::move(l.pattern));
   std::string_view cursor = l.cursor == 0 ? std::string_view() : p.keep(l.cursor_text);
-  p.add(operation::list(pattern, cursor, static_cast<std::int64_t>(l.count_hint)));
+  p.add(operation::list(pattern, cursor, static_cast<std::int64_t>(l.count_hint), l.type_name));
   return {};
 }
 

@@ -11,6 +11,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <mutex>
@@ -145,6 +146,79 @@ TEST_CASE("KEYS through the proxy is one native KEYS on Redis, not SCAN pages", 
   INFO(stats);
   CHECK(stats.find("cmdstat_keys:calls=1,") != std::string::npos);
   CHECK(stats.find("cmdstat_scan:") == std::string::npos);
+}
+
+namespace {
+
+// Every key of a full SCAN from cursor 0, with `options` after the cursor.
+std::vector<std::string> scanned(hiredis_client& c, std::vector<std::string> options) {
+  std::vector<std::string> keys;
+  std::string cursor = "0";
+  do {
+    std::vector<std::string> args{"SCAN", cursor};
+    args.insert(args.end(), options.begin(), options.end());
+    auto page = c.cmd(args);
+    REQUIRE(page);
+    REQUIRE(page->type == REDIS_REPLY_ARRAY);
+    REQUIRE(page->elements == 2);
+    cursor.assign(page->element[0]->str, page->element[0]->len);
+    for (std::size_t i = 0; i < page->element[1]->elements; ++i) {
+      const auto* key = page->element[1]->element[i];
+      keys.emplace_back(key->str, key->len);
+    }
+  } while (cursor != "0");
+  std::sort(keys.begin(), keys.end());
+  return keys;
+}
+
+}  // namespace
+
+TEST_CASE("TYPE and SCAN ... TYPE through the proxy see Redis's own types", "[.upstream]") {
+  // Other Redis clients may store lists, hashes and sets next to the proxy's strings.
+  auto srv = started();
+  auto& redis = backend();
+  hiredis_client proxy(*srv);
+  hiredis_client direct("127.0.0.1", redis.port());
+  REQUIRE(proxy.ok());
+  REQUIRE(direct.ok());
+  CHECK(integer(direct.cmd({"RPUSH", "a-list", "x"})) == 1);
+  CHECK(integer(direct.cmd({"HSET", "a-hash", "f", "v"})) == 1);
+  CHECK(integer(direct.cmd({"SADD", "a-set", "m"})) == 1);
+  CHECK(str(proxy.cmd({"SET", "a-string", "v"})) == "OK");
+
+  CHECK(str(proxy.cmd({"TYPE", "a-list"})) == "list");
+  CHECK(str(proxy.cmd({"TYPE", "a-hash"})) == "hash");
+  CHECK(str(proxy.cmd({"TYPE", "a-set"})) == "set");
+  CHECK(str(proxy.cmd({"TYPE", "a-string"})) == "string");
+  CHECK(str(proxy.cmd({"TYPE", "missing"})) == "none");
+
+  using keys = std::vector<std::string>;
+  CHECK(scanned(proxy, {"TYPE", "list"}) == keys{"a-list"});
+  CHECK(scanned(proxy, {"TYPE", "HASH"}) == keys{"a-hash"});
+  CHECK(scanned(proxy, {"TYPE", "string"}) == keys{"a-string"});
+  CHECK(scanned(proxy, {"MATCH", "a-s*", "COUNT", "100", "TYPE", "set"}) == keys{"a-set"});
+  CHECK(scanned(proxy, {}) == keys{"a-hash", "a-list", "a-set", "a-string"});
+
+  // Inside EXEC too: TYPE and SCAN ... TYPE are Redis's there as well.
+  CHECK(str(proxy.cmd({"MULTI"})) == "OK");
+  CHECK(str(proxy.cmd({"TYPE", "a-list"})) == "QUEUED");
+  CHECK(str(proxy.cmd({"SCAN", "0", "COUNT", "1000", "TYPE", "hash"})) == "QUEUED");
+  CHECK(str(proxy.cmd({"SCAN", "0", "COUNT", "1000", "TYPE", "string"})) == "QUEUED");
+  auto exec = proxy.cmd({"EXEC"});
+  REQUIRE(exec);
+  REQUIRE(exec->type == REDIS_REPLY_ARRAY);
+  REQUIRE(exec->elements == 3);
+  CHECK(exec->element[0]->type == REDIS_REPLY_STATUS);
+  CHECK(std::string(exec->element[0]->str, exec->element[0]->len) == "list");
+  for (std::size_t i = 1; i < 3; ++i) {
+    const auto* page = exec->element[i];
+    REQUIRE(page->type == REDIS_REPLY_ARRAY);
+    REQUIRE(page->elements == 2);
+    CHECK(std::string(page->element[0]->str, page->element[0]->len) == "0");
+    REQUIRE(page->element[1]->elements == 1);
+    const auto* key = page->element[1]->element[0];
+    CHECK(std::string(key->str, key->len) == (i == 1 ? "a-hash" : "a-string"));
+  }
 }
 
 TEST_CASE("clients that vanish mid-WATCH or mid-MULTI leave nothing behind", "[.upstream]") {

@@ -27,6 +27,32 @@ TEST_CASE("glob_match follows Redis's KEYS patterns", "[glob]") {
   CHECK(glob_match("[\\]]", "]"));
 }
 
+// Redis's stringmatchlen compares nothing when the key is empty: only the empty pattern matches
+// it, and "*" only because KEYS and SCAN take every key for "*" without matching.
+TEST_CASE("glob_match: the empty key matches only \"\" and \"*\", as in Redis", "[glob]") {
+  CHECK(glob_match("", ""));
+  CHECK(glob_match("*", ""));
+  CHECK_FALSE(glob_match("**", ""));
+  CHECK_FALSE(glob_match("***", ""));
+  CHECK_FALSE(glob_match("[", ""));
+  CHECK_FALSE(glob_match("\\", ""));
+  CHECK(glob_match("**", "a"));
+  CHECK(glob_match("a*", "a"));
+  CHECK(glob_match("a**", "a"));
+  CHECK_FALSE(glob_match("", "a"));
+}
+
+// Redis reads range bounds into ints from (signed) chars: a range through a byte >= 0x80 spans
+// the negative values, below the ASCII ones.
+TEST_CASE("glob_match: ranges compare bytes as signed chars, as in Redis", "[glob]") {
+  CHECK_FALSE(glob_match("[a-\xff]", "b"));
+  CHECK(glob_match("[a-\xff]", "0"));
+  CHECK(glob_match("[a-\xff]", "\xff"));
+  CHECK_FALSE(glob_match("[a-\xff]", "\x80"));
+  CHECK_FALSE(glob_match("[\x80-\x90]", "a"));
+  CHECK(glob_match("[\x80-\x90]", "\x85"));
+}
+
 TEST_CASE("glob_match is linear on pathological patterns", "[glob]") {
   std::string text(2000, 'a');
   std::string pattern;

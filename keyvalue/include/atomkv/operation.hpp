@@ -8,6 +8,7 @@
 // duration of the call that receives them: a backend copies what it keeps.
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -28,16 +29,18 @@ struct operation {
     count,      // DBSIZE: integer number of keys in the bucket
     set_if_none_exist,  // MSETNX: integer 1 and every pair set if no key exists, else 0
     list,               // KEYS, SCAN: keys (see operation::list)
+    type,               // TYPE: the key's type as a value: "string", or "none" when missing
   };
   enum class condition : std::uint8_t { always, if_missing, if_present };
 
   kind what = kind::get;
-  std::string_view key;                     // list: the cursor
-  std::string_view value;                   // set; list: the pattern
-  std::int64_t delta = 0;                   // increment; list: the page size
-  condition when = condition::always;       // set
-  bool return_previous = false;             // set
-  std::span<const std::string_view> pairs;  // set_if_none_exist: key, value, key, value, ...
+  std::string_view key;                       // list: the cursor
+  std::string_view value;                     // set; list: the pattern
+  std::int64_t delta = 0;                     // increment; list: the page size
+  condition when = condition::always;         // set
+  bool return_previous = false;               // set
+  std::span<const std::string_view> pairs;    // set_if_none_exist: key, value, key, value, ...
+  std::optional<std::string_view> type_name;  // list: only keys of this type (SCAN ... TYPE)
 
   static operation get(std::string_view key) { return {.what = kind::get, .key = key}; }
   static operation set(std::string_view key, std::string_view value,
@@ -65,10 +68,42 @@ struct operation {
   // otherwise one page from `cursor` ("" starts), sized and resumed as bucket::list_keys pages
   // with count_hint `page_size` (SCAN). The result is op_result::keys with the next cursor in
   // `text`, "" when the listing is complete; a cursor the backend never gave fails the operation
-  // with "ERR invalid cursor".
+  // with "ERR invalid cursor". With `type_name` (SCAN ... TYPE), only the keys of that type are
+  // kept, the type named as TYPE names it, in any case: every key on a backend that stores only
+  // strings, for "string"; a backend with other types (Redis) filters by its own.
   static operation list(std::string_view pattern, std::string_view cursor = {},
-                        std::int64_t page_size = 0) {
-    return {.what = kind::list, .key = cursor, .value = pattern, .delta = page_size};
+                        std::int64_t page_size = 0,
+                        std::optional<std::string_view> type_name = std::nullopt) {
+    return {.what = kind::list,
+            .key = cursor,
+            .value = pattern,
+            .delta = page_size,
+            .type_name = type_name};
+  }
+  // The key's type as Redis's TYPE names it. A backend that stores only strings answers
+  // "string" or "none"; on Redis it is Redis's own answer, so a list, hash or set that another
+  // client made there is named so.
+  static operation type(std::string_view key) { return {.what = kind::type, .key = key}; }
+
+  // Whether a listing with this type filter keeps a key that is a string (the only type atomkv
+  // stores): no filter, or "string" in any case, compared as Redis's strcasecmp compares C
+  // strings (up to a NUL byte), so "" keeps nothing.
+  bool lists_strings() const {
+    if (!type_name) {
+      return true;
+    }
+    std::string_view name = type_name->substr(0, type_name->find('\0'));
+    constexpr std::string_view wanted = "string";
+    if (name.size() != wanted.size()) {
+      return false;
+    }
+    for (std::size_t i = 0; i < name.size(); ++i) {
+      char c = name[i];
+      if ((c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c) != wanted[i]) {
+        return false;
+      }
+    }
+    return true;
   }
 
   // Whether the operation may write. Read-only batches need no write locks.
