@@ -321,6 +321,34 @@ TEST_CASE("replies queued behind a backend call count against the output limit",
   require_bounded_while_pushing(*srv, stream, limit);
 }
 
+TEST_CASE("a client that reads gets every reply, however many wait behind the backend",
+          "[backpressure]") {
+  // Reading pauses while replies queued behind the GET pass 1 MB and resumes when they drain:
+  // nothing is lost, reordered or stuck.
+  auto srv = started();
+  auto conn = resp_connection::connect(srv->port());
+  REQUIRE(conn);
+  REQUIRE(conn->call({"SET", "k", "v"}) == "+OK\r\n");
+  auto docs = conn->call({"COMMAND", "DOCS", "get"});
+  REQUIRE(docs);
+  std::string stream;
+  constexpr int rounds = 300;
+  for (int i = 0; i < rounds; ++i) {
+    stream += "GET k\r\nCOMMAND DOCS\r\nCOMMAND DOCS get\r\nINCR n\r\n";
+  }
+  REQUIRE(conn->send(stream, millis(30000)));
+  int in_order = 0;
+  for (int i = 0; i < rounds; ++i) {
+    bool ok = conn->read_reply(millis(10000)) == "$1\r\nv\r\n";
+    ok = conn->read_reply(millis(10000)).value_or("").size() > 10000 && ok;
+    ok = conn->read_reply(millis(10000)) == docs && ok;
+    ok = conn->read_reply(millis(10000)) == ":" + std::to_string(i + 1) + "\r\n" && ok;
+    in_order += ok ? 1 : 0;
+  }
+  CHECK(in_order == rounds);
+  require_serving(*srv, &*conn);
+}
+
 TEST_CASE("the queue of MULTI counts against the query buffer limit", "[backpressure]") {
   // 40 MB of SETs queued by MULTI, behind a command that waits for the backend.
   const std::size_t limit = 8 * kMB;
