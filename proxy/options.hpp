@@ -18,8 +18,9 @@ struct options {
   std::size_t maxclients = 10000;
   std::uint64_t timeout = 0;   // idle seconds before a client is closed; 0: never
   std::size_t databases = 16;  // SELECT 0 .. databases-1
-  std::size_t client_output_buffer_limit = std::size_t{256} << 20;  // bytes; then disconnect
-  std::size_t client_query_buffer_limit = std::size_t{1} << 30;     // bytes; then disconnect
+  // Bytes a client may hold (client.hpp, held_output and held_input); past them it is closed.
+  std::size_t client_output_buffer_limit = std::size_t{256} << 20;
+  std::size_t client_query_buffer_limit = std::size_t{1} << 30;
   std::size_t proto_max_bulk_len = std::size_t{512} << 20;
   // Microseconds the loop keeps polling after a client's input before it sleeps (busy_poll.hpp);
   // 0 sleeps at once. parse_options sets 0 when the process may use a single CPU only.
