@@ -8,9 +8,18 @@
 namespace atomkv::proxy {
 namespace {
 
-constexpr std::size_t kReadChunk = 64 * 1024;
-// Input memory an idle connection keeps; a burst beyond it is returned when drained.
-constexpr std::size_t kIdleInputKeep = 256 * 1024;
+// Redis reads small requests into 16 KB (PROTO_IOBUF_LEN); a larger one grows the buffer.
+constexpr std::size_t kReadChunk = 16 * 1024;
+// Input memory a connection keeps between requests; more is returned once drained, and the rest
+// once the connection has been idle for kIdleRelease (as Redis's clientsCronResizeQueryBuffer).
+constexpr std::size_t kInputKeep = 64 * 1024;
+constexpr auto kIdleRelease = std::chrono::seconds(2);
+// Output memory kept once everything is written: small replies reuse it, a large one's goes.
+constexpr std::size_t kOutputKeep = 16 * 1024;
+// Bytes of replies queued behind one the backend has not answered yet beyond which reading
+// stops until they drain: a client must not make the proxy run its input without bound while it
+// waits (its output buffer limit counts these bytes too).
+constexpr std::size_t kQueuePauseBytes = 1024 * 1024;
 // Replies written in one read's worth of requests beyond which they are sent before the rest.
 constexpr std::size_t kEagerFlushBytes = 1024 * 1024;
 // Commands of one client given to the backend and not answered yet, beyond which its input
@@ -67,6 +76,19 @@ void client::close() {
   closing_ = true;
   uv_read_stop(reinterpret_cast<uv_stream_t*>(&tcp_));
   uv_close(reinterpret_cast<uv_handle_t*>(&tcp_), &client::on_closed);
+  if (!processing_) {
+    release_everything();
+  }
+}
+
+void client::release_everything() {
+  // Backend calls still in flight keep this object alive until they answer; what they write
+  // is dropped (fulfil), so the bytes can go now. The writes libuv holds go with the handle.
+  input_.consume(input_.size());
+  input_.shrink_if_empty(0);
+  std::string().swap(output_);
+  pending_ = reply_queue();
+  session_.clear_multi();
 }
 
 void client::close_after_replies() {
@@ -115,6 +137,10 @@ void client::process_input() {
       throttled_ = true;
       break;
     }
+    if (pending_.held() >= kQueuePauseBytes) {
+      pause_reading();
+      break;
+    }
     decoder_.set_authenticated(session_.authenticated);
     auto status = decoder_.decode(buffer.substr(offset), request_);
     if (status == resp::decode_status::need_more) {
@@ -131,20 +157,63 @@ void client::process_input() {
       break;
     }
     offset += decoder_.consumed();
+    if (!within_limits(buffer.size() - offset)) {
+      break;
+    }
     // A long pipeline of large replies must not pile up before the first byte goes out.
     if (output_.size() >= kEagerFlushBytes) {
       flush();
     }
   }
-  input_.consume(offset);
-  input_.shrink_if_idle(kIdleInputKeep);
   processing_ = false;
-  if (!closing_ && input_.size() > server_.config().client_query_buffer_limit) {
-    server_.log_client_closed(*this, "query buffer limit reached");
-    close();
+  if (closing_) {
+    release_everything();
     return;
   }
-  flush();
+  input_.consume(offset);
+  input_.shrink_if_empty(kInputKeep);
+  if (within_limits(input_.size())) {
+    flush();
+  }
+}
+
+bool client::within_output_limit() {
+  if (closing_) {
+    return false;
+  }
+  if (held_output() > server_.config().output_limit()) {
+    // Like Redis: a client that does not read its replies is disconnected, not buffered forever.
+    server_.log_client_closed(*this, "output buffer limit reached");
+    close();
+    return false;
+  }
+  return true;
+}
+
+bool client::within_limits(std::size_t unparsed) {
+  if (!within_output_limit()) {
+    return false;
+  }
+  if (unparsed + session_.queued_bytes > server_.config().client_query_buffer_limit) {
+    server_.log_client_closed(*this, "query buffer limit reached");
+    close();
+    return false;
+  }
+  return true;
+}
+
+void client::pause_reading() {
+  if (!read_paused_) {
+    read_paused_ = true;
+    uv_read_stop(reinterpret_cast<uv_stream_t*>(&tcp_));
+  }
+}
+
+void client::resume_reading() {
+  read_paused_ = false;
+  if (!closing_ && !quitting_) {
+    uv_read_start(reinterpret_cast<uv_stream_t*>(&tcp_), &client::on_alloc, &client::on_read);
+  }
 }
 
 resp::reply_writer client::reply() {
@@ -162,6 +231,10 @@ reply_queue::ticket client::defer(std::size_t lane_db) {
 
 void client::fulfil(reply_queue::ticket ticket,
                     const std::function<void(resp::reply_writer&)>& write) {
+  if (closing_) {
+    --in_flight_;  // nobody will read it; the queue is gone (release_everything)
+    return;
+  }
   const std::uint32_t command = pending_.tag_of(ticket);
   bool failed = false;
   if (pending_.is_front(ticket)) {
@@ -170,8 +243,7 @@ void client::fulfil(reply_queue::ticket ticket,
     writer.observe_errors(&server_stats::observe_error, &server_.stats());
     write(writer);
     failed = output_.size() > start && output_[start] == '-';
-    pending_.pop_front();
-    pending_.drain_ready(output_);
+    pending_.pop_front(output_);
   } else {
     std::string& bytes = pending_.bytes_of(ticket);
     resp::reply_writer writer(bytes, session_.proto);
@@ -197,6 +269,10 @@ void client::fulfil(reply_queue::ticket ticket,
     throttled_ = false;
     resume = true;
   }
+  if (read_paused_ && pending_.held() < kQueuePauseBytes / 2) {
+    resume_reading();
+    resume = true;  // what was read before the pause is still to run
+  }
   if (resume) {
     process_input();  // flushes too
     return;
@@ -205,10 +281,6 @@ void client::fulfil(reply_queue::ticket ticket,
     flush_scheduled_ = true;
     server_.flush_later(shared_from_this());
   }
-}
-
-std::size_t client::pending_output() const {
-  return output_.size() + bytes_in_flight_;
 }
 
 void client::flush() {
@@ -242,13 +314,27 @@ void client::flush() {
       return;
     }
   }
-  if (pending_output() > server_.config().output_limit()) {
-    // Like Redis: a client that does not read its replies is disconnected, not buffered forever.
-    server_.log_client_closed(*this, "output buffer limit reached");
-    close();
+  if (output_.empty() && output_.capacity() > kOutputKeep) {
+    std::string().swap(output_);
+  }
+  if (!within_output_limit()) {
     return;
   }
   finish_if_quitting();
+}
+
+void client::release_idle_buffers(std::chrono::steady_clock::time_point now) {
+  if (closing_ || in_flight_ > 0 || processing_ || now - last_active_ < kIdleRelease) {
+    return;
+  }
+  input_.shrink_to_fit();
+  if (output_.empty()) {
+    output_.shrink_to_fit();
+  }
+  request_.clear();  // decoded again from the input when needed
+  request_.args.shrink_to_fit();
+  request_.storage.shrink_to_fit();
+  decoder_.release_memory();
 }
 
 void client::on_written(uv_write_t* req, int status) {

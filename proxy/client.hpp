@@ -70,7 +70,17 @@ class client : public std::enable_shared_from_this<client> {
     flush_scheduled_ = false;
     flush();
   }
-  std::size_t pending_output() const;
+  // Called by the server about once a second: a client idle for a while gives back its buffers,
+  // as Redis's clientsCronResizeQueryBuffer does.
+  void release_idle_buffers(std::chrono::steady_clock::time_point now);
+
+  // What this client holds, as its limits count it. Output (client-output-buffer-limit): replies
+  // not yet written to the socket, wherever they wait: queued behind a reply still to come from
+  // the backend, ready to write, or in a write libuv has not finished. Input
+  // (client-query-buffer-limit): received bytes not yet run, and the commands queued by MULTI.
+  std::size_t held_output() const { return output_.size() + bytes_in_flight_ + pending_.held(); }
+  std::size_t held_input() const { return input_.size() + session_.queued_bytes; }
+  std::size_t input_capacity() const { return input_.capacity(); }
 
  private:
   static void on_alloc(uv_handle_t* handle, std::size_t suggested, uv_buf_t* buf);
@@ -79,6 +89,16 @@ class client : public std::enable_shared_from_this<client> {
   static void on_closed(uv_handle_t* handle);
 
   void process_input();
+  // Whether the client is within its limits (with `unparsed` bytes of input left); closes it
+  // when it is not.
+  bool within_limits(std::size_t unparsed);
+  bool within_output_limit();
+  // Reading stops while many replies wait behind one that the backend has not answered yet, so
+  // that input is not run without bound meanwhile; it resumes once they have drained.
+  void pause_reading();
+  void resume_reading();
+  // Drops every byte held for a closed client at once (backend calls may keep it alive a while).
+  void release_everything();
   // Writes what is ready now. Replies completed by a backend's callbacks are written once per
   // loop iteration instead (server::flush_later), so that a burst of them is one write.
   void flush();
@@ -96,6 +116,7 @@ class client : public std::enable_shared_from_this<client> {
   std::size_t lane_db_ = kNoLane;  // the database of the in-flight data commands, if only those
   bool stalled_ = false;           // input waits until nothing is in flight
   bool throttled_ = false;         // input waits until fewer commands are in flight
+  bool read_paused_ = false;       // reading waits until the reply queue drains
   std::size_t writes_in_flight_ = 0;
   std::size_t bytes_in_flight_ = 0;
   bool processing_ = false;  // inside process_input: flush once at the end

@@ -137,7 +137,9 @@ bool dispatch(client& c, args_view args) {
       reject(c, *refused);
       return true;
     }
-    state.queued.push_back({spec, std::vector<std::string>(args.begin(), args.end())});
+    if (!state.multi_failed) {  // as Redis: a doomed transaction keeps nothing it would not run
+      state.queue(spec, args);
+    }
     c.reply().simple("QUEUED");
     return true;
   }

@@ -18,7 +18,8 @@ class input_buffer {
       while (grown - size_ < want) {
         grown *= 2;
       }
-      auto bigger = std::make_unique<char[]>(grown);  // no zero-fill of the tail matters
+      // Not zero-filled: pages a read never reaches are never touched.
+      auto bigger = std::make_unique_for_overwrite<char[]>(grown);
       if (size_ > 0) {
         std::memcpy(bigger.get(), data_.get(), size_);
       }
@@ -39,15 +40,33 @@ class input_buffer {
   }
   std::string_view view() const { return {data_.get(), size_}; }
   std::size_t size() const { return size_; }
-  // Returns memory after a large request, so an idle connection holds little.
-  void shrink_if_idle(std::size_t keep) {
+  std::size_t capacity() const { return capacity_; }
+  // Returns memory after a large request, so that a connection between requests holds little.
+  void shrink_if_empty(std::size_t keep) {
     if (size_ == 0 && capacity_ > keep) {
-      data_.reset();
-      capacity_ = 0;
+      release();
+    }
+  }
+  // Keeps only the bytes not consumed yet (none: no memory at all), for an idle connection.
+  void shrink_to_fit() {
+    if (size_ == 0) {
+      release();
+    } else if (capacity_ - size_ >= kWorthShrinking) {
+      auto exact = std::make_unique_for_overwrite<char[]>(size_);
+      std::memcpy(exact.get(), data_.get(), size_);
+      data_ = std::move(exact);
+      capacity_ = size_;
     }
   }
 
  private:
+  static constexpr std::size_t kWorthShrinking = 4096;
+
+  void release() {
+    data_.reset();
+    capacity_ = 0;
+  }
+
   std::unique_ptr<char[]> data_;
   std::size_t size_ = 0;
   std::size_t capacity_ = 0;

@@ -365,7 +365,8 @@ Options (also accepted as "name value" lines in a --config file):
   --databases N                    SELECT range (default 16)
   --client-output-buffer-limit B   disconnect a client whose unread replies exceed B (256mb;
                                    0: no limit); Redis's "normal HARD SOFT SECONDS ..." also works
-  --client-query-buffer-limit B    disconnect a client whose unparsed input exceeds B (1gb)
+  --client-query-buffer-limit B    disconnect a client whose input not yet run, with what
+                                   MULTI queued, exceeds B (1gb)
   --proto-max-bulk-len B           longest argument accepted (512mb)
   --busy-poll MICROSECONDS         keep polling this long after a client's input before the
                                    loop sleeps (default 20; 0 on a single CPU, or to turn it off)

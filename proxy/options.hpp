@@ -42,7 +42,9 @@ struct options {
   output_buffer_limit normal_soft_limit{};
   output_buffer_limit replica_limit{std::size_t{256} << 20, std::size_t{64} << 20, 60};
   output_buffer_limit pubsub_limit{std::size_t{32} << 20, std::size_t{8} << 20, 60};
-  std::size_t client_query_buffer_limit = std::size_t{1} << 30;  // bytes; then disconnect
+  // Bytes of input not yet run, with what MULTI queued, past which a client is closed
+  // (client.hpp, held_input).
+  std::size_t client_query_buffer_limit = std::size_t{1} << 30;
   std::size_t proto_max_bulk_len = std::size_t{512} << 20;
   // Microseconds the loop keeps polling after a client's input before it sleeps (busy_poll.hpp);
   // 0 sleeps at once. parse_options sets 0 when the process may use a single CPU only.

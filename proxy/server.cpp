@@ -8,6 +8,7 @@
 
 #include "client.hpp"
 #include "command_table.hpp"
+#include "memory_return.hpp"
 #include "redis_errors.hpp"
 
 namespace atomkv::proxy {
@@ -21,6 +22,9 @@ std::string random_hex(std::size_t digits) {
   }
   return out;
 }
+
+// Free heap memory beyond which it is given back to the system (memory_return.hpp).
+constexpr std::size_t kFreeMemoryWorthReturning = std::size_t{16} << 20;
 
 }  // namespace
 
@@ -224,7 +228,17 @@ void server::on_signal(uv_signal_t* handle, int) {
 }
 
 void server::on_tick(uv_timer_t* timer) {
-  static_cast<server*>(timer->data)->close_idle_clients();
+  auto* self = static_cast<server*>(timer->data);
+  self->close_idle_clients();
+  self->release_idle_buffers();
+}
+
+void server::release_idle_buffers() {
+  auto now = std::chrono::steady_clock::now();
+  for (const auto& [id, c] : clients_) {
+    c->release_idle_buffers(now);
+  }
+  return_free_memory(kFreeMemoryWorthReturning);
 }
 
 void server::close_idle_clients() {

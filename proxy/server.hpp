@@ -105,6 +105,7 @@ class server {
 
   void accept_one();
   void close_idle_clients();
+  void release_idle_buffers();
   void detach_backend();
 
   uv_loop_t* loop_;

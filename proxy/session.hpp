@@ -5,7 +5,9 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "atomkv/backend.hpp"
@@ -34,6 +36,9 @@ struct session {
   bool in_multi = false;
   bool multi_failed = false;  // a queue-time error: EXEC answers EXECABORT
   std::vector<queued_command> queued;
+  // The memory of `queued`, counted against the query buffer limit as Redis counts its MULTI
+  // queue (multiState.argv_len_sums): the arguments' bytes and their bookkeeping.
+  std::size_t queued_bytes = 0;
   // The database the next queued command acts on (a queued SELECT changes it), and the one the
   // queued data commands act on, once there is one: EXEC applies them in one step on one bucket.
   std::size_t queued_db = 0;
@@ -64,10 +69,19 @@ struct session {
     set_watching(false);
   }
 
+  void queue(const command_spec* spec, std::span<const std::string_view> args) {
+    queued.push_back({spec, std::vector<std::string>(args.begin(), args.end())});
+    queued_bytes += sizeof(queued_command) + args.size() * sizeof(std::string);
+    for (std::string_view arg : args) {
+      queued_bytes += arg.size();
+    }
+  }
+
   void clear_multi() {
     in_multi = false;
     multi_failed = false;
-    queued.clear();
+    std::vector<queued_command>().swap(queued);  // a long queue's memory goes with it
+    queued_bytes = 0;
     queued_db = db;
     multi_db.reset();
   }

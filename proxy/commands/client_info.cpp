@@ -22,9 +22,14 @@ std::string describe_client(const client& c) {
   line += " db=" + std::to_string(state.db);
   line += " sub=0 psub=0 ssub=0";
   line += " multi=" + (state.in_multi ? std::to_string(state.queued.size()) : std::string("-1"));
-  line += " qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 oll=0";
-  line += " omem=" + std::to_string(c.pending_output());
-  line += " tot-mem=0 events=r cmd=" + c.last_command();
+  const std::size_t qbuf = c.held_input() - state.queued_bytes;
+  line += " qbuf=" + std::to_string(qbuf);
+  line += " qbuf-free=" + std::to_string(c.input_capacity() - qbuf);
+  line += " argv-mem=0 multi-mem=" + std::to_string(state.queued_bytes);
+  line += " rbs=0 rbp=0 obl=0 oll=0 omem=" + std::to_string(c.held_output());
+  line += " tot-mem=" + std::to_string(sizeof(client) + c.input_capacity() + state.queued_bytes +
+                                       c.held_output());
+  line += " events=r cmd=" + c.last_command();
   line += " user=default redir=-1 resp=" + std::to_string(static_cast<int>(state.proto));
   line += "\n";
   return line;

@@ -66,6 +66,9 @@ class redis_instance : public server {
   std::uint16_t port() const override { return redis_.port(); }
   std::string name() const override { return "redis-server"; }
   bool alive() override { return redis_.running(); }
+  std::optional<std::size_t> resident_bytes() override {
+    return testing::resident_bytes(redis_.pid());
+  }
   std::optional<int> stop(std::chrono::milliseconds, int sig) override {
     if (sig == SIGKILL) {
       redis_.kill();
@@ -93,6 +96,9 @@ class proxy_instance : public server {
   std::uint16_t port() const override { return proxy_.port(); }
   std::string name() const override { return "atomkv-proxy"; }
   bool alive() override { return proxy_.alive(); }
+  std::optional<std::size_t> resident_bytes() override {
+    return testing::resident_bytes(proxy_.pid());
+  }
   std::optional<int> stop(std::chrono::milliseconds grace, int sig) override {
     return proxy_.stop(grace, sig);
   }

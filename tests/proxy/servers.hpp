@@ -38,6 +38,8 @@ class server {
   virtual std::string name() const = 0;
   // Whether the process is still alive (a crash shows here).
   virtual bool alive() = 0;
+  // The server's resident memory (VmRSS), in bytes; nullopt when it is not a child of the tests.
+  virtual std::optional<std::size_t> resident_bytes() { return std::nullopt; }
   // SIGTERM/SIGINT, then SIGKILL after the grace time; returns the wait status.
   virtual std::optional<int> stop(std::chrono::milliseconds grace, int sig) = 0;
 };

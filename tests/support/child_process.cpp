@@ -14,6 +14,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <thread>
 
 #include "support/resp_client.hpp"
@@ -248,6 +249,20 @@ std::string run_capture(const std::vector<std::string>& argv, const std::string&
     *exit_status = *st;
   }
   return output;
+}
+
+std::optional<std::size_t> resident_bytes(pid_t pid) {
+  if (pid <= 0) {
+    return std::nullopt;
+  }
+  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("VmRSS:", 0) == 0) {
+      return std::stoull(line.substr(6)) * 1024;  // "VmRSS:	  1234 kB"
+    }
+  }
+  return std::nullopt;
 }
 
 std::uint16_t free_loopback_port() {

@@ -51,6 +51,9 @@ class child_process {
 std::string run_capture(const std::vector<std::string>& argv, const std::string& input,
                         std::chrono::milliseconds timeout, int* exit_status = nullptr);
 
+// A process's resident memory (VmRSS in /proc/PID/status), in bytes; nullopt when unknown.
+std::optional<std::size_t> resident_bytes(pid_t pid);
+
 // A loopback TCP port that was free a moment ago (bound to port 0, then released).
 std::uint16_t free_loopback_port();
 

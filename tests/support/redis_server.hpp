@@ -30,6 +30,7 @@ class redis_server {
   const std::string& error() const { return error_; }
 
   std::uint16_t port() const { return port_; }
+  pid_t pid() const { return pid_; }
   const std::string& socket_path() const { return socket_path_; }
   // redis://[:password@]127.0.0.1:port
   std::string url(bool with_password = true) const;

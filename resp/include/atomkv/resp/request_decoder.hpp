@@ -66,6 +66,13 @@ class request_decoder {
   // Forgets any partly decoded request and a previous error.
   void reset();
 
+  // Between requests, gives back the memory kept from the largest one (an idle connection's).
+  void release_memory() {
+    if (state_ == state::start) {
+      std::vector<span>().swap(spans_);
+    }
+  }
+
   const request_limits& limits() const { return limits_; }
 
   // Until a client authenticates, Redis takes at most 10 arguments of at most 16384 bytes
