@@ -40,58 +40,18 @@ done
 # Debian's interpreter: always there with redis-tools' dependencies, unlike a pyenv python3.
 python=/usr/bin/python3
 
-work="$(mktemp -d "${TMPDIR:-/tmp}/atomkv-bench-proxy-XXXXXX")"
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do
-    kill "$pid" 2>/dev/null || true
-  done
-  for pid in "${pids[@]}"; do
-    wait "$pid" 2>/dev/null || true
-  done
-  rm -rf "$work"
-}
-trap cleanup EXIT INT TERM
-
-free_port() {
-  "$python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
-
-wait_ping() {
-  local port="$1" name="$2"
-  for _ in $(seq 100); do
-    if [ "$(redis-cli -h 127.0.0.1 -p "$port" PING 2>/dev/null)" = PONG ]; then
-      return 0
-    fi
-    sleep 0.1
-  done
-  echo "$name on port $port did not answer PING" >&2
-  exit 1
-}
+. "$(dirname "$0")/servers.sh"
+bench_servers_init atomkv-bench-proxy
 
 redis_port="$(free_port)"
-redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --daemonize no \
-  --dir "$work" --logfile "$work/redis.log" &
-pids+=($!)
-wait_ping "$redis_port" redis-server
-
+start_redis "$redis_port"
 proxy_port="$(free_port)"
-"$proxy_bin" --port "$proxy_port" --bind 127.0.0.1 --backend memory:// >"$work/proxy.log" 2>&1 &
-pids+=($!)
-wait_ping "$proxy_port" atomkv-proxy
-
+start_proxy "$proxy_port" memory://
 front_port="$(free_port)"
-"$proxy_bin" --port "$front_port" --bind 127.0.0.1 --backend "redis://127.0.0.1:$redis_port" \
-  >"$work/proxy-redis.log" 2>&1 &
-pids+=($!)
-wait_ping "$front_port" "atomkv-proxy on redis"
+start_proxy "$front_port" "redis://127.0.0.1:$redis_port"
 
 results="$work/results.csv"
 echo "server,pipeline,test,requests,rps,cpu_ticks" >"$results"
-# User plus system CPU time of a process so far, in clock ticks.
-cpu_ticks() {
-  awk '{ print $14 + $15 }' "/proc/$1/stat"
-}
 # One test at a time, so that the server's CPU time is known per test: a server that spends
 # less CPU per request leaves more of this 2-core machine to redis-benchmark.
 measure() {

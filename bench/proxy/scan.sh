@@ -43,53 +43,17 @@ for tool in redis-server redis-cli; do
 done
 python=/usr/bin/python3
 
-work="$(mktemp -d "${TMPDIR:-/tmp}/atomkv-bench-scan-XXXXXX")"
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do
-    kill "$pid" 2>/dev/null || true
-  done
-  for pid in "${pids[@]}"; do
-    wait "$pid" 2>/dev/null || true
-  done
-  rm -rf "$work"
-}
-trap cleanup EXIT INT TERM
+. "$(dirname "$0")/servers.sh"
+bench_servers_init atomkv-bench-scan
 
-free_port() {
-  "$python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
-
-wait_ping() {
-  local port="$1" name="$2"
-  for _ in $(seq 100); do
-    if [ "$(redis-cli -h 127.0.0.1 -p "$port" PING 2>/dev/null)" = PONG ]; then
-      return 0
-    fi
-    sleep 0.1
-  done
-  echo "$name on port $port did not answer PING" >&2
-  exit 1
-}
-
-# User plus system CPU time of a process so far, in clock ticks.
-cpu_ticks() {
-  awk '{ print $14 + $15 }' "/proc/$1/stat"
-}
 rss_kb() {
   awk '/^VmRSS/ { print $2 }' "/proc/$1/status"
 }
 
 redis_port="$(free_port)"
-redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --daemonize no \
-  --dir "$work" --logfile "$work/redis.log" &
-pids+=($!)
-wait_ping "$redis_port" redis-server
-
+start_redis "$redis_port"
 proxy_port="$(free_port)"
-"$proxy_bin" --port "$proxy_port" --bind 127.0.0.1 --backend memory:// >"$work/proxy.log" 2>&1 &
-pids+=($!)
-wait_ping "$proxy_port" atomkv-proxy
+start_proxy "$proxy_port" memory://
 
 servers=(redis proxy)
 declare -A port_of=([redis]="$redis_port" [proxy]="$proxy_port")
