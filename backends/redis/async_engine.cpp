@@ -83,14 +83,7 @@ void async_engine::stop(const error& why) {
   if (auto probe = std::move(probe_)) {
     probe->cancel();
   }
-  std::vector<std::shared_ptr<async_link>> links;
-  links.reserve(open_.size());
-  for (auto& [raw, link] : open_) {
-    links.push_back(link);
-  }
-  for (auto& link : links) {
-    link->close(why);
-  }
+  close_every_link(why);
   open_.clear();
   databases_.clear();
   last_db_ = -1;
@@ -244,6 +237,11 @@ void async_engine::probe_verdict(std::optional<std::string> unreachable) {
   }
   const error why =
       error::other("redis: " + settings_.endpoint() + ": unreachable (" + *unreachable + ")");
+  close_every_link(why);
+}
+
+void async_engine::close_every_link(const error& why) {
+  // Closing runs callbacks that may close or park other links: walk a copy.
   std::vector<std::shared_ptr<async_link>> links;
   links.reserve(open_.size());
   for (auto& [raw, link] : open_) {

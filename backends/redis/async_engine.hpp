@@ -71,6 +71,7 @@ class async_engine final : public link_observer {
   // Connect timeouts, and the probe while a call has waited long.
   void check_links();
   void probe_verdict(std::optional<std::string> unreachable);
+  void close_every_link(const error& why);
   // Between loop iterations, outside every hiredis callback.
   void between_iterations();
 
