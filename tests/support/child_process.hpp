@@ -54,6 +54,21 @@ std::string run_capture(const std::vector<std::string>& argv, const std::string&
 // A process's resident memory (VmRSS in /proc/PID/status), in bytes; nullopt when unknown.
 std::optional<std::size_t> resident_bytes(pid_t pid);
 
+// Whether the resident memory of a program built as these tests are says what it keeps. Not
+// under AddressSanitizer: its allocator quarantines freed memory (256 MB by default) and never
+// hands it back, so a bound on RSS would measure the quarantine instead of the program.
+#if defined(__SANITIZE_ADDRESS__)
+inline constexpr bool kResidentMemoryFollowsFrees = false;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+inline constexpr bool kResidentMemoryFollowsFrees = false;
+#else
+inline constexpr bool kResidentMemoryFollowsFrees = true;
+#endif
+#else
+inline constexpr bool kResidentMemoryFollowsFrees = true;
+#endif
+
 // A loopback TCP port that was free a moment ago (bound to port 0, then released).
 std::uint16_t free_loopback_port();
 
