@@ -25,9 +25,10 @@ result<cas> cas::make(const bucket& bucket, std::string_view key) {
   return cas(std::string(key), std::move(txn), std::move(captured));
 }
 
-result<void, cas_error> swap(cas&& handle, std::string_view value) {
+result<void, cas_error> swap(cas&& handle, std::string_view value, expiry deadline) {
   cas spent = std::move(handle);
-  const operation write = operation::set(spent.key_, value);
+  const operation write =
+      operation::set(spent.key_, value, operation::condition::always, false, deadline);
   auto committed = spent.txn_->commit(std::span<const operation>(&write, 1));
   if (!committed) {
     return failure(cas_error(std::move(committed).error()));

@@ -57,7 +57,7 @@ class cas {
   std::optional<std::string> captured_;
 
   friend class cas_error;
-  friend result<void, class cas_error> swap(cas&& handle, std::string_view value);
+  friend result<void, class cas_error> swap(cas&& handle, std::string_view value, expiry deadline);
 };
 
 // cas-error: store-error(error) or cas-failed(cas).
@@ -80,6 +80,9 @@ class cas_error {
 };
 
 // Sets the key to `value` if it was not written since the handle captured it. Consumes the handle.
-result<void, cas_error> swap(cas&& handle, std::string_view value);
+// The key's deadline becomes `deadline` (an atomkv extension): none by default, as a plain set
+// leaves it; expiry::keep() keeps the one it has.
+result<void, cas_error> swap(cas&& handle, std::string_view value,
+                             expiry deadline = expiry::never());
 
 }  // namespace atomkv::atomics

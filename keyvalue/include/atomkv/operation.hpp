@@ -8,6 +8,7 @@
 // duration of the call that receives them: a backend copies what it keeps.
 
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <span>
 #include <string>
@@ -15,6 +16,50 @@
 #include <vector>
 
 namespace atomkv {
+
+// When a key expires: an atomkv extension (wasi:keyvalue has no expiry). Deadlines are absolute
+// Unix times in milliseconds, as Redis stores them; a key whose deadline is at or before now is
+// gone for every read, write, listing and count.
+struct expiry {
+  enum class kind : std::uint8_t {
+    none,   // no deadline: what SET, GETSET and MSET leave (and GETEX PERSIST)
+    keep,   // the deadline the key already has (SET KEEPTTL; INCRBY always keeps it)
+    after,  // `ms` milliseconds after the backend applies the operation (EX, PX, EXPIRE, ...)
+    at,     // at Unix time `ms`, in milliseconds (EXAT, PXAT, EXPIREAT, PEXPIREAT)
+  };
+  kind what = kind::none;
+  std::int64_t ms = 0;
+
+  static constexpr expiry never() { return {}; }
+  static constexpr expiry keep() { return {.what = kind::keep}; }
+  static constexpr expiry after(std::int64_t ms) { return {.what = kind::after, .ms = ms}; }
+  static constexpr expiry at(std::int64_t unix_ms) { return {.what = kind::at, .ms = unix_ms}; }
+
+  bool has_deadline() const { return what == kind::after || what == kind::at; }
+  // The absolute deadline for a clock reading `now_ms` (after or at only). A sum past the range of
+  // int64 saturates: the proxy refuses such times before they get here, as Redis does.
+  std::int64_t deadline(std::int64_t now_ms) const {
+    if (what == kind::at) {
+      return ms;
+    }
+    std::int64_t sum = 0;
+    if (__builtin_add_overflow(now_ms, ms, &sum)) {
+      return ms > 0 ? std::numeric_limits<std::int64_t>::max()
+                    : std::numeric_limits<std::int64_t>::min();
+    }
+    return sum;
+  }
+  bool operator==(const expiry&) const = default;
+};
+
+// The conditions of EXPIRE ... NX | XX | GT | LT, as bits (XX may go with GT or LT). A key with
+// no deadline counts as one infinitely far away: GT never holds for it, LT always does.
+enum expire_flag : std::uint8_t {
+  expire_if_none = 1 << 0,     // NX: only if the key has no deadline
+  expire_if_some = 1 << 1,     // XX: only if the key has one
+  expire_if_later = 1 << 2,    // GT: only if the new deadline is later than the current one
+  expire_if_earlier = 1 << 3,  // LT: only if the new deadline is earlier
+};
 
 struct operation {
   enum class kind : std::uint8_t {
@@ -30,6 +75,15 @@ struct operation {
     set_if_none_exist,  // MSETNX: integer 1 and every pair set if no key exists, else 0
     list,               // KEYS, SCAN: keys (see operation::list)
     type,               // TYPE: the key's type as a value: "string", or "none" when missing
+    // Expiry (see struct expiry).
+    expire,          // EXPIRE family: integer 1 if the deadline was set (see operation::expire)
+    persist,         // PERSIST: integer 1 if the key had a deadline and now has none, else 0
+    time_left,       // PTTL: integer -2 when missing, -1 with no deadline, else ms left (>= 0)
+    deadline,        // PEXPIRETIME: integer -2 when missing, -1 with no deadline, else Unix ms
+    get_and_expire,  // GETEX: value or nil; the key's deadline changes (operation::get_and_expire)
+    count_expiring,  // INFO keyspace expires=: integer number of keys of the bucket with a deadline
+    average_ttl,     // INFO keyspace avg_ttl=: integer ms, the mean time left of those keys, or 0
+    expired_total,   // INFO stats expired_keys: integer keys the store has expired since it began
   };
   enum class condition : std::uint8_t { always, if_missing, if_present };
 
@@ -41,18 +95,25 @@ struct operation {
   bool return_previous = false;               // set
   std::span<const std::string_view> pairs;    // set_if_none_exist: key, value, key, value, ...
   std::optional<std::string_view> type_name;  // list: only keys of this type (SCAN ... TYPE)
+  expiry deadline;                            // set, expire, get_and_expire
+  std::uint8_t expire_flags = 0;              // expire: expire_flag bits
 
   static operation get(std::string_view key) { return {.what = kind::get, .key = key}; }
+  // SET: the key's deadline becomes `deadline` (none by default, as SET leaves it; keep for
+  // KEEPTTL). When `when` does not hold, nothing changes, the deadline included.
   static operation set(std::string_view key, std::string_view value,
-                       condition when = condition::always, bool return_previous = false) {
+                       condition when = condition::always, bool return_previous = false,
+                       expiry deadline = expiry::never()) {
     return {.what = kind::set,
             .key = key,
             .value = value,
             .when = when,
-            .return_previous = return_previous};
+            .return_previous = return_previous,
+            .deadline = deadline};
   }
   static operation remove(std::string_view key) { return {.what = kind::remove, .key = key}; }
   static operation exists(std::string_view key) { return {.what = kind::exists, .key = key}; }
+  // INCRBY keeps the key's deadline; a key it creates has none.
   static operation increment(std::string_view key, std::int64_t delta) {
     return {.what = kind::increment, .key = key, .delta = delta};
   }
@@ -85,6 +146,27 @@ struct operation {
   // client made there is named so.
   static operation type(std::string_view key) { return {.what = kind::type, .key = key}; }
 
+  // EXPIRE family: on an existing key whose current deadline satisfies `flags`, sets the
+  // deadline (after or at) and answers 1; a deadline at or before now deletes the key instead
+  // (still 1). A missing key, or a condition that does not hold: 0, nothing changes.
+  static operation expire(std::string_view key, expiry deadline, std::uint8_t flags = 0) {
+    return {.what = kind::expire, .key = key, .deadline = deadline, .expire_flags = flags};
+  }
+  static operation persist(std::string_view key) { return {.what = kind::persist, .key = key}; }
+  static operation time_left(std::string_view key) { return {.what = kind::time_left, .key = key}; }
+  static operation deadline_of(std::string_view key) {
+    return {.what = kind::deadline, .key = key};
+  }
+  // GETEX: the value (nil when missing); an existing key's deadline then becomes `deadline`:
+  // keep changes nothing, none removes it (PERSIST), after/at set it, and a deadline at or before
+  // now deletes the key after it was read.
+  static operation get_and_expire(std::string_view key, expiry deadline) {
+    return {.what = kind::get_and_expire, .key = key, .deadline = deadline};
+  }
+  static operation count_expiring() { return {.what = kind::count_expiring}; }
+  static operation average_ttl() { return {.what = kind::average_ttl}; }
+  static operation expired_total() { return {.what = kind::expired_total}; }
+
   // Whether a listing with this type filter keeps a key that is a string (the only type atomkv
   // stores): no filter, or "string" in any case, compared as Redis's strcasecmp compares C
   // strings (up to a NUL byte), so "" keeps nothing.
@@ -109,7 +191,9 @@ struct operation {
   // Whether the operation may write. Read-only batches need no write locks.
   bool writes() const {
     return what == kind::set || what == kind::remove || what == kind::increment ||
-           what == kind::take || what == kind::clear || what == kind::set_if_none_exist;
+           what == kind::take || what == kind::clear || what == kind::set_if_none_exist ||
+           what == kind::expire || what == kind::persist ||
+           (what == kind::get_and_expire && deadline.what != expiry::kind::keep);
   }
 };
 

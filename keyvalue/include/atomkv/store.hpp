@@ -9,6 +9,8 @@
 // throws. Stores and buckets are cheap handles: copies share the same backend, and every method
 // may be called from many threads at once.
 
+#include <chrono>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -19,6 +21,13 @@
 #include "atomkv/result.hpp"
 
 namespace atomkv {
+
+// What time_to_live tells of a key (an atomkv extension: see bucket's expiry methods).
+struct key_expiry {
+  bool exists = false;                            // false: the key does not exist
+  std::optional<std::int64_t> deadline_ms;        // Unix time in ms; none: it never expires
+  std::optional<std::chrono::milliseconds> left;  // time left until then (never negative)
+};
 
 // key-response of list-keys: a page of keys and the cursor of the next page (none when done).
 struct key_response {
@@ -42,6 +51,23 @@ class bucket {
   // One page of keys, in no particular order. Pass the returned cursor to get the next page;
   // keys that exist for the whole listing are returned at least once.
   result<key_response> list_keys(std::optional<std::string_view> cursor = std::nullopt) const;
+
+  // Expiry, an atomkv extension beyond wasi:keyvalue (the WIT has none). Deadlines are absolute
+  // Unix times in milliseconds, as Redis stores them; a key past its deadline is gone for every
+  // read, write, listing and count, and every backend reclaims it without being asked.
+  // set above leaves a key with no deadline, as Redis's SET does; increment keeps a key's
+  // deadline; atomics::swap replaces it unless given expiry::keep().
+  //
+  // Creates or overwrites `key` with `deadline`: expiry::after(ms), expiry::at(unix_ms),
+  // expiry::never(), or expiry::keep() to keep the one the key has.
+  result<void> set(std::string_view key, std::string_view value, expiry deadline) const;
+  // Gives an existing key `deadline` (after or at); false when the key does not exist. A deadline
+  // at or before now deletes the key (and answers true).
+  result<bool> expire(std::string_view key, expiry deadline) const;
+  // Removes the key's deadline; false when the key has none or does not exist.
+  result<bool> persist(std::string_view key) const;
+  // Whether the key exists, and when it expires.
+  result<key_expiry> time_to_live(std::string_view key) const;
 
   // The backend behind this bucket, for atomics, batch and the proxy.
   backend::bucket& backend() const { return *impl_; }
