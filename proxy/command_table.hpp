@@ -102,6 +102,7 @@ std::vector<const command_spec*> subcommands_of(std::string_view container);
 // The tables, one per command group, defined next to their commands.
 std::span<const command_spec> string_commands();
 std::span<const command_spec> key_commands();
+std::span<const command_spec> expiry_commands();  // EXPIRE, TTL, PERSIST, ...
 std::span<const command_spec> connection_commands();
 std::span<const command_spec> server_commands();
 std::span<const command_spec> config_commands();

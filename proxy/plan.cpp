@@ -76,6 +76,20 @@ void write_reply(const planned& p, const std::vector<op_result>& results, resp::
       out.bulk(first->text.empty() ? std::string_view("0") : std::string_view(first->text));
       write_keys(first->keys, out);
       return;
+    case reply_shape::seconds: {
+      // Unsigned, so a deadline near INT64_MAX rounds up as redis-server's build computes it.
+      const std::int64_t ms = first->integer;
+      out.integer(
+          ms < 0 ? ms : static_cast<std::int64_t>((static_cast<std::uint64_t>(ms) + 500) / 1000));
+      return;
+    }
+    case reply_shape::nil_or_error:
+      if (first->what == op_result::kind::nil) {
+        out.null();
+      } else {
+        out.error(p.error);
+      }
+      return;
   }
 }
 

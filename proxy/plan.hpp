@@ -4,6 +4,7 @@
 // queued command's operations), which is what makes MULTI/EXEC work on every backend.
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "atomkv/operation.hpp"
@@ -20,6 +21,12 @@ enum class reply_shape : std::uint8_t {
   type,    // the type's name as a status: +string, +none, +list, ... (TYPE)
   keys,    // the listed keys (KEYS)
   scan,    // the next cursor ("0" when done) and the listed keys (SCAN)
+  // An integer in ms as whole seconds, rounded as Redis's ttlGenericCommand rounds: (ms+500)/1000;
+  // the negative answers (-1 no deadline, -2 missing) as they are (TTL, EXPIRETIME).
+  seconds,
+  // Nil when the result is nil (a missing key), else planned::error (GETEX with a bad time: Redis
+  // looks the key up before it reads the time).
+  nil_or_error,
 };
 
 // One planned command's share of a batch of operations.
@@ -27,6 +34,7 @@ struct planned {
   std::size_t first = 0;  // index of its first operation in the batch
   std::size_t count = 0;
   reply_shape shape = reply_shape::single;
+  std::string_view error;  // nil_or_error: a line of static storage (the plan outlives its text)
 };
 
 // Writes the reply of `p` from `results` (the whole batch's results).

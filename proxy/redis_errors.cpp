@@ -26,6 +26,19 @@ std::string wrong_arity(std::string_view name) {
   return line;
 }
 
+std::string invalid_expire_time(std::string_view name) {
+  std::string line = "ERR invalid expire time in '";
+  line.append(name);
+  line.append("' command");
+  return line;
+}
+
+std::string unsupported_option(std::string_view option) {
+  std::string line = "ERR Unsupported option ";
+  line.append(option.substr(0, option.find('\0')));
+  return line;
+}
+
 std::string unknown_command(std::string_view name, const std::string_view* args, std::size_t n) {
   std::string line = "ERR unknown command '";
   append_clipped(line, name, 128);

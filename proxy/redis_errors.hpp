@@ -38,11 +38,19 @@ inline constexpr std::string_view execabort =
 inline constexpr std::string_view max_clients = "ERR max number of clients reached";
 // The Redis version whose replies atomkv-proxy reproduces byte for byte.
 inline constexpr std::string_view compatible_redis_version = "7.0.15";
-inline constexpr std::string_view no_expiry =
-    "ERR key expiry (EX, PX, EXAT, PXAT) is not supported by atomkv";
+inline constexpr std::string_view getex_invalid_expire_time =
+    "ERR invalid expire time in 'getex' command";
+inline constexpr std::string_view expire_nx_conflict =
+    "ERR NX and XX, GT or LT options at the same time are not compatible";
+inline constexpr std::string_view expire_gt_lt_conflict =
+    "ERR GT and LT options at the same time are not compatible";
 
 // "ERR wrong number of arguments for 'get' command"; `name` is the command's full name.
 std::string wrong_arity(std::string_view name);
+// "ERR invalid expire time in 'set' command"; `name` is the command's full name.
+std::string invalid_expire_time(std::string_view name);
+// "ERR Unsupported option foo": EXPIRE's unknown option, up to a NUL byte as Redis's %s prints it.
+std::string unsupported_option(std::string_view option);
 // "ERR unknown command 'foo', with args beginning with: 'a' 'b' "
 std::string unknown_command(std::string_view name, const std::string_view* args, std::size_t n);
 // "EXECABORT Transaction discarded because of: <why>": how Redis rejects EXEC itself.

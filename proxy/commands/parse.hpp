@@ -30,6 +30,11 @@ inline bool equals_ignoring_case(std::string_view a, std::string_view b) {
   return true;
 }
 
+// The argument as Redis's C-string comparisons see it: up to its first NUL byte.
+inline std::string_view c_string(std::string_view text) {
+  return text.substr(0, text.find('\0'));
+}
+
 // SELECT's database index, or in `error` the line Redis answers instead.
 inline std::optional<std::size_t> parse_db_index(std::string_view text, std::size_t databases,
                                                  std::string_view& error) {

@@ -1,9 +1,11 @@
-// String and counter commands: GET, SET and its relatives, MGET/MSET/MSETNX, STRLEN, INCR...
+// String and counter commands: GET, SET and its relatives (SETEX, PSETEX, GETEX), MGET/MSET/MSETNX,
+// STRLEN, INCR...
 
 #include <limits>
 
 #include "../command_table.hpp"
 #include "../redis_errors.hpp"
+#include "expiry_args.hpp"
 #include "parse.hpp"
 
 namespace atomkv::proxy {
@@ -18,53 +20,72 @@ maybe_error plan_get(args_view a, plan_builder& p) {
 }
 
 // SET key value [NX | XX] [GET] [EX s | PX ms | EXAT t | PXAT t | KEEPTTL], parsed as Redis 7.0
-// parses it. Expiry is validated like Redis, then refused: atomkv keys do not expire.
+// parses it: the options first, then the time, then the key.
 maybe_error plan_set(args_view a, plan_builder& p) {
-  bool nx = false, xx = false, get = false, keepttl = false;
-  std::optional<std::string_view> expire;
-  std::string_view expire_kind;  // one kind may repeat (the last wins); two kinds clash
-  auto is_expiry = [](std::string_view opt) {
-    for (std::string_view kind : {"ex", "px", "exat", "pxat"}) {
-      if (equals_ignoring_case(opt, kind)) {
-        return true;
-      }
-    }
-    return false;
-  };
-  for (std::size_t j = 3; j < a.size(); ++j) {
-    std::string_view opt = a[j];
-    bool has_next = j + 1 < a.size();
-    if (equals_ignoring_case(opt, "nx") && !xx) {
-      nx = true;
-    } else if (equals_ignoring_case(opt, "xx") && !nx) {
-      xx = true;
-    } else if (equals_ignoring_case(opt, "get")) {
-      get = true;
-    } else if (equals_ignoring_case(opt, "keepttl") && !expire) {
-      keepttl = true;
-    } else if (is_expiry(opt) && !keepttl && has_next &&
-               (!expire || equals_ignoring_case(opt, expire_kind))) {
-      expire_kind = opt;
-      expire = a[++j];
-    } else {
-      return std::string(errors::syntax);
-    }
+  string_options o;
+  if (!parse_string_options(a, 3, true, o)) {
+    return std::string(errors::syntax);
   }
-  if (expire) {
-    auto when = parse_integer(*expire);
-    if (!when) {
-      return std::string(errors::not_integer);
+  expiry deadline = o.keepttl ? expiry::keep() : expiry::never();
+  if (o.unit != expiry_unit::none) {
+    expiry_problem problem{};
+    auto given = string_expiry(o.unit, o.time, problem);
+    if (!given) {
+      return problem == expiry_problem::not_integer ? std::string(errors::not_integer)
+                                                    : errors::invalid_expire_time("set");
     }
-    if (*when <= 0) {
-      return std::string("ERR invalid expire time in 'set' command");
-    }
-    return std::string(errors::no_expiry);
+    deadline = *given;
   }
   p.add(operation::set(a[1], a[2],
-                       nx   ? cond::if_missing
-                       : xx ? cond::if_present
-                            : cond::always,
-                       get));
+                       o.nx   ? cond::if_missing
+                       : o.xx ? cond::if_present
+                              : cond::always,
+                       o.get, deadline));
+  return {};
+}
+
+// SETEX key seconds value, PSETEX key milliseconds value: SET with EX or PX.
+maybe_error plan_set_expiring(args_view a, plan_builder& p, expiry_unit unit,
+                              std::string_view name) {
+  expiry_problem problem{};
+  auto deadline = string_expiry(unit, a[2], problem);
+  if (!deadline) {
+    return problem == expiry_problem::not_integer ? std::string(errors::not_integer)
+                                                  : errors::invalid_expire_time(name);
+  }
+  p.add(operation::set(a[1], a[3], cond::always, false, *deadline));
+  return {};
+}
+
+maybe_error plan_setex(args_view a, plan_builder& p) {
+  return plan_set_expiring(a, p, expiry_unit::ex, "setex");
+}
+
+maybe_error plan_psetex(args_view a, plan_builder& p) {
+  return plan_set_expiring(a, p, expiry_unit::px, "psetex");
+}
+
+// GETEX key [EX s | PX ms | EXAT t | PXAT t | PERSIST]. Redis reads the options, then looks the
+// key up (a missing key answers nil whatever the time), then reads the time.
+maybe_error plan_getex(args_view a, plan_builder& p) {
+  string_options o;
+  if (!parse_string_options(a, 2, false, o)) {
+    return std::string(errors::syntax);
+  }
+  expiry deadline = o.persist ? expiry::never() : expiry::keep();
+  if (o.unit != expiry_unit::none) {
+    expiry_problem problem{};
+    auto given = string_expiry(o.unit, o.time, problem);
+    if (!given) {
+      p.target.shape = reply_shape::nil_or_error;
+      p.target.error = problem == expiry_problem::not_integer ? errors::not_integer
+                                                              : errors::getex_invalid_expire_time;
+      p.add(operation::get(a[1]));
+      return {};
+    }
+    deadline = *given;
+  }
+  p.add(operation::get_and_expire(a[1], deadline));
   return {};
 }
 
@@ -156,6 +177,9 @@ const command_spec kCommands[] = {
     {"setnx", 3, kWriteFast, plan_setnx, nullptr, nullptr, 1, 1, 1},
     {"getset", 3, kWriteFast, plan_getset, nullptr, nullptr, 1, 1, 1},
     {"getdel", 2, kWriteFast, plan_getdel, nullptr, nullptr, 1, 1, 1},
+    {"setex", 4, flag_write, plan_setex, nullptr, nullptr, 1, 1, 1},
+    {"psetex", 4, flag_write, plan_psetex, nullptr, nullptr, 1, 1, 1},
+    {"getex", -2, kWriteFast, plan_getex, nullptr, nullptr, 1, 1, 1},
     {"mget", -2, kReadFast, plan_mget, nullptr, nullptr, 1, -1, 1},
     {"mset", -3, flag_write, plan_mset, nullptr, nullptr, 1, -1, 2},
     {"msetnx", -3, flag_write, plan_msetnx, nullptr, nullptr, 1, -1, 2},
