@@ -166,13 +166,13 @@ void persistence_section(client& c, info_writer& out) {
   out.add("aof_last_write_status", "ok");
 }
 
-void stats_section(client& c, info_writer& out) {
+void stats_section(client& c, const info_figures& figures, info_writer& out) {
   auto& stats = c.owner().stats();
   out.section("Stats");
   out.add("total_connections_received", stats.connections_received);
   out.add("total_commands_processed", stats.commands_processed);
   out.add("rejected_connections", stats.rejected_connections);
-  out.add("expired_keys", "0");
+  out.add("expired_keys", std::to_string(figures.expired_keys));
   out.add("evicted_keys", "0");
   out.add("evicted_clients", "0");
   out.add("pubsub_channels", "0");
@@ -269,7 +269,7 @@ bool info_request::wants(std::string_view section) const {
   return all || names.count(std::string(section)) > 0;
 }
 
-std::string info_text(client& c, const info_request& which, const keyspace_counts& counts) {
+std::string info_text(client& c, const info_request& which, const info_figures& figures) {
   info_writer out;
   if (which.wants("server")) {
     server_section(c, out);
@@ -284,7 +284,7 @@ std::string info_text(client& c, const info_request& which, const keyspace_count
     persistence_section(c, out);
   }
   if (which.wants("stats")) {
-    stats_section(c, out);
+    stats_section(c, figures, out);
   }
   if (which.wants("replication")) {
     replication_section(c, out);
@@ -310,8 +310,10 @@ std::string info_text(client& c, const info_request& which, const keyspace_count
   }
   if (which.wants("keyspace")) {
     out.section("Keyspace");
-    for (const auto& [db, keys] : counts) {
-      out.add("db" + std::to_string(db), "keys=" + std::to_string(keys) + ",expires=0,avg_ttl=0");
+    for (const auto& line : figures.keyspace) {
+      out.add("db" + std::to_string(line.db), "keys=" + std::to_string(line.keys) +
+                                                  ",expires=" + std::to_string(line.expires) +
+                                                  ",avg_ttl=" + std::to_string(line.avg_ttl));
     }
   }
   return out.take();

@@ -26,9 +26,23 @@ struct info_request {
   bool wants(std::string_view section) const;
 };
 
-// The Keyspace section's figures: database number and key count, for non-empty databases.
-using keyspace_counts = std::vector<std::pair<std::size_t, std::int64_t>>;
+// One line of the Keyspace section: a non-empty database's keys, keys with a deadline, and their
+// mean time left in ms.
+struct keyspace_line {
+  std::size_t db = 0;
+  std::int64_t keys = 0;
+  std::int64_t expires = 0;
+  std::int64_t avg_ttl = 0;
+  bool operator<(const keyspace_line& other) const { return db < other.db; }
+};
+using keyspace_counts = std::vector<keyspace_line>;
 
-std::string info_text(client& c, const info_request& which, const keyspace_counts& counts);
+// What INFO asks the backend: the Keyspace lines, and the keys expired so far (Stats).
+struct info_figures {
+  keyspace_counts keyspace;
+  std::int64_t expired_keys = 0;
+};
+
+std::string info_text(client& c, const info_request& which, const info_figures& figures);
 
 }  // namespace atomkv::proxy

@@ -163,43 +163,88 @@ exec_finish plan_flushall_in_exec(client& c, std::size_t db, args_view a, plan_b
   };
 }
 
-const operation kCount = operation::count();
+// What INFO asks a bucket: the Keyspace figures (Keyspace), and the store's expired keys (Stats),
+// which one bucket answers for the whole store.
+const operation kKeyspaceOps[] = {operation::count(), operation::count_expiring(),
+                                  operation::average_ttl()};
+const operation kExpiredTotal = operation::expired_total();
 
-using counted_fn = std::function<void(keyspace_counts)>;
+struct info_asks {
+  bool keyspace = false;
+  bool expired = false;
 
-// Counts the keys of every open database except `skip` at once, adds them to `counts`, then
-// calls `done` with the figures in database order.
-void count_keyspaces(client& c, std::size_t skip, keyspace_counts counts, counted_fn done) {
+  explicit info_asks(const info_request& section)
+      : keyspace(section.wants("keyspace")), expired(section.wants("stats")) {}
+  bool anything() const { return keyspace || expired; }
+};
+
+// Adds to `figures` what `results` (from `first` on: the keyspace operations when asked, then
+// expired_total when asked) say of database `db`.
+void take_figures(const std::vector<op_result>& results, std::size_t first, std::size_t db,
+                  bool keyspace, bool expired, info_figures& figures) {
+  auto integer = [&](std::size_t i) {
+    return i < results.size() && results[i].what == op_result::kind::integer ? results[i].integer
+                                                                             : 0;
+  };
+  if (keyspace) {
+    if (std::int64_t keys = integer(first); keys > 0) {
+      figures.keyspace.push_back(
+          {.db = db, .keys = keys, .expires = integer(first + 1), .avg_ttl = integer(first + 2)});
+    }
+    first += std::size(kKeyspaceOps);
+  }
+  if (expired) {
+    figures.expired_keys = integer(first);
+  }
+}
+
+using gathered_fn = std::function<void(info_figures)>;
+
+// Asks every open database except `skip` at once for what `asks` needs (the expired keys from
+// the first of them, unless `have_expired`), adds it to `figures`, then calls `done` with the
+// Keyspace lines in database order.
+void gather_figures(client& c, info_asks asks, std::size_t skip, bool have_expired,
+                    info_figures figures, gathered_fn done) {
   struct in_progress {
-    keyspace_counts counts;
+    info_figures figures;
     std::size_t waiting = 0;
-    counted_fn done;
+    gathered_fn done;
 
     void finish() {
-      std::sort(counts.begin(), counts.end());
-      done(std::move(counts));
+      std::sort(figures.keyspace.begin(), figures.keyspace.end());
+      done(std::move(figures));
     }
   };
   auto work = std::make_shared<in_progress>();
-  work->counts = std::move(counts);
+  work->figures = std::move(figures);
   work->done = std::move(done);
   auto buckets = c.owner().open_buckets();
   work->waiting = buckets.size() + 1;  // one more, released below: no early finish
+  bool expired_wanted = asks.expired && !have_expired;
   for (const auto& [db, bucket] : buckets) {
-    if (db == skip) {
+    const bool keyspace = asks.keyspace && db != skip;
+    const bool expired = expired_wanted;
+    if (!keyspace && !expired) {
       --work->waiting;
       continue;
     }
-    bucket->apply_async(
-        std::span<const operation>(&kCount, 1), c.lane(),
-        [work, db = db](result<std::vector<op_result>> counted) {
-          if (counted && !counted.value().empty() && counted.value()[0].integer > 0) {
-            work->counts.emplace_back(db, counted.value()[0].integer);
-          }
-          if (--work->waiting == 0) {
-            work->finish();
-          }
-        });
+    expired_wanted = false;
+    std::vector<operation> ops;
+    if (keyspace) {
+      ops.assign(std::begin(kKeyspaceOps), std::end(kKeyspaceOps));
+    }
+    if (expired) {
+      ops.push_back(kExpiredTotal);
+    }
+    bucket->apply_async(ops, c.lane(),
+                        [work, db = db, keyspace, expired](result<std::vector<op_result>> counted) {
+                          if (counted) {
+                            take_figures(counted.value(), 0, db, keyspace, expired, work->figures);
+                          }
+                          if (--work->waiting == 0) {
+                            work->finish();
+                          }
+                        });
   }
   if (--work->waiting == 0) {
     work->finish();
@@ -208,46 +253,48 @@ void count_keyspaces(client& c, std::size_t skip, keyspace_counts counts, counte
 
 void run_info_deferred(client& c, args_view a) {
   auto section = info_request::of(a);
-  if (!section.wants("keyspace")) {
+  info_asks asks(section);
+  if (!asks.anything()) {
     c.reply().verbatim("txt", info_text(c, section, {}));
     return;
   }
   auto ticket = c.defer();
-  count_keyspaces(c, kNoDatabase, {},
-                  [requester = c.shared_from_this(), ticket, section](keyspace_counts counts) {
-                    requester->fulfil(ticket, [&](resp::reply_writer& out) {
-                      out.verbatim("txt", info_text(*requester, section, counts));
-                    });
-                  });
+  gather_figures(c, asks, kNoDatabase, false, {},
+                 [requester = c.shared_from_this(), ticket, section](info_figures figures) {
+                   requester->fulfil(ticket, [&](resp::reply_writer& out) {
+                     out.verbatim("txt", info_text(*requester, section, figures));
+                   });
+                 });
 }
 
-// Inside EXEC: the transaction's database is counted in its place in the batch, the others once
+// Inside EXEC: the transaction's database is asked in its place in the batch, the others once
 // the batch has committed.
 exec_finish plan_info_in_exec(client& c, std::size_t db, args_view a, plan_builder& plan) {
   auto section = info_request::of(a);
-  const bool keyspace = section.wants("keyspace");
-  if (keyspace) {
-    plan.add(kCount);
+  info_asks asks(section);
+  if (asks.keyspace) {
+    for (const auto& op : kKeyspaceOps) {
+      plan.add(op);
+    }
   }
-  return
-      [requester = c.shared_from_this(), db, mine = plan.target, section = std::move(section),
-       keyspace, proto = c.state().proto](const std::vector<op_result>& results, exec_reply reply) {
-        auto answer = [requester, section, proto, reply](const keyspace_counts& counts) {
-          reply(encoded(proto, [&](resp::reply_writer& out) {
-            out.verbatim("txt", info_text(*requester, section, counts));
-          }));
-        };
-        if (!keyspace) {
-          answer({});
-          return;
-        }
-        keyspace_counts counts;
-        const op_result& here = results[mine.first];
-        if (here.what == op_result::kind::integer && here.integer > 0) {
-          counts.emplace_back(db, here.integer);
-        }
-        count_keyspaces(*requester, db, std::move(counts), answer);
-      };
+  if (asks.expired) {
+    plan.add(kExpiredTotal);
+  }
+  return [requester = c.shared_from_this(), db, mine = plan.target, section = std::move(section),
+          asks, proto = c.state().proto](const std::vector<op_result>& results, exec_reply reply) {
+    auto answer = [requester, section, proto, reply](const info_figures& figures) {
+      reply(encoded(proto, [&](resp::reply_writer& out) {
+        out.verbatim("txt", info_text(*requester, section, figures));
+      }));
+    };
+    if (!asks.anything()) {
+      answer({});
+      return;
+    }
+    info_figures figures;
+    take_figures(results, mine.first, db, asks.keyspace, asks.expired, figures);
+    gather_figures(*requester, asks, db, true, std::move(figures), answer);
+  };
 }
 
 const command_spec kCommands[] = {
