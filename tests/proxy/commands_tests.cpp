@@ -535,6 +535,46 @@ TEST_CASE("INFO serves Redis 7.0's sections in its order", "[commands]") {
   }
 }
 
+// Redis's avg_ttl is an estimate from its active expiry's samples, so only the proxy's is checked.
+TEST_CASE("INFO keyspace counts keys with a deadline, INFO stats the keys expired", "[commands]") {
+  auto srv = started();
+  hiredis_client c(*srv);
+  REQUIRE(c.ok());
+  REQUIRE(str(c.cmd({"FLUSHALL"})) == "OK");
+  CHECK(str(c.cmd({"SET", "a", "1"})) == "OK");
+  CHECK(str(c.cmd({"SET", "b", "2", "EX", "100"})) == "OK");
+  CHECK(str(c.cmd({"SET", "c", "3", "PX", "200000"})) == "OK");
+  const std::string db0 = info_field(str(c.cmd({"INFO", "keyspace"})), "db0");
+  INFO(db0);
+  CHECK(db0.starts_with("keys=3,expires=2,avg_ttl="));
+  if (subject_is_proxy()) {
+    long long avg = std::stoll(db0.substr(db0.find("avg_ttl=") + 8));
+    CHECK(avg > 100000);  // the mean of about 100 s and 200 s
+    CHECK(avg <= 150000);
+  }
+  // Inside EXEC, in its place in the transaction.
+  CHECK(str(c.cmd({"MULTI"})) == "OK");
+  CHECK(str(c.cmd({"PERSIST", "b"})) == "QUEUED");
+  CHECK(str(c.cmd({"INFO", "keyspace", "stats"})) == "QUEUED");
+  auto ran = c.cmd({"EXEC"});
+  REQUIRE(ran);
+  REQUIRE(ran->type == REDIS_REPLY_ARRAY);
+  REQUIRE(ran->elements == 2);
+  const std::string in_exec(ran->element[1]->str, ran->element[1]->len);
+  CHECK(info_field(in_exec, "db0").starts_with("keys=3,expires=1,avg_ttl="));
+  CHECK(info_field(in_exec, "expired_keys") != "(none)");
+
+  auto expired_keys = [&] {
+    return std::stoll(info_field(str(c.cmd({"INFO", "stats"})), "expired_keys"));
+  };
+  const long long before = expired_keys();
+  CHECK(str(c.cmd({"SET", "gone", "v", "PX", "50"})) == "OK");
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  CHECK(str(c.cmd({"GET", "gone"})) == "(nil)");
+  CHECK(expired_keys() >= before + 1);
+  CHECK(info_field(str(c.cmd({"INFO", "keyspace"})), "db0").starts_with("keys=3,expires=1,"));
+}
+
 TEST_CASE("INFO commandstats and errorstats count as Redis counts", "[commands]") {
   auto srv = started();
   auto reference = ready(start_reference());

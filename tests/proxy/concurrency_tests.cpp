@@ -1,7 +1,10 @@
 // Many clients at once through the proxy: counters end exact, optimistic transactions retried
 // until they commit end at the exact total, and no client ever sees half of a transaction.
 
+#include <algorithm>
 #include <atomic>
+#include <chrono>
+#include <map>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -177,6 +180,172 @@ TEST_CASE("no client sees half of a multi-key EXEC", "[concurrent]") {
   CHECK(torn == 0);
   hiredis_client c(*srv);
   CHECK(str(c.cmd({"GET", "n"})) == std::to_string(rounds));
+}
+
+// The classic rate limiter: MULTI / INCR window / EXPIRE window 100 NX / EXEC. Each window
+// counts every request exactly once (the counts handed out are 1..n, each once), only the first
+// request of a window sets its deadline, and every window key ends with one.
+TEST_CASE("30 clients x 100 rate-limited requests count every window exactly", "[concurrent]") {
+  auto srv = started();
+  constexpr int clients = 30, each = 100, windows = 4;
+  std::atomic<int> failures{0};
+  std::mutex seen_mutex;
+  std::map<std::string, std::vector<long long>> counts_seen;
+  std::map<std::string, int> deadlines_set;
+  std::string first_failure;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < clients; ++t) {
+    threads.emplace_back([&, t] {
+      hiredis_client c(*srv, 10000);
+      if (!c.ok()) {
+        failures++;
+        return;
+      }
+      std::vector<std::pair<std::string, long long>> mine;
+      std::map<std::string, int> set_here;
+      for (int i = 0; i < each; ++i) {
+        std::string key = "rate:" + std::to_string((t + i) % windows);
+        c.append({"MULTI"});
+        c.append({"INCR", key});
+        c.append({"EXPIRE", key, "100", "NX"});
+        c.append({"EXEC"});
+        for (int k = 0; k < 3; ++k) {
+          c.next_reply();
+        }
+        auto r = c.next_reply();
+        if (!r || r->type != REDIS_REPLY_ARRAY || r->elements != 2 ||
+            r->element[0]->type != REDIS_REPLY_INTEGER ||
+            r->element[1]->type != REDIS_REPLY_INTEGER) {
+          std::lock_guard lock(seen_mutex);
+          if (first_failure.empty()) {
+            first_failure = "EXEC: " + str(r);
+          }
+          failures++;
+          return;
+        }
+        mine.emplace_back(key, r->element[0]->integer);
+        set_here[key] += static_cast<int>(r->element[1]->integer);
+      }
+      std::lock_guard lock(seen_mutex);
+      for (auto& [key, count] : mine) {
+        counts_seen[key].push_back(count);
+      }
+      for (auto& [key, n] : set_here) {
+        deadlines_set[key] += n;
+      }
+    });
+  }
+  for (auto& t : threads) {
+    t.join();
+  }
+  INFO(first_failure);
+  REQUIRE(failures == 0);
+  hiredis_client c(*srv);
+  REQUIRE(counts_seen.size() == windows);
+  for (auto& [key, counts] : counts_seen) {
+    INFO(key);
+    const long long n = clients * each / windows;
+    std::sort(counts.begin(), counts.end());
+    std::vector<long long> expected(n);
+    for (long long i = 0; i < n; ++i) {
+      expected[i] = i + 1;
+    }
+    CHECK(counts == expected);
+    CHECK(deadlines_set[key] == 1);
+    CHECK(str(c.cmd({"GET", key})) == std::to_string(n));
+    long long ttl = integer(c.cmd({"TTL", key}));
+    CHECK(ttl > 0);
+    CHECK(ttl <= 100);
+  }
+}
+
+// A lock with owner-only release: SET lock token NX PX 30000 to take it, WATCH / GET / MULTI /
+// DEL / EXEC to give it back only while it is still one's own. A shared counter of clients
+// inside the critical section never goes above one, and releases with the wrong token delete
+// nothing.
+TEST_CASE("10 contenders for a SET NX PX lock never hold it together", "[concurrent]") {
+  auto srv = started();
+  constexpr int contenders = 10, rounds = 20;
+  std::atomic<int> inside{0}, overlaps{0}, failures{0}, acquired{0}, foreign_deletes{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < contenders; ++t) {
+    threads.emplace_back([&, t] {
+      hiredis_client c(*srv, 10000);
+      if (!c.ok()) {
+        failures++;
+        return;
+      }
+      // Deletes the lock only if it holds `token`; whether it did.
+      auto release = [&](const std::string& token) -> bool {
+        for (int attempt = 0; attempt < 1000; ++attempt) {
+          if (str(c.cmd({"WATCH", "lock"})) != "OK") {
+            failures++;
+            return false;
+          }
+          if (str(c.cmd({"GET", "lock"})) != token) {
+            c.cmd({"UNWATCH"});
+            return false;
+          }
+          c.append({"MULTI"});
+          c.append({"DEL", "lock"});
+          c.append({"EXEC"});
+          c.next_reply();
+          c.next_reply();
+          auto r = c.next_reply();
+          if (r && r->type == REDIS_REPLY_ARRAY && r->elements == 1) {
+            return r->element[0]->type == REDIS_REPLY_INTEGER && r->element[0]->integer == 1;
+          }
+          if (!r || r->type != REDIS_REPLY_NIL) {
+            failures++;
+            return false;
+          }
+        }
+        failures++;
+        return false;
+      };
+      for (int round = 0; round < rounds; ++round) {
+        const std::string token = "owner-" + std::to_string(t) + "-" + std::to_string(round);
+        for (int attempt = 0;; ++attempt) {
+          if (attempt > 200000) {
+            failures++;
+            return;
+          }
+          auto r = c.cmd({"SET", "lock", token, "NX", "PX", "30000"});
+          if (!r) {
+            failures++;
+            return;
+          }
+          if (r->type == REDIS_REPLY_STATUS) {
+            break;
+          }
+          // Not ours: an owner-only release must leave it alone.
+          if (attempt % 8 == 0 && release(token)) {
+            foreign_deletes++;
+          }
+          std::this_thread::sleep_for(std::chrono::microseconds(200));
+        }
+        acquired++;
+        if (inside.fetch_add(1) != 0) {
+          overlaps++;
+        }
+        std::this_thread::sleep_for(std::chrono::microseconds(500));
+        inside.fetch_sub(1);
+        if (!release(token)) {
+          failures++;
+          return;
+        }
+      }
+    });
+  }
+  for (auto& t : threads) {
+    t.join();
+  }
+  CHECK(failures == 0);
+  CHECK(overlaps == 0);
+  CHECK(foreign_deletes == 0);
+  CHECK(acquired == contenders * rounds);
+  hiredis_client c(*srv);
+  CHECK(integer(c.cmd({"EXISTS", "lock"})) == 0);
 }
 
 }  // namespace atomkv::proxy_tests

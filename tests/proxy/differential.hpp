@@ -2,6 +2,7 @@
 // The differential test's scripts: command sequences, possibly across two clients A and B, sent
 // to a real redis-server and to the proxy; the replies must be the same bytes.
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,9 @@ enum class compare_mode {
   drain,          // raw bytes, then everything until the server closes or goes quiet; and
                   // whether it closed
   command_drain,  // a command whose reply is followed by a close (QUIT)
+  // Integers that depend on the clock (TTL, PTTL, EXPIRETIME, ...), at any depth: equal when
+  // negative (-1 no deadline, -2 no key), else within step::tolerance of each other.
+  close,
 };
 
 struct step {
@@ -38,7 +42,9 @@ struct step {
   std::string raw;                // sent as is when not empty (inline commands, pipelines, junk)
   int replies = 1;                // replies expected after a raw send
   compare_mode mode = compare_mode::exact;
-  bool reconnect = false;  // closes this client; its next step opens a new connection
+  bool reconnect = false;      // closes this client; its next step opens a new connection
+  std::int64_t tolerance = 0;  // compare_mode::close
+  int sleep_ms = 0;            // waits this long first (on each server); no command when no args
 };
 
 struct script {
@@ -74,5 +80,9 @@ step A_raw(std::string bytes, int replies = 1);
 step A_drain(std::string bytes);
 step A_quit();
 step A_reconnect();
+// A clock-dependent reply, compared within `tolerance` (ms or s, in the reply's unit).
+step A_close(std::vector<std::string> args, std::int64_t tolerance);
+// Waits `ms` on each server before the next step (a key's deadline passes meanwhile).
+step wait_ms(int ms);
 
 }  // namespace atomkv::proxy_tests

@@ -8,6 +8,7 @@
 // commands_tests.cpp).
 
 #include <algorithm>
+#include <chrono>
 #include <string>
 
 #include "proxy/differential.hpp"
@@ -55,6 +56,13 @@ step A_quit() {
 }
 step A_reconnect() {
   return step{.client = 'A', .reconnect = true};
+}
+step A_close(std::vector<std::string> args, std::int64_t tolerance) {
+  return step{
+      .client = 'A', .args = std::move(args), .mode = compare_mode::close, .tolerance = tolerance};
+}
+step wait_ms(int ms) {
+  return step{.client = 'A', .sleep_ms = ms};
 }
 
 namespace {
@@ -417,6 +425,387 @@ std::vector<script> counter_scripts() {
   return out;
 }
 
+// Clock-dependent replies are compared within these (the two servers run a step apart, on a
+// loaded machine).
+constexpr std::int64_t kSecondsSlack = 2;
+constexpr std::int64_t kMsSlack = 2000;
+
+step A_ttl(std::string key) {
+  return A_close({"TTL", std::move(key)}, kSecondsSlack);
+}
+step A_pttl(std::string key) {
+  return A_close({"PTTL", std::move(key)}, kMsSlack);
+}
+
+// Absolute deadlines well in the future, fixed when the scripts are built: EXPIRETIME and
+// PEXPIRETIME of keys given them answer exactly.
+std::int64_t unix_seconds_from_now(std::int64_t seconds) {
+  using namespace std::chrono;
+  return duration_cast<std::chrono::seconds>(system_clock::now().time_since_epoch()).count() +
+         seconds;
+}
+
+std::vector<script> expiry_scripts() {
+  const std::string at_s = std::to_string(unix_seconds_from_now(1000));
+  const std::string at_s_later = std::to_string(unix_seconds_from_now(2000));
+  const std::string at_ms = std::to_string(unix_seconds_from_now(1500) * 1000 + 123);
+  const std::string at_ms_next = std::to_string(unix_seconds_from_now(1500) * 1000 + 124);
+  const std::string at_ms_before = std::to_string(unix_seconds_from_now(1500) * 1000 + 122);
+
+  std::vector<script> out = {
+      {"expire ttl persist",
+       {A({"SET", "k", "v"}), A({"TTL", "k"}), A({"PTTL", "k"}), A({"EXPIRETIME", "k"}),
+        A({"PEXPIRETIME", "k"}), A({"TTL", "missing"}), A({"PTTL", "missing"}),
+        A({"EXPIRETIME", "missing"}), A({"PEXPIRETIME", "missing"}), A({"EXPIRE", "k", "100"}),
+        A_ttl("k"), A_pttl("k"), A_close({"EXPIRETIME", "k"}, kSecondsSlack),
+        A_close({"PEXPIRETIME", "k"}, kMsSlack), A({"PEXPIRE", "k", "50000"}), A_pttl("k"),
+        A_ttl("k"), A({"EXPIREAT", "k", at_s}), A({"EXPIRETIME", "k"}), A({"PEXPIRETIME", "k"}),
+        A_close({"TTL", "k"}, kSecondsSlack), A({"PEXPIREAT", "k", at_ms}), A({"PEXPIRETIME", "k"}),
+        A({"EXPIRETIME", "k"}), A({"GET", "k"}), A({"EXPIRE", "missing", "100"}),
+        A({"PEXPIREAT", "missing", at_ms}), A({"EXISTS", "missing"}), A({"PERSIST", "k"}),
+        A({"TTL", "k"}), A({"PERSIST", "k"}), A({"PERSIST", "missing"}), A({"GET", "k"}),
+        A({"expire", "k", "100"}), A_ttl("k"), A({"persist", "k"}),
+        // A deadline at or before now deletes the key, and the command answers 1.
+        A({"EXPIRE", "k", "0"}), A({"EXISTS", "k"}), A({"TTL", "k"}), A({"SET", "k", "v"}),
+        A({"PEXPIRE", "k", "-5"}), A({"GET", "k"}), A({"SET", "k", "v"}), A({"EXPIREAT", "k", "1"}),
+        A({"EXISTS", "k"}), A({"SET", "k", "v"}), A({"PEXPIREAT", "k", "0"}), A({"EXISTS", "k"}),
+        A({"SET", "k", "v"}), A({"EXPIRE", "k", "-9223372036854775"}), A({"EXISTS", "k"}),
+        A({"SET", "k", "v"}), A({"PEXPIRE", "k", kMin}), A({"EXISTS", "k"}), A({"DBSIZE"}),
+        // The farthest deadlines there are.
+        A({"SET", "k", "v"}), A({"PEXPIREAT", "k", kMax}), A({"PEXPIRETIME", "k"}),
+        A({"EXPIRETIME", "k"}), A_pttl("k"), A_ttl("k"), A({"EXPIREAT", "k", "9223372036854775"}),
+        A({"EXPIRETIME", "k"}), A({"PEXPIREAT", "k", "9223372036854775308"}),
+        A({"EXPIRETIME", "k"}), A({"EXPIRE", "k", "9223372036854775"}), A({"PEXPIRETIME", "k"})}},
+      // A key with no deadline has one infinitely far away: GT never holds, LT always does.
+      {"expire nx xx gt lt",
+       {A({"SET", "k", "v"}), A({"EXPIRE", "k", "100", "XX"}), A({"EXPIRE", "k", "100", "GT"}),
+        A({"TTL", "k"}), A({"EXPIRE", "k", "100", "LT"}), A_ttl("k"),
+        A({"EXPIRE", "k", "200", "NX"}), A({"EXPIRE", "k", "200", "GT"}), A_ttl("k"),
+        A({"EXPIRE", "k", "100", "GT"}), A({"EXPIRE", "k", "300", "LT"}),
+        A({"EXPIRE", "k", "50", "LT"}), A_ttl("k"), A({"EXPIRE", "k", "60", "XX", "GT"}),
+        A({"EXPIRE", "k", "10", "XX", "LT"}), A({"EXPIRE", "k", "20", "xx", "lt"}), A_ttl("k"),
+        A({"PERSIST", "k"}), A({"EXPIRE", "k", "10", "XX", "LT"}), A({"EXPIRE", "k", "10", "NX"}),
+        A({"EXPIRE", "k", "20", "nx"}), A_ttl("k"), A({"EXPIRE", "k", "10", "NX", "NX"}),
+        A({"EXPIRE", "k", "100", "GT", "GT", "XX"}), A({"EXPIRE", "missing", "10", "NX"}),
+        A({"EXPIRE", "missing", "10", "LT"}), A({"EXISTS", "missing"}),
+        // A past deadline that a condition lets through deletes the key.
+        A({"EXPIRE", "k", "-1", "GT"}), A({"EXISTS", "k"}), A({"EXPIRE", "k", "-1", "LT"}),
+        A({"EXISTS", "k"}), A({"SET", "k2", "v"}), A({"EXPIRE", "k2", "-1", "NX"}),
+        A({"EXISTS", "k2"}),
+        // Equal deadlines: neither later nor earlier.
+        A({"SET", "k", "v"}), A({"PEXPIREAT", "k", at_ms}),
+        A({"PEXPIREAT", "k", at_ms_before, "GT"}), A({"PEXPIREAT", "k", at_ms, "GT"}),
+        A({"PEXPIREAT", "k", at_ms, "LT"}), A({"PEXPIREAT", "k", at_ms_next, "GT"}),
+        A({"PEXPIRETIME", "k"}), A({"PEXPIREAT", "k", at_ms_next, "LT"}),
+        A({"PEXPIREAT", "k", at_ms, "LT"}), A({"PEXPIRETIME", "k"}),
+        A({"EXPIREAT", "k", at_s_later, "LT"}), A({"EXPIREAT", "k", at_s_later, "GT"}),
+        A({"EXPIRETIME", "k"}), A({"PEXPIRE", "k", "5000", "GT"}),
+        A({"PEXPIRE", "k", "5000", "LT"}), A_pttl("k")}},
+      {"set with expiry",
+       {A({"SET", "k", "v", "EX", "100"}), A_ttl("k"), A({"SET", "k", "v", "PX", "100000"}),
+        A_pttl("k"), A({"SET", "k", "v", "EXAT", at_s}), A({"EXPIRETIME", "k"}),
+        A({"SET", "k", "v", "PXAT", at_ms}), A({"PEXPIRETIME", "k"}), A({"SET", "k", "v"}),
+        A({"TTL", "k"}), A({"SET", "k", "v", "ex", "100"}), A({"SET", "k", "w", "KEEPTTL"}),
+        A_ttl("k"), A({"GET", "k"}), A({"SET", "k", "x", "keepttl", "KEEPTTL"}), A_ttl("k"),
+        A({"SET", "k", "v", "NX", "EX", "10"}), A_ttl("k"),
+        A({"SET", "new", "v", "NX", "EX", "10"}), A_ttl("new"),
+        A({"SET", "k", "v", "XX", "PX", "5000"}), A_pttl("k"),
+        A({"SET", "missing", "v", "XX", "EX", "10"}), A({"EXISTS", "missing"}),
+        A({"SET", "k", "v3", "GET", "EX", "100"}), A_ttl("k"),
+        A({"SET", "k", "v4", "KEEPTTL", "GET"}), A_ttl("k"),
+        A({"SET", "k", "v5", "NX", "GET", "EX", "10"}), A_ttl("k"),
+        A({"SET", "k", "v6", "PX", "10000", "XX", "GET"}), A_pttl("k"),
+        A({"SET", "k", "v", "EX", "10", "EX", "20"}), A_ttl("k"),
+        A({"SET", "k", "v", "PXAT", at_ms, "PXAT", at_ms_next}), A({"PEXPIRETIME", "k"}),
+        A({"SET", "k", "v", "PXAT", kMax}), A({"PEXPIRETIME", "k"}),
+        A({"SET", "k", "v", "EXAT", "9223372036854775"}), A({"EXPIRETIME", "k"}),
+        // A deadline in the past: the key is gone at once.
+        A({"SET", "k", "v", "PXAT", "1"}), A({"GET", "k"}), A({"EXISTS", "k"}),
+        A({"SET", "k", "v"}), A({"SET", "k", "w", "EXAT", "1", "GET"}), A({"GET", "k"}),
+        A({"DBSIZE"})}},
+      {"set expiry errors",
+       {A({"SET", "k", "v", "EX", "0"}),
+        A({"SET", "k", "v", "EX", "-1"}),
+        A({"SET", "k", "v", "PX", "0"}),
+        A({"SET", "k", "v", "EXAT", "0"}),
+        A({"SET", "k", "v", "PXAT", "-5"}),
+        A({"SET", "k", "v", "EX", "abc"}),
+        A({"SET", "k", "v", "EX", ""}),
+        A({"SET", "k", "v", "PX", "1.5"}),
+        A({"SET", "k", "v", "EX", "9223372036854775"}),
+        A({"SET", "k", "v", "EX", "9223372036854776"}),
+        A({"SET", "k", "v", "EXAT", "9223372036854776"}),
+        A({"SET", "k", "v", "PX", kMax}),
+        A({"SET", "k", "v", "PX", "9223372036854775808"}),
+        A({"SET", "k", "v", "EX", "10", "PX", "10"}),
+        A({"SET", "k", "v", "EXAT", "10", "PXAT", "10"}),
+        A({"SET", "k", "v", "EX", "10", "KEEPTTL"}),
+        A({"SET", "k", "v", "KEEPTTL", "EX", "10"}),
+        A({"SET", "k", "v", "KEEPTTL", "PXAT", "10"}),
+        A({"SET", "k", "v", "EX"}),
+        A({"SET", "k", "v", "PX"}),
+        A({"SET", "k", "v", "NX", "EXAT"}),
+        A({"SET", "k", "v", "EX", "10", "foo"}),
+        A({"SET", "k", "v", "foo", "EX", "abc"}),
+        A({"SET", "k", "v", "EX", "abc", "foo"}),
+        A({"SET", "k", "v", "EX", "abc", "XX", "NX"}),
+        A({"SET", "k", "v", "GET", "EX", "abc"}),
+        A({"SET", "k", "v", "EX", "0", "GET"}),
+        A({"SET", "k", "v", "PERSIST"}),
+        A({"SET", "k", "v", "EX", "10", "PERSIST"}),
+        A({"SET", "k", "v", "EXP", "10"}),
+        A({"EXISTS", "k"}),
+        A({"SET", "k", "v", std::string("ex\0x", 4), "10"}),
+        A_ttl("k"),
+        A({"SET", "k", "v", std::string("keepttl\0x", 9)}),
+        A_ttl("k")}},
+      {"setex psetex",
+       {A({"SETEX", "k", "100", "v"}),
+        A_ttl("k"),
+        A({"GET", "k"}),
+        A({"PSETEX", "k", "100000", "w"}),
+        A_pttl("k"),
+        A({"GET", "k"}),
+        A({"setex", "k", "50", "x"}),
+        A_ttl("k"),
+        A({"SETEX", "k", "0", "v"}),
+        A({"SETEX", "k", "-1", "v"}),
+        A({"SETEX", "k", "abc", "v"}),
+        A({"SETEX", "k", "", "v"}),
+        A({"SETEX", "k", "9223372036854775", "v"}),
+        A({"SETEX", "k", "9223372036854776", "v"}),
+        A({"PSETEX", "k", "0", "v"}),
+        A({"PSETEX", "k", "-1", "v"}),
+        A({"PSETEX", "k", kMax, "v"}),
+        A({"PSETEX", "k", "1.5", "v"}),
+        A({"GET", "k"}),
+        A({"SETEX", "k", "10"}),
+        A({"SETEX", "k", "10", "v", "x"}),
+        A({"SETEX"}),
+        A({"PSETEX", "k"}),
+        A({"PSETEX", "k", "10", "v", "x"}),
+        A({"SETEX", "fresh", "30", "v"}),
+        A_ttl("fresh")}},
+      {"getex",
+       {A({"GETEX", "missing"}), A({"SET", "k", "v"}), A({"GETEX", "k"}), A({"TTL", "k"}),
+        A({"GETEX", "k", "EX", "100"}), A_ttl("k"), A({"GETEX", "k"}), A_ttl("k"),
+        A({"GETEX", "k", "PX", "50000"}), A_pttl("k"), A({"GETEX", "k", "EXAT", at_s}),
+        A({"EXPIRETIME", "k"}), A({"GETEX", "k", "PXAT", at_ms}), A({"PEXPIRETIME", "k"}),
+        A({"GETEX", "k", "PERSIST"}), A({"TTL", "k"}), A({"GETEX", "k", "persist"}),
+        A({"GETEX", "k", "PERSIST", "PERSIST"}), A({"GETEX", "k", "ex", "10", "EX", "20"}),
+        A_ttl("k"), A({"GETEX", "missing", "EX", "10"}), A({"GETEX", "missing", "PERSIST"}),
+        A({"EXISTS", "missing"}),
+        // Errors: the options first; then a missing key is nil whatever the time; then the time.
+        A({"GETEX", "k", "EX", "0"}), A({"GETEX", "k", "EX", "-1"}), A({"GETEX", "k", "EX", "abc"}),
+        A({"GETEX", "k", "PX", kMax}), A({"GETEX", "k", "EX", "9223372036854775"}),
+        A({"GETEX", "k", "EXAT", "9223372036854776"}), A({"GETEX", "k", "PXAT", "0"}),
+        A({"GETEX", "missing", "EX", "0"}), A({"GETEX", "missing", "EX", "abc"}),
+        A({"GETEX", "missing", "PX", kMax}), A({"GETEX", "missing", "FOO"}),
+        A({"GETEX", "k", "FOO"}), A({"GETEX", "k", "PERSIST", "EX", "10"}),
+        A({"GETEX", "k", "EX", "10", "PERSIST"}), A({"GETEX", "k", "EX", "10", "PX", "10"}),
+        A({"GETEX", "k", "NX"}), A({"GETEX", "k", "XX"}), A({"GETEX", "k", "KEEPTTL"}),
+        A({"GETEX", "k", "GET"}), A({"GETEX", "k", "EX"}), A({"GETEX"}), A_ttl("k"),
+        // A deadline in the past: the value, then the key is gone.
+        A({"GETEX", "k", "EXAT", "1"}), A({"EXISTS", "k"}), A({"SET", "k", "v"}),
+        A({"GETEX", "k", "PXAT", "1"}), A({"GET", "k"}), A({"GETEX", "k", "PXAT", "1"})}},
+      // What other commands do to a key's deadline.
+      {"writes that keep or replace a deadline",
+       {A({"SET", "k", "1", "EX", "100"}),
+        A({"INCR", "k"}),
+        A_ttl("k"),
+        A({"INCRBY", "k", "5"}),
+        A({"DECR", "k"}),
+        A({"DECRBY", "k", "2"}),
+        A_ttl("k"),
+        A({"GET", "k"}),
+        A({"GETSET", "k", "2"}),
+        A({"TTL", "k"}),
+        A({"SET", "k", "1", "EX", "100"}),
+        A({"MSET", "k", "3", "x", "1"}),
+        A({"TTL", "k"}),
+        A({"SET", "k", "1", "EX", "100"}),
+        A({"SET", "k", "2"}),
+        A({"TTL", "k"}),
+        A({"SET", "k", "1", "EX", "100"}),
+        A({"SETEX", "k", "10", "v"}),
+        A_ttl("k"),
+        A({"SET", "k", "1", "EX", "100"}),
+        A({"PSETEX", "k", "20000", "v"}),
+        A_pttl("k"),
+        A({"SET", "k", "1", "EX", "100"}),
+        A({"SET", "k", "2", "KEEPTTL"}),
+        A_ttl("k"),
+        A({"SETNX", "k", "3"}),
+        A({"MSETNX", "k", "3", "y", "1"}),
+        A({"SET", "k", "3", "NX"}),
+        A_ttl("k"),
+        A({"SET", "k", "4", "XX"}),
+        A({"TTL", "k"}),
+        A({"SET", "k", "1", "EX", "100"}),
+        A({"DEL", "k"}),
+        A({"SET", "k", "v"}),
+        A({"TTL", "k"}),
+        A({"SET", "k", "1", "EX", "100"}),
+        A({"GETDEL", "k"}),
+        A({"INCR", "k"}),
+        A({"TTL", "k"}),
+        A({"SET", "k", "1", "EX", "100"}),
+        A({"FLUSHDB"}),
+        A({"TTL", "k"}),
+        A({"SET", "k", "1", "EX", "100"}),
+        A({"GET", "k"}),
+        A({"EXISTS", "k"}),
+        A({"STRLEN", "k"}),
+        A({"TYPE", "k"}),
+        A_ttl("k")}},
+      // The deadline passes while the client waits: the key is gone for every read and count.
+      {"a deadline passing",
+       {A({"SET", "a", "1", "PX", "200"}),
+        A({"SET", "b", "2"}),
+        A({"PEXPIRE", "b", "200"}),
+        A({"SET", "c", "3", "PX", "100000"}),
+        A({"SETEX", "d", "1", "4"}),
+        A({"SET", "e", "5"}),
+        A({"GETEX", "e", "PX", "200"}),
+        A({"DBSIZE"}),
+        wait_ms(1500),
+        A({"GET", "a"}),
+        A({"EXISTS", "b"}),
+        A({"TTL", "a"}),
+        A({"PTTL", "b"}),
+        A({"EXPIRETIME", "d"}),
+        A_keys({"KEYS", "*"}),
+        A_scan({}),
+        A({"DBSIZE"}),
+        A({"STRLEN", "a"}),
+        A({"TYPE", "b"}),
+        A({"INCR", "a"}),
+        A({"TTL", "a"}),
+        A({"EXPIRE", "b", "100"}),
+        A({"PERSIST", "d"}),
+        A({"GETEX", "e"}),
+        A({"SET", "d", "x", "KEEPTTL"}),
+        A({"TTL", "d"}),
+        A({"DBSIZE"})}},
+      {"expiry inside multi",
+       {A({"MULTI"}),
+        A({"SET", "k", "v", "EX", "100"}),
+        A({"TTL", "k"}),
+        A({"PTTL", "k"}),
+        A({"EXPIRE", "k", "50"}),
+        A({"TTL", "k"}),
+        A({"PERSIST", "k"}),
+        A({"TTL", "k"}),
+        A({"PEXPIRE", "k", "abc"}),
+        A({"EXPIRE", "k", "10", "NX", "XX"}),
+        A({"EXPIRE", "k", "10", "FOO"}),
+        A({"SETEX", "k", "0", "v"}),
+        A({"SET", "k", "v", "EX", "0"}),
+        A({"SET", "k", "v", "EX", "10", "PX", "10"}),
+        A({"GETEX", "k", "EX", "100"}),
+        A({"GETEX", "k", "EX", "abc"}),
+        A({"GETEX", "missing", "EX", "abc"}),
+        A({"EXPIREAT", "k", at_s}),
+        A({"EXPIRETIME", "k"}),
+        A({"PEXPIREAT", "k", at_ms, "XX"}),
+        A({"PEXPIRETIME", "k"}),
+        A({"EXPIRE", "k", "-1"}),
+        A({"EXISTS", "k"}),
+        A({"SETEX", "n", "100", "1"}),
+        A({"INCR", "n"}),
+        A({"TTL", "n"}),
+        A_close({"EXEC"}, kSecondsSlack),
+        A_ttl("n"),
+        A({"MULTI"}),
+        A({"TTL"}),
+        A({"EXPIRE", "k"}),
+        A({"EXEC"})}},
+      // WATCH as Redis 7.0 has it (src/multi.c): a watched key that expires before EXEC is a
+      // change; a key already expired when watched counts as missing.
+      {"watched key expiring before exec",
+       {A({"SET", "k", "v", "PX", "300"}), A({"WATCH", "k"}), wait_ms(1000), A({"MULTI"}),
+        A({"SET", "k", "x"}), A({"EXEC"}), A({"GET", "k"})}},
+      {"watched key expired before watch",
+       {A({"SET", "k", "v", "PX", "100"}), wait_ms(600), A({"WATCH", "k"}), wait_ms(300),
+        A({"MULTI"}), A({"SET", "k", "x"}), A({"EXEC"}), A({"GET", "k"})}},
+      {"watched key with a far deadline",
+       {A({"SET", "k", "v", "EX", "100"}), A({"WATCH", "k"}), A({"MULTI"}), A({"SET", "k", "x"}),
+        A({"EXEC"}), A({"GET", "k"})}},
+      {"watched key given a deadline by the other client",
+       {A({"SET", "k", "v"}), A({"WATCH", "k"}), B({"EXPIRE", "k", "100"}), A({"MULTI"}),
+        A({"GET", "k"}), A({"EXEC"})}},
+      {"watched key persisted by the other client",
+       {A({"SET", "k", "v", "EX", "100"}), A({"WATCH", "k"}), B({"PERSIST", "k"}), A({"MULTI"}),
+        A({"GET", "k"}), A({"EXEC"})}},
+      {"watched key expired by the other client",
+       {A({"SET", "k", "v"}), A({"WATCH", "k"}), B({"PEXPIRE", "k", "0"}), A({"MULTI"}),
+        A({"SET", "k", "x"}), A({"EXEC"}), A({"GET", "k"})}},
+      {"watched key given a deadline by getex",
+       {A({"SET", "k", "v"}), A({"WATCH", "k"}), B({"GETEX", "k", "EX", "100"}), A({"MULTI"}),
+        A({"GET", "k"}), A({"EXEC"})}},
+      {"watched key not touched by expiry commands that change nothing",
+       {A({"SET", "k", "v"}), A({"WATCH", "k", "missing"}), B({"PERSIST", "k"}),
+        B({"EXPIRE", "k", "100", "XX"}), B({"EXPIRE", "k", "100", "GT"}), B({"TTL", "k"}),
+        B({"PTTL", "k"}), B({"EXPIRETIME", "k"}), B({"GETEX", "k"}), B({"EXPIRE", "missing", "1"}),
+        B({"PERSIST", "missing"}), B({"GETEX", "missing", "EX", "10"}), A({"MULTI"}),
+        A({"GET", "k"}), A({"EXEC"})}},
+      {"watched key touched by set keepttl",
+       {A({"SET", "k", "v", "EX", "100"}), A({"WATCH", "k"}), B({"SET", "k", "v", "KEEPTTL"}),
+        A({"MULTI"}), A({"GET", "k"}), A({"EXEC"})}},
+  };
+
+  // Every EXPIRE-family command refuses the same arguments, in Redis's order of checks: the
+  // options, their combinations, the integer, its range in ms, its range once added to now.
+  script errors{"expire family errors", {}};
+  const std::vector<std::vector<std::string>> bad = {
+      {"100", "NX", "XX"},
+      {"100", "NX", "GT"},
+      {"100", "lt", "nx"},
+      {"100", "GT", "LT"},
+      {"100", "XX", "GT", "LT"},
+      {"100", "NX", "XX", "GT", "LT"},
+      {"100", "FOO"},
+      {"100", "NX", "FOO"},
+      {"100", ""},
+      {"100", "a\r\nb"},
+      {"100", std::string("ab\0c", 4)},
+      {"100", std::string("nx\0c", 4)},
+      {"abc"},
+      {"abc", "FOO"},
+      {"abc", "NX", "XX"},
+      {""},
+      {"1.5"},
+      {" 1"},
+      {kMax},
+      {kMin},
+      {"9223372036854775"},
+      {"-9223372036854775"},
+      {"9223372036854776"},
+      {"-9223372036854776"},
+      {"9223372036854775808"},
+      {"9223372036854774807"},
+  };
+  for (const char* command : {"EXPIRE", "PEXPIRE", "EXPIREAT", "PEXPIREAT"}) {
+    for (const auto& args : bad) {
+      for (const char* key : {"k", "missing"}) {
+        errors.steps.push_back(A({"SET", "k", "v"}));
+        std::vector<std::string> cmd = {command, key};
+        cmd.insert(cmd.end(), args.begin(), args.end());
+        errors.steps.push_back(A(cmd));
+        errors.steps.push_back(A_pttl("k"));
+      }
+    }
+    errors.steps.push_back(A({command}));
+    errors.steps.push_back(A({command, "k"}));
+  }
+  for (const char* command : {"TTL", "PTTL", "EXPIRETIME", "PEXPIRETIME", "PERSIST"}) {
+    errors.steps.push_back(A({command}));
+    errors.steps.push_back(A({command, "a", "b"}));
+  }
+  out.push_back(errors);
+  return out;
+}
+
 std::vector<script> transaction_scripts() {
   return {
       {"multi exec",
@@ -745,9 +1134,9 @@ std::vector<script> auth_scripts() {
 
 std::vector<script> all_scripts() {
   std::vector<script> out;
-  for (auto part :
-       {connection_scripts(), introspection_scripts(), string_scripts(), counter_scripts(),
-        transaction_scripts(), error_scripts(), protocol_scripts(), auth_scripts()}) {
+  for (auto part : {connection_scripts(), introspection_scripts(), string_scripts(),
+                    counter_scripts(), expiry_scripts(), transaction_scripts(), error_scripts(),
+                    protocol_scripts(), auth_scripts()}) {
     out.insert(out.end(), part.begin(), part.end());
   }
   return out;
@@ -758,8 +1147,11 @@ std::vector<script> all_scripts() {
 const std::vector<std::string>& compared_command_names() {
   static const std::vector<std::string> names = {
       // strings
-      "get", "set", "setnx", "getset", "getdel", "mget", "mset", "msetnx", "strlen", "incr", "decr",
-      "incrby", "decrby",
+      "get", "set", "setnx", "getset", "getdel", "setex", "psetex", "getex", "mget", "mset",
+      "msetnx", "strlen", "incr", "decr", "incrby", "decrby",
+      // expiry
+      "expire", "pexpire", "expireat", "pexpireat", "ttl", "pttl", "expiretime", "pexpiretime",
+      "persist",
       // keys
       "del", "unlink", "exists", "type", "keys", "scan", "dbsize", "flushdb",
       // connection
