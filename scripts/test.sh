@@ -22,7 +22,7 @@ build_dir=build
 select=()  # which entries this run executes
 # The ctest entries this run must find: one per test program and proxy backend, so a missing
 # package or a stale option that drops a part of the suite fails here instead of passing quietly.
-expected=(consumer.find_package unit resp_tests redis sqlite
+expected=(consumer.find_package unit resp_tests redis sqlite memory
   conformance.memory conformance.redis conformance.sqlite
   proxy.commands proxy.redis.commands proxy.sqlite.commands proxy.differential
   proxy.redis.differential proxy.sqlite.differential proxy.concurrent proxy.redis.upstream
@@ -32,7 +32,7 @@ if [ -n "$sanitize" ]; then
 fi
 if [ "$sanitize" = thread ]; then
   select=(-L concurrent)
-  expected=(conformance.memory conformance.redis conformance.sqlite redis sqlite
+  expected=(conformance.memory conformance.redis conformance.sqlite redis sqlite memory
     proxy.concurrent proxy.redis.concurrent proxy.sqlite.concurrent)
   # TSan needs a fixed address layout; Debian 12's kernel randomises more than clang 14 expects.
   export TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1"

@@ -41,6 +41,8 @@ class key_table {
   }
 
   std::size_t size() const { return size_; }
+  // Buckets in the array (0 before the first key): what the table holds in memory besides keys.
+  std::size_t bucket_count() const { return buckets_ ? mask_ + 1 : 0; }
 
   Value* find(std::string_view key, std::uint64_t hash) const {
     for (node* n = buckets_ ? buckets_[hash & mask_] : nullptr; n != nullptr; n = n->next) {
@@ -72,6 +74,24 @@ class key_table {
     for (node** link = &buckets_[hash & mask_]; *link != nullptr; link = &(*link)->next) {
       node* n = *link;
       if (n->hash == hash && n->key == key) {
+        *link = n->next;
+        delete n;
+        --size_;
+        shrink_if_sparse();
+        return true;
+      }
+    }
+    return false;
+  }
+
+  // Removes the entry whose value is `which` (its key hashing to `hash`), found by address.
+  bool erase(std::uint64_t hash, const Value* which) {
+    if (!buckets_) {
+      return false;
+    }
+    for (node** link = &buckets_[hash & mask_]; *link != nullptr; link = &(*link)->next) {
+      node* n = *link;
+      if (&n->value == which) {
         *link = n->next;
         delete n;
         --size_;
@@ -127,8 +147,6 @@ class key_table {
   };
 
   static constexpr std::size_t kMinBuckets = 8;
-
-  std::size_t bucket_count() const { return buckets_ ? mask_ + 1 : 0; }
 
   // The low cursor_bits bits of `x` in reverse order.
   static std::uint64_t reversed(std::uint64_t x) {

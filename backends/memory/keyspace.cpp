@@ -4,6 +4,7 @@
 #include <charconv>
 #include <limits>
 
+#include "atomkv/clock.hpp"
 #include "atomkv/counter.hpp"
 #include "atomkv/glob.hpp"
 #include "memory_transaction.hpp"
@@ -15,17 +16,21 @@ constexpr std::string_view kNotAnInteger = "ERR value is not an integer or out o
 constexpr std::string_view kOverflow = "ERR increment or decrement would overflow";
 
 bool is_whole_bucket(const operation& op) {
-  return op.what == operation::kind::clear || op.what == operation::kind::count ||
-         op.what == operation::kind::list;
+  switch (op.what) {
+    case operation::kind::clear:
+    case operation::kind::count:
+    case operation::kind::list:
+    case operation::kind::count_expiring:
+    case operation::kind::average_ttl:
+    case operation::kind::expired_total:
+      return true;
+    default:
+      return false;
+  }
 }
 
 bool is_multi_key(const operation& op) {
   return is_whole_bucket(op) || op.what == operation::kind::set_if_none_exist;
-}
-
-keyspace::entry* find_present(keyspace::stripe& s, std::string_view key, std::uint64_t hash) {
-  keyspace::entry* e = s.entries.find(key, hash);
-  return e != nullptr && e->present ? e : nullptr;
 }
 
 }  // namespace
@@ -39,21 +44,17 @@ void keyspace::write(stripe& s, entry& e, std::string_view value) {
   }
 }
 
-bool keyspace::erase(stripe& s, std::string_view key, std::uint64_t hash) {
-  entry* e = find_present(s, key, hash);
-  if (e == nullptr) {
-    return false;
-  }
+void keyspace::remove_entry(stripe& s, entry& e, std::uint64_t hash) {
   --s.present;
-  if (e->pins > 0) {
+  s.deadlines.remove(e);
+  if (e.pins > 0) {
     // A watcher still needs to see that this key changed: keep a tombstone with a new version.
-    e->present = false;
-    e->version = ++s.clock;
-    std::string().swap(e->value);
+    e.present = false;
+    e.version = ++s.clock;
+    std::string().swap(e.value);
   } else {
-    s.entries.erase(key, hash);
+    s.entries.erase(hash, &e);
   }
-  return true;
 }
 
 void keyspace::unpin(stripe& s, std::string_view key) {
@@ -67,40 +68,50 @@ void keyspace::unpin(stripe& s, std::string_view key) {
   }
 }
 
-op_result keyspace::execute(const operation& op) {
-  if (op.what == operation::kind::clear) {
-    clear_all();
-    return op_result::ok();
+op_result keyspace::execute(const operation& op, std::int64_t now) {
+  switch (op.what) {
+    case operation::kind::clear:
+      clear_all();
+      return op_result::ok();
+    case operation::kind::count:
+      reclaim_all_due(now);
+      return op_result::of_integer(static_cast<std::int64_t>(count_all()));
+    case operation::kind::count_expiring:
+      reclaim_all_due(now);
+      return op_result::of_integer(static_cast<std::int64_t>(count_expiring()));
+    case operation::kind::average_ttl:
+      reclaim_all_due(now);
+      return op_result::of_integer(average_ttl(now));
+    case operation::kind::expired_total:
+      reclaim_all_due(now);
+      return op_result::of_integer(
+          static_cast<std::int64_t>(expired_->load(std::memory_order_relaxed)));
+    case operation::kind::set_if_none_exist:
+      return set_if_none_exist(op.pairs, now);
+    case operation::kind::list:
+      return list(op, now);
+    default:
+      return execute_single(op, key_hash(op.key), now);
   }
-  if (op.what == operation::kind::count) {
-    return op_result::of_integer(static_cast<std::int64_t>(count_all()));
-  }
-  if (op.what == operation::kind::set_if_none_exist) {
-    return set_if_none_exist(op.pairs);
-  }
-  if (op.what == operation::kind::list) {
-    return list(op);
-  }
-  return execute_single(op, key_hash(op.key));
 }
 
-op_result keyspace::execute_single(const operation& op, std::uint64_t hash) {
+op_result keyspace::execute_single(const operation& op, std::uint64_t hash, std::int64_t now) {
   stripe& s = stripe_at(hash);
   switch (op.what) {
     case operation::kind::get: {
-      entry* e = find_present(s, op.key, hash);
+      entry* e = find_live(s, op.key, hash, now);
       return e ? op_result::of_value(e->value) : op_result::nil();
     }
     case operation::kind::exists:
-      return op_result::of_integer(find_present(s, op.key, hash) ? 1 : 0);
+      return op_result::of_integer(find_live(s, op.key, hash, now) ? 1 : 0);
     case operation::kind::type:
-      return op_result::of_value(find_present(s, op.key, hash) ? "string" : "none");
+      return op_result::of_value(find_live(s, op.key, hash, now) ? "string" : "none");
     case operation::kind::length: {
-      entry* e = find_present(s, op.key, hash);
+      entry* e = find_live(s, op.key, hash, now);
       return op_result::of_integer(e ? static_cast<std::int64_t>(e->value.size()) : 0);
     }
     case operation::kind::set: {
-      entry* e = find_present(s, op.key, hash);
+      entry* e = find_live(s, op.key, hash, now);
       op_result answer = op_result::ok();
       if (op.return_previous) {
         answer = e ? op_result::of_value(e->value) : op_result::nil();
@@ -109,22 +120,62 @@ op_result keyspace::execute_single(const operation& op, std::uint64_t hash) {
           (op.when == operation::condition::if_present && !e)) {
         return op.return_previous ? answer : op_result::nil();
       }
-      write(s, e ? *e : s.entries.find_or_add(op.key, hash), op.value);
+      std::int64_t deadline = 0;
+      if (op.deadline.what == expiry::kind::keep) {
+        deadline = e ? e->deadline : 0;
+      } else if (op.deadline.has_deadline()) {
+        deadline = op.deadline.deadline(now);
+      }
+      entry& target = e ? *e : s.entries.find_or_add(op.key, hash);
+      write(s, target, op.value);
+      if (op.deadline.has_deadline() && deadline <= now) {
+        // Redis 7.0 stores the key with its past deadline, and its next access expires it.
+        expire_entry(s, target, hash);
+      } else {
+        set_deadline(s, target, hash, deadline);
+      }
       return answer;
     }
-    case operation::kind::remove:
-      return op_result::of_integer(erase(s, op.key, hash) ? 1 : 0);
+    case operation::kind::remove: {
+      entry* e = find_live(s, op.key, hash, now);
+      if (!e) {
+        return op_result::of_integer(0);
+      }
+      remove_entry(s, *e, hash);
+      return op_result::of_integer(1);
+    }
     case operation::kind::take: {
-      entry* e = find_present(s, op.key, hash);
+      entry* e = find_live(s, op.key, hash, now);
       if (!e) {
         return op_result::nil();
       }
       op_result answer = op_result::of_value(std::move(e->value));
-      erase(s, op.key, hash);
+      remove_entry(s, *e, hash);
       return answer;
     }
+    case operation::kind::expire:
+      return expire(s, op, hash, now);
+    case operation::kind::persist: {
+      entry* e = find_live(s, op.key, hash, now);
+      if (!e || e->deadline == 0) {
+        return op_result::of_integer(0);
+      }
+      set_deadline(s, *e, hash, 0);
+      e->version = ++s.clock;
+      return op_result::of_integer(1);
+    }
+    case operation::kind::time_left: {
+      entry* e = find_live(s, op.key, hash, now);
+      return op_result::of_integer(!e ? -2 : e->deadline == 0 ? -1 : e->deadline - now);
+    }
+    case operation::kind::deadline: {
+      entry* e = find_live(s, op.key, hash, now);
+      return op_result::of_integer(!e ? -2 : e->deadline == 0 ? -1 : e->deadline);
+    }
+    case operation::kind::get_and_expire:
+      return get_and_expire(s, op, hash, now);
     case operation::kind::increment: {
-      entry* e = find_present(s, op.key, hash);
+      entry* e = find_live(s, op.key, hash, now);
       std::int64_t current = 0;
       if (e) {
         auto parsed = counter::parse(e->value);
@@ -140,6 +191,7 @@ op_result keyspace::execute_single(const operation& op, std::uint64_t hash) {
       char digits[24];
       auto [end, ec] = std::to_chars(digits, digits + sizeof digits, *sum);
       (void)ec;
+      // The deadline stays: INCRBY keeps a key's TTL.
       write(s, e ? *e : s.entries.find_or_add(op.key, hash),
             std::string_view(digits, end - digits));
       return op_result::of_integer(*sum);
@@ -148,15 +200,18 @@ op_result keyspace::execute_single(const operation& op, std::uint64_t hash) {
     case operation::kind::count:
     case operation::kind::set_if_none_exist:
     case operation::kind::list:
+    case operation::kind::count_expiring:
+    case operation::kind::average_ttl:
+    case operation::kind::expired_total:
       break;  // handled by execute()
   }
   return op_result::failed("ERR unsupported operation");
 }
 
-op_result keyspace::set_if_none_exist(std::span<const std::string_view> pairs) {
+op_result keyspace::set_if_none_exist(std::span<const std::string_view> pairs, std::int64_t now) {
   for (std::size_t i = 0; i + 1 < pairs.size(); i += 2) {
     const std::uint64_t hash = key_hash(pairs[i]);
-    if (find_present(stripe_at(hash), pairs[i], hash)) {
+    if (find_live(stripe_at(hash), pairs[i], hash, now)) {
       return op_result::of_integer(0);
     }
   }
@@ -171,6 +226,7 @@ op_result keyspace::set_if_none_exist(std::span<const std::string_view> pairs) {
 void keyspace::clear_all() {
   for (std::size_t i = 0; i < stripe_count; ++i) {
     stripe& s = stripes_[i];
+    s.deadlines.clear();  // every entry it indexes goes, or stays only as a tombstone
     s.entries.erase_if([&s](std::string_view, entry& e) {
       if (!e.present) {
         return false;  // a pinned tombstone: FLUSHDB does not touch a key that does not exist
@@ -180,6 +236,8 @@ void keyspace::clear_all() {
       }
       e.present = false;
       e.version = ++s.clock;
+      e.deadline = 0;
+      e.index_slot = not_indexed;
       std::string().swap(e.value);
       return false;
     });
@@ -231,17 +289,18 @@ void keyspace::unlock(const stripe_set& set) {
 result<std::vector<op_result>> keyspace::apply(std::span<const operation> ops) {
   std::vector<op_result> results;
   results.reserve(ops.size());
+  const std::int64_t now = unix_time_ms();
   if (ops.size() == 1 && !is_multi_key(ops.front())) {
     const std::uint64_t hash = key_hash(ops.front().key);
     std::lock_guard guard(stripe_at(hash).lock);
-    results.push_back(execute_single(ops.front(), hash));
+    results.push_back(execute_single(ops.front(), hash, now));
     return results;
   }
   stripe_set held;
   add_stripes(ops, held);
   lock(held);
   for (const auto& op : ops) {
-    results.push_back(execute(op));
+    results.push_back(execute(op, now));
   }
   unlock(held);
   return results;
@@ -274,7 +333,8 @@ bool parse_cursor(std::string_view text, std::uint64_t& cursor) {
 // Stripes in order, each stripe's table from its own cursor (key_table::scan): a key present for
 // the whole listing is listed at least once, however the tables grow or shrink between pages.
 backend::key_page keyspace::page_from(std::uint64_t cursor, std::size_t budget,
-                                      std::optional<std::string_view> pattern, bool lock_stripes) {
+                                      std::optional<std::string_view> pattern, bool lock_stripes,
+                                      std::int64_t now) {
   backend::key_page page;
   std::size_t index = cursor >> cursor_stripe_shift;
   std::uint64_t within = cursor & key_table<entry>::cursor_space;
@@ -298,6 +358,7 @@ backend::key_page keyspace::page_from(std::uint64_t cursor, std::size_t budget,
       if (lock_stripes) {
         guard.lock();
       }
+      reclaim_due(s, now, std::numeric_limits<std::size_t>::max());
       do {
         within = s.entries.scan(within, visit);
       } while (within != 0 && seen < budget && --buckets_left > 0);
@@ -325,11 +386,12 @@ result<backend::key_page> keyspace::list_keys(std::optional<std::string_view> cu
   if (!options.match.empty()) {
     pattern = options.match;
   }
-  return page_from(from, std::max<std::size_t>(options.count_hint, 1), pattern, true);
+  return page_from(from, std::max<std::size_t>(options.count_hint, 1), pattern, true,
+                   unix_time_ms());
 }
 
 // Inside a batch, with every stripe already held.
-op_result keyspace::list(const operation& op) {
+op_result keyspace::list(const operation& op, std::int64_t now) {
   std::uint64_t from = 0;
   if (!parse_cursor(op.key, from)) {
     return op_result::failed("ERR invalid cursor");
@@ -340,7 +402,7 @@ op_result keyspace::list(const operation& op) {
   }
   const std::size_t budget =
       op.delta <= 0 ? std::numeric_limits<std::size_t>::max() : static_cast<std::size_t>(op.delta);
-  auto page = page_from(from, budget, pattern, false);
+  auto page = page_from(from, budget, pattern, false, now);
   if (!op.lists_strings()) {
     page.keys.clear();  // every key here is a string; the cursor still moves on
   }
@@ -359,41 +421,54 @@ result<op_result> one(op_result r) {
 }  // namespace
 
 result<std::optional<std::string>> keyspace::get(std::string_view key) {
+  const std::int64_t now = unix_time_ms();
   const std::uint64_t hash = key_hash(key);
   stripe& s = stripe_at(hash);
   std::lock_guard guard(s.lock);
-  entry* e = find_present(s, key, hash);
+  entry* e = find_live(s, key, hash, now);
   return e ? std::optional<std::string>(e->value) : std::nullopt;
 }
 
 result<void> keyspace::set(std::string_view key, std::string_view value) {
+  const std::int64_t now = unix_time_ms();
   const std::uint64_t hash = key_hash(key);
   stripe& s = stripe_at(hash);
   std::lock_guard guard(s.lock);
-  write(s, s.entries.find_or_add(key, hash), value);
+  entry* e = find_live(s, key, hash, now);
+  entry& target = e ? *e : s.entries.find_or_add(key, hash);
+  write(s, target, value);
+  set_deadline(s, target, hash, 0);  // SET clears the deadline
   return outcome::success();
 }
 
 result<bool> keyspace::remove(std::string_view key) {
+  const std::int64_t now = unix_time_ms();
   const std::uint64_t hash = key_hash(key);
   stripe& s = stripe_at(hash);
   std::lock_guard guard(s.lock);
-  return erase(s, key, hash);
+  entry* e = find_live(s, key, hash, now);
+  if (!e) {
+    return false;
+  }
+  remove_entry(s, *e, hash);
+  return true;
 }
 
 result<bool> keyspace::exists(std::string_view key) {
+  const std::int64_t now = unix_time_ms();
   const std::uint64_t hash = key_hash(key);
   stripe& s = stripe_at(hash);
   std::lock_guard guard(s.lock);
-  return find_present(s, key, hash) != nullptr;
+  return find_live(s, key, hash, now) != nullptr;
 }
 
 result<std::int64_t> keyspace::increment(std::string_view key, std::int64_t delta) {
+  const std::int64_t now = unix_time_ms();
   const std::uint64_t hash = key_hash(key);
   op_result r;
   {
     std::lock_guard guard(stripe_at(hash).lock);
-    r = execute_single(operation::increment(key, delta), hash);
+    r = execute_single(operation::increment(key, delta), hash, now);
   }
   BOOST_OUTCOME_TRY(sum, one(std::move(r)));
   return sum.integer;

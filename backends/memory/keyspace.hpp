@@ -9,7 +9,17 @@
 // that remembered (present, version) sees any later write, a rewrite of the same bytes and a
 // delete-then-recreate alike. A watch of a missing key pins a tombstone entry, so that a key
 // created and deleted again before commit still shows a newer version (no ABA).
+//
+// Expiry: an entry may carry a deadline (absolute Unix ms), kept in its stripe's expiry_index,
+// earliest first. Every operation reads the clock once (a batch once for all its operations) and
+// treats a key whose deadline is at or before that time as missing; the first operation that
+// touches such a key reclaims it (lazy expiry). Whole-bucket operations (count, listing, the
+// expiry counts) first reclaim every due key of the stripes they read, so their answers agree
+// with each other. Keys nobody touches are reclaimed by the store's active_expiry thread through
+// expire_due, one stripe lock at a time. A key reclaimed by expiry is a delete like any other
+// (its version moves, so a watch of it fails) and counts in the store's expired total.
 
+#include <atomic>
 #include <bitset>
 #include <cstdint>
 #include <memory>
@@ -17,6 +27,7 @@
 #include <string>
 
 #include "atomkv/backend.hpp"
+#include "expiry_index.hpp"
 #include "key_hash.hpp"
 #include "key_table.hpp"
 
@@ -32,17 +43,26 @@ class keyspace final : public backend::bucket, public std::enable_shared_from_th
 
   struct entry {
     std::string value;
-    std::uint64_t version = 0;  // the stripe clock at the last write
-    std::uint32_t pins = 0;     // transactions that watched this key while it was missing
-    bool present = false;       // false: a tombstone kept only for its pins
+    std::uint64_t version = 0;               // the stripe clock at the last write
+    std::int64_t deadline = 0;               // Unix ms; 0: none (set through expiry_index)
+    std::uint32_t pins = 0;                  // transactions that watched it while it was missing
+    std::uint32_t index_slot = not_indexed;  // its place in the stripe's expiry_index
+    bool present = false;                    // false: a tombstone kept only for its pins
   };
 
   struct alignas(64) stripe {
     std::mutex lock;
     key_table<entry> entries;
+    expiry_index<entry> deadlines;  // the present entries that have a deadline
     std::uint64_t clock = 0;
     std::size_t present = 0;  // entries with a value, for DBSIZE
   };
+
+  // Keys removed by expiry, counted for the whole store (INFO stats expired_keys).
+  using expired_counter = std::atomic<std::uint64_t>;
+
+  explicit keyspace(std::shared_ptr<expired_counter> expired = std::make_shared<expired_counter>(0))
+      : expired_(std::move(expired)) {}
 
   using stripe_set = std::bitset<stripe_count>;
 
@@ -69,24 +89,49 @@ class keyspace final : public backend::bucket, public std::enable_shared_from_th
   void add_stripes(std::span<const operation> ops, stripe_set& set) const;
   void lock(const stripe_set& set);
   void unlock(const stripe_set& set);
-  op_result execute(const operation& op);
+  // One operation of a batch whose clock reading is `now`, with its stripes held.
+  op_result execute(const operation& op, std::int64_t now);
+
+  // The key's entry if it is present and not past its deadline at `now`; a key past it is
+  // reclaimed here (lazy expiry). Its stripe held.
+  entry* find_live(stripe& s, std::string_view key, std::uint64_t hash, std::int64_t now);
 
   // Drops a tombstone pin taken by a watch of a missing key (its stripe held).
   static void unpin(stripe& s, std::string_view key);
 
+  // Active expiry: locks stripe `index`, reclaims at most `limit` keys whose deadline is at or
+  // before `now`, earliest first, and returns how many it reclaimed.
+  std::size_t expire_due(std::size_t index, std::int64_t now, std::size_t limit);
+
  private:
-  op_result execute_single(const operation& op, std::uint64_t hash);
-  op_result set_if_none_exist(std::span<const std::string_view> pairs);
-  op_result list(const operation& op);
+  op_result execute_single(const operation& op, std::uint64_t hash, std::int64_t now);
+  op_result expire(stripe& s, const operation& op, std::uint64_t hash, std::int64_t now);
+  op_result get_and_expire(stripe& s, const operation& op, std::uint64_t hash, std::int64_t now);
+  op_result set_if_none_exist(std::span<const std::string_view> pairs, std::int64_t now);
+  op_result list(const operation& op, std::int64_t now);
   // One page of keys from `cursor` (0 starts): whole table buckets until it holds about `budget`
   // keys or the listing ends; only those matching `pattern`, if given. `lock_stripes` is false
-  // when the caller holds every stripe.
+  // when the caller holds every stripe. Each stripe's due keys are reclaimed before it is read.
   backend::key_page page_from(std::uint64_t cursor, std::size_t budget,
-                              std::optional<std::string_view> pattern, bool lock_stripes);
+                              std::optional<std::string_view> pattern, bool lock_stripes,
+                              std::int64_t now);
   static void write(stripe& s, entry& e, std::string_view value);
-  static bool erase(stripe& s, std::string_view key, std::uint64_t hash);
+  // Gives a present entry `deadline` (0: none), without moving its version.
+  static void set_deadline(stripe& s, entry& e, std::uint64_t hash, std::int64_t deadline);
+  // Deletes a present entry (DEL, GETDEL, an expiry in the past): its version moves.
+  static void remove_entry(stripe& s, entry& e, std::uint64_t hash);
+  // Deletes a present entry because its deadline passed, and counts it.
+  void expire_entry(stripe& s, entry& e, std::uint64_t hash);
+  // Reclaims at most `limit` due keys of a held stripe, earliest first.
+  std::size_t reclaim_due(stripe& s, std::int64_t now, std::size_t limit);
+  // With every stripe held: reclaims every due key of the bucket.
+  void reclaim_all_due(std::int64_t now);
   void clear_all();
   std::size_t count_all() const;
+  std::size_t count_expiring() const;
+  std::int64_t average_ttl(std::int64_t now) const;
+
+  std::shared_ptr<expired_counter> expired_;
 
   std::unique_ptr<stripe[]> stripes_ = std::make_unique<stripe[]>(stripe_count);
 };

@@ -1,15 +1,21 @@
 #include "memory_transaction.hpp"
 
+#include "atomkv/clock.hpp"
+
 namespace atomkv::memory {
 
 result<std::vector<std::optional<std::string>>> memory_transaction::watch(
     std::span<const std::string_view> keys, bool read_values) {
   std::vector<std::optional<std::string>> values;
   values.reserve(read_values ? keys.size() : 0);
+  const std::int64_t now = unix_time_ms();
   for (std::string_view key : keys) {
     const std::uint64_t hash = key_hash(key);
     auto& s = space_->stripe_at(hash);
     std::lock_guard guard(s.lock);
+    // A key already past its deadline is reclaimed before the watch, so that the watch sees it
+    // missing and its reclaiming is no change (Redis's watched key `expired` flag).
+    space_->find_live(s, key, hash, now);
     keyspace::entry* found = s.entries.find(key, hash);
     if (found == nullptr) {
       // A missing key gets a pinned tombstone, so that create-then-delete moves its version.
@@ -49,12 +55,19 @@ result<std::optional<std::vector<op_result>>> memory_transaction::commit(
   }
   space_->add_stripes(ops, held);
   space_->lock(held);
+  const std::int64_t now = unix_time_ms();
+  // A watched key that reached its deadline since it was watched is reclaimed now, which moves
+  // its version: EXEC fails, as Redis's isWatchedKeyExpired makes it.
+  for (const auto& w : watches_) {
+    const std::uint64_t hash = key_hash(w.key);
+    space_->find_live(space_->stripe_at(hash), w.key, hash, now);
+  }
   std::optional<std::vector<op_result>> results;
   if (unchanged()) {
     results.emplace();
     results->reserve(ops.size());
     for (const auto& op : ops) {
-      results->push_back(space_->execute(op));
+      results->push_back(space_->execute(op, now));
     }
   }
   release_held();

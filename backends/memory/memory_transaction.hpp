@@ -2,6 +2,11 @@
 // WATCH / MULTI / EXEC on the memory backend: a watch remembers each key's version; commit
 // locks the stripes of the watched keys and of the operations, checks every version, and applies
 // the operations only if none moved.
+//
+// Expiry follows Redis 7.0's src/multi.c: a key already past its deadline when watched is
+// reclaimed first and watched as missing (so its reclaiming is no change, and a later create
+// is); a watched key that reaches its deadline before commit is reclaimed at commit, which is a
+// change, so commit fails. Setting or removing a deadline is a write like any other.
 
 #include <memory>
 #include <string>

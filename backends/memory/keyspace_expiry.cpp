@@ -1,0 +1,146 @@
+// The expiry half of the memory keyspace: deadlines, lazy and active reclaiming, the EXPIRE and
+// GETEX operations, and the expiry counts of INFO.
+
+#include <limits>
+#include <mutex>
+
+#include "keyspace.hpp"
+
+namespace atomkv::memory {
+
+keyspace::entry* keyspace::find_live(stripe& s, std::string_view key, std::uint64_t hash,
+                                     std::int64_t now) {
+  entry* e = s.entries.find(key, hash);
+  if (e == nullptr || !e->present) {
+    return nullptr;
+  }
+  if (e->deadline != 0 && e->deadline <= now) {
+    expire_entry(s, *e, hash);
+    return nullptr;
+  }
+  return e;
+}
+
+void keyspace::set_deadline(stripe& s, entry& e, std::uint64_t hash, std::int64_t deadline) {
+  if (deadline == 0) {
+    s.deadlines.remove(e);
+  } else {
+    s.deadlines.place(e, hash, deadline);
+  }
+}
+
+void keyspace::expire_entry(stripe& s, entry& e, std::uint64_t hash) {
+  remove_entry(s, e, hash);
+  expired_->fetch_add(1, std::memory_order_relaxed);
+}
+
+std::size_t keyspace::reclaim_due(stripe& s, std::int64_t now, std::size_t limit) {
+  std::size_t reclaimed = 0;
+  while (reclaimed < limit && !s.deadlines.empty() && s.deadlines.front().deadline <= now) {
+    const auto due = s.deadlines.front();  // a copy: removing the entry reorders the index
+    remove_entry(s, *due.owner, due.hash);
+    ++reclaimed;
+  }
+  if (reclaimed > 0) {
+    expired_->fetch_add(reclaimed, std::memory_order_relaxed);
+  }
+  return reclaimed;
+}
+
+void keyspace::reclaim_all_due(std::int64_t now) {
+  for (std::size_t i = 0; i < stripe_count; ++i) {
+    reclaim_due(stripes_[i], now, std::numeric_limits<std::size_t>::max());
+  }
+}
+
+std::size_t keyspace::expire_due(std::size_t index, std::int64_t now, std::size_t limit) {
+  stripe& s = stripes_[index];
+  std::lock_guard guard(s.lock);
+  return reclaim_due(s, now, limit);
+}
+
+// EXPIRE, PEXPIRE, EXPIREAT, PEXPIREAT with NX | XX | GT | LT, checked as Redis 7.0's
+// expireGenericCommand checks them: a key with no deadline counts as -1 for NX and XX and as an
+// infinitely late one for GT and LT.
+op_result keyspace::expire(stripe& s, const operation& op, std::uint64_t hash, std::int64_t now) {
+  if (!op.deadline.has_deadline()) {
+    return op_result::failed("ERR expire needs a deadline");
+  }
+  entry* e = find_live(s, op.key, hash, now);
+  if (!e) {
+    return op_result::of_integer(0);
+  }
+  const std::int64_t when = op.deadline.deadline(now);
+  const std::int64_t current = e->deadline == 0 ? -1 : e->deadline;
+  const std::uint8_t flags = op.expire_flags;
+  if (((flags & expire_if_none) && current != -1) || ((flags & expire_if_some) && current == -1) ||
+      ((flags & expire_if_later) && (when <= current || current == -1)) ||
+      ((flags & expire_if_earlier) && current != -1 && when >= current)) {
+    return op_result::of_integer(0);
+  }
+  if (when <= now) {
+    remove_entry(s, *e, hash);  // a DEL in Redis: not counted as expired
+  } else {
+    set_deadline(s, *e, hash, when);
+    e->version = ++s.clock;
+  }
+  return op_result::of_integer(1);
+}
+
+// GETEX: the value first; then keep changes nothing, none removes a deadline (a write only if
+// there was one), after/at set it (always a write), and a deadline at or before now deletes.
+op_result keyspace::get_and_expire(stripe& s, const operation& op, std::uint64_t hash,
+                                   std::int64_t now) {
+  entry* e = find_live(s, op.key, hash, now);
+  if (!e) {
+    return op_result::nil();
+  }
+  op_result answer = op_result::of_value(e->value);
+  switch (op.deadline.what) {
+    case expiry::kind::keep:
+      break;
+    case expiry::kind::none:
+      if (e->deadline != 0) {
+        set_deadline(s, *e, hash, 0);
+        e->version = ++s.clock;
+      }
+      break;
+    case expiry::kind::after:
+    case expiry::kind::at: {
+      const std::int64_t when = op.deadline.deadline(now);
+      if (when <= now) {
+        remove_entry(s, *e, hash);  // a DEL in Redis: not counted as expired
+      } else {
+        set_deadline(s, *e, hash, when);
+        e->version = ++s.clock;
+      }
+      break;
+    }
+  }
+  return answer;
+}
+
+std::size_t keyspace::count_expiring() const {
+  std::size_t total = 0;
+  for (std::size_t i = 0; i < stripe_count; ++i) {
+    total += stripes_[i].deadlines.size();
+  }
+  return total;
+}
+
+// The exact mean of the time left, from each stripe's sum of deadlines (Redis estimates it by
+// sampling; both answer 0 when no key has a deadline).
+std::int64_t keyspace::average_ttl(std::int64_t now) const {
+  deadline_total sum = 0;
+  std::size_t count = 0;
+  for (std::size_t i = 0; i < stripe_count; ++i) {
+    sum += stripes_[i].deadlines.deadline_sum();
+    count += stripes_[i].deadlines.size();
+  }
+  if (count == 0) {
+    return 0;
+  }
+  return static_cast<std::int64_t>(sum / static_cast<deadline_total>(count) - now);
+}
+
+}  // namespace atomkv::memory
