@@ -5,6 +5,7 @@
 #   (a) redis-server itself,
 #   (b) atomkv-proxy on memory://,
 #   (c) atomkv-proxy on sqlite:// (a file in the temporary directory, synchronous=FULL),
+#   and, when --servers names it, (d) "front": atomkv-proxy in front of (a) (redis://),
 # measured in the same run, the servers taking turns round after round (in a rotating order). The
 # table shows each median requests/s, the proxies' as ratios of Redis's, and each server process's
 # CPU time (user + system) per request. Before measuring, each server must answer the command
@@ -12,14 +13,14 @@
 # (redis-benchmark would count error replies as requests).
 #
 #   bench/proxy/expiry.sh BUILD_DIR [--rounds N] [--requests N] [--requests-pipelined N]
-#                                   [--servers redis,memory,sqlite]
+#                                   [--servers redis,memory,sqlite[,front]]
 #
 # The proxy binary is BUILD_DIR/proxy/atomkv-proxy unless ATOMKV_PROXY_BINARY names another.
 set -euo pipefail
 
 usage() {
   echo "usage: $0 BUILD_DIR [--rounds N] [--requests N] [--requests-pipelined N]" \
-    "[--servers redis,memory,sqlite]" >&2
+    "[--servers redis,memory,sqlite[,front]]" >&2
   exit 2
 }
 [ $# -ge 1 ] || usage
@@ -60,7 +61,10 @@ for name in ${wanted//,/ }; do
     redis) start_redis "$port" ;;
     memory) start_proxy "$port" memory:// ;;
     sqlite) start_proxy "$port" "sqlite://$work/expiry.db" ;;
-    *) echo "unknown server $name (redis, memory, sqlite)" >&2; exit 2 ;;
+    front)
+      [ -n "${port_of[redis]:-}" ] || { echo "front needs redis before it in --servers" >&2; exit 2; }
+      start_proxy "$port" "redis://127.0.0.1:${port_of[redis]}" ;;
+    *) echo "unknown server $name (redis, memory, sqlite, front)" >&2; exit 2 ;;
   esac
   port_of[$name]="$port"
   pid_of[$name]="${pids[-1]}"
@@ -115,7 +119,8 @@ import csv, statistics, sys
 rows = list(csv.DictReader(open(sys.argv[1])))
 tick_us = 1e6 / float(sys.argv[5])
 servers = sys.argv[6:]
-labels = {"redis": "redis-server", "memory": "proxy memory://", "sqlite": "proxy sqlite://"}
+labels = {"redis": "redis-server", "memory": "proxy memory://", "sqlite": "proxy sqlite://",
+          "front": "proxy redis://"}
 runs, cpu = {}, {}
 for r in rows:
     if not r["rps"]:
