@@ -52,7 +52,7 @@ struct async_transaction::pinned {
 
 async_transaction::async_transaction(std::shared_ptr<async_engine> engine, int db,
                                      std::string prefix, std::shared_ptr<pool> connections)
-    : pin_(std::make_shared<pinned>()), blocking_(std::move(connections), prefix) {
+    : pin_(std::make_shared<pinned>()), blocking_(std::move(connections), prefix, db) {
   pin_->engine = std::move(engine);
   pin_->db = db;
   pin_->prefix = std::move(prefix);
@@ -123,7 +123,7 @@ void async_transaction::commit_async(std::span<const operation> ops, backend::co
   p.watching = false;  // EXEC releases every watch, whatever it answers
   ++p.in_flight;
   link.value()->send(bind_call(
-      apply_call::for_commit(p.prefix, ops),
+      apply_call::for_commit(p.prefix, p.db, ops),
       [pin = pin_, done = std::move(done)](result<std::optional<std::vector<op_result>>> r) {
         --pin->in_flight;
         pin->settle();

@@ -2,6 +2,10 @@
 
 #include <hiredis/hiredis.h>
 
+#include <cassert>
+#include <charconv>
+#include <utility>
+
 namespace atomkv::redis {
 namespace {
 
@@ -14,6 +18,20 @@ constexpr std::string_view kClearScript =
     "end "
     "return redis.status_reply('OK')";
 constexpr std::string_view kCountScript = "return #redis.call('KEYS', ARGV[1])";
+// count_expiring (ARGV[2] "count") and average_ttl ("mean") of a prefixed bucket: INFO keyspace
+// counts the whole database, so the bucket's keys are read as count reads them, at one frozen
+// moment of the script, exactly (Redis's avg_ttl is an estimate from its expiry sampling; this
+// is the mean of the time left of the bucket's keys with a deadline, 0 when there are none). A
+// running mean keeps the sum of huge times within a double's precision.
+constexpr std::string_view kExpiringScript =
+    "local keys = redis.call('KEYS', ARGV[1]) "
+    "local n, mean = 0, 0 "
+    "for _, key in ipairs(keys) do "
+    "local left = redis.call('PTTL', key) "
+    "if left >= 0 then n = n + 1 mean = mean + (left - mean) / n end "
+    "end "
+    "if ARGV[2] == 'count' then return n end "
+    "return math.floor(mean)";
 
 std::string_view text_of(const redisReply& reply) {
   return std::string_view(reply.str, reply.len);
@@ -21,6 +39,77 @@ std::string_view text_of(const redisReply& reply) {
 
 error unexpected(std::string_view command) {
   return error::other("redis: unexpected reply to " + std::string(command));
+}
+
+// The arguments a deadline adds to SET (`for_set`) or GETEX. Redis refuses a time of 0 or less
+// there, but removes a key given a PXAT already past: a deadline at or before now is PXAT 1.
+std::size_t deadline_args(const expiry& deadline, bool for_set) {
+  switch (deadline.what) {
+    case expiry::kind::none:
+      return for_set ? 0 : 1;  // GETEX ... PERSIST
+    case expiry::kind::keep:
+      return for_set ? 1 : 0;  // SET ... KEEPTTL
+    case expiry::kind::after:
+    case expiry::kind::at:
+      return 2;
+  }
+  return 0;
+}
+
+void add_deadline(request& out, const expiry& deadline, bool for_set) {
+  switch (deadline.what) {
+    case expiry::kind::none:
+      if (!for_set) {
+        out.arg("PERSIST");
+      }
+      return;
+    case expiry::kind::keep:
+      if (for_set) {
+        out.arg("KEEPTTL");
+      }
+      return;
+    case expiry::kind::after:
+    case expiry::kind::at:
+      if (deadline.ms <= 0) {
+        out.arg("PXAT");
+        out.arg(1LL);
+      } else {
+        out.arg(deadline.what == expiry::kind::after ? "PX" : "PXAT");
+        out.arg(static_cast<long long>(deadline.ms));
+      }
+      return;
+  }
+}
+
+void add_expire(request& out, std::string_view prefix, const operation& op) {
+  if (!op.deadline.has_deadline()) {
+    // bucket::expire refuses these; sent without a time, Redis answers its arity error.
+    assert(!"expire without a deadline");
+    out.start(2);
+    out.arg("PEXPIRE");
+    out.key(prefix, op.key);
+    return;
+  }
+  constexpr std::pair<expire_flag, std::string_view> kFlags[] = {
+      {expire_if_none, "NX"},
+      {expire_if_some, "XX"},
+      {expire_if_later, "GT"},
+      {expire_if_earlier, "LT"},
+  };
+  std::size_t flags = 0;
+  for (const auto& [bit, name] : kFlags) {
+    flags += (op.expire_flags & bit) != 0 ? 1 : 0;
+  }
+  out.start(3 + flags);
+  out.arg(op.deadline.what == expiry::kind::after ? "PEXPIRE" : "PEXPIREAT");
+  out.key(prefix, op.key);
+  out.arg(static_cast<long long>(op.deadline.ms));
+  // Every flag asked for, even a combination Redis refuses (NX GT): its error is the answer.
+  for (const auto& [bit, name] : kFlags) {
+    if ((op.expire_flags & bit) != 0) {
+      out.arg(name);
+    }
+  }
 }
 
 void add_op(request& out, std::string_view prefix, const operation& op) {
@@ -32,10 +121,12 @@ void add_op(request& out, std::string_view prefix, const operation& op) {
       return;
     case operation::kind::set: {
       bool conditional = op.when != operation::condition::always;
-      out.start(3 + (conditional ? 1 : 0) + (op.return_previous ? 1 : 0));
+      out.start(3 + (conditional ? 1 : 0) + (op.return_previous ? 1 : 0) +
+                deadline_args(op.deadline, true));
       out.arg("SET");
       out.key(prefix, op.key);
       out.arg(op.value);
+      add_deadline(out, op.deadline, true);
       if (conditional) {
         out.arg(op.when == operation::condition::if_missing ? "NX" : "XX");
       }
@@ -44,6 +135,46 @@ void add_op(request& out, std::string_view prefix, const operation& op) {
       }
       return;
     }
+    case operation::kind::expire:
+      add_expire(out, prefix, op);
+      return;
+    case operation::kind::persist:
+      out.start(2);
+      out.arg("PERSIST");
+      out.key(prefix, op.key);
+      return;
+    case operation::kind::time_left:
+      out.start(2);
+      out.arg("PTTL");
+      out.key(prefix, op.key);
+      return;
+    case operation::kind::deadline:
+      out.start(2);
+      out.arg("PEXPIRETIME");
+      out.key(prefix, op.key);
+      return;
+    case operation::kind::get_and_expire:
+      out.start(2 + deadline_args(op.deadline, false));
+      out.arg("GETEX");
+      out.key(prefix, op.key);
+      add_deadline(out, op.deadline, false);
+      return;
+    case operation::kind::count_expiring:
+    case operation::kind::average_ttl:
+      if (prefix.empty()) {
+        out.add({"INFO", "keyspace"});
+        return;
+      }
+      out.start(5);
+      out.arg("EVAL");
+      out.arg(kExpiringScript);
+      out.arg("0");
+      out.arg(glob_escape(prefix) + "*");
+      out.arg(op.what == operation::kind::count_expiring ? "count" : "mean");
+      return;
+    case operation::kind::expired_total:
+      out.add({"INFO", "stats"});
+      return;
     case operation::kind::remove:
       out.start(2);
       out.arg("DEL");
@@ -165,6 +296,77 @@ op_result listed_keys(const redisReply& reply, std::string_view prefix, bool pag
   return op_result::of_keys(std::move(listed), std::move(cursor));
 }
 
+// The line of INFO text that starts with `head`, without it (up to the line's end).
+std::optional<std::string_view> info_line(std::string_view info, std::string_view head) {
+  std::size_t at = 0;
+  while (at < info.size()) {
+    std::size_t end = info.find('\n', at);
+    std::string_view line = info.substr(at, end == std::string_view::npos ? end : end - at);
+    if (line.ends_with('\r')) {
+      line.remove_suffix(1);
+    }
+    if (line.starts_with(head)) {
+      return line.substr(head.size());
+    }
+    if (end == std::string_view::npos) {
+      break;
+    }
+    at = end + 1;
+  }
+  return std::nullopt;
+}
+
+std::optional<std::int64_t> decimal(std::string_view text) {
+  std::int64_t n = 0;
+  auto [end, failed] = std::from_chars(text.data(), text.data() + text.size(), n);
+  if (failed != std::errc() || end != text.data() + text.size()) {
+    return std::nullopt;
+  }
+  return n;
+}
+
+// `field` (expires or avg_ttl) of database `db` in INFO keyspace: "db0:keys=2,expires=1,avg_ttl=9".
+// A database with no keys has no line: 0.
+op_result keyspace_field(const redisReply& reply, int db, std::string_view field) {
+  if (reply.type == REDIS_REPLY_ERROR) {
+    return to_op_result(reply);
+  }
+  if (reply.type != REDIS_REPLY_STRING) {
+    return op_result::failed("ERR unexpected reply to INFO from redis");
+  }
+  auto line = info_line(text_of(reply), "db" + std::to_string(db) + ":");
+  if (!line) {
+    return op_result::of_integer(0);
+  }
+  std::string_view rest = *line;
+  while (!rest.empty()) {
+    std::size_t comma = rest.find(',');
+    std::string_view pair = rest.substr(0, comma);
+    if (pair.starts_with(field) && pair.size() > field.size() && pair[field.size()] == '=') {
+      if (auto n = decimal(pair.substr(field.size() + 1))) {
+        return op_result::of_integer(*n);
+      }
+      break;
+    }
+    rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+  }
+  return op_result::failed("ERR unexpected reply to INFO from redis");
+}
+
+op_result expired_keys(const redisReply& reply) {
+  if (reply.type == REDIS_REPLY_ERROR) {
+    return to_op_result(reply);
+  }
+  if (reply.type == REDIS_REPLY_STRING) {
+    if (auto line = info_line(text_of(reply), "expired_keys:")) {
+      if (auto n = decimal(*line)) {
+        return op_result::of_integer(*n);
+      }
+    }
+  }
+  return op_result::failed("ERR unexpected reply to INFO from redis");
+}
+
 bool all_of_kind(std::span<const operation> ops, operation::kind what) {
   for (const auto& op : ops) {
     if (op.what != what) {
@@ -174,10 +376,11 @@ bool all_of_kind(std::span<const operation> ops, operation::kind what) {
   return true;
 }
 
+// Sets that MSET can carry: MSET leaves no deadline, so only sets of expiry::never().
 bool all_plain_sets(std::span<const operation> ops) {
   for (const auto& op : ops) {
     if (op.what != operation::kind::set || op.when != operation::condition::always ||
-        op.return_previous) {
+        op.return_previous || op.deadline.what != expiry::kind::none) {
       return false;
     }
   }
@@ -219,24 +422,50 @@ op_result to_op_result(const redisReply& reply) {
 
 void apply_call::note_forms(std::string_view prefix, std::span<const operation> ops) {
   for (std::size_t i = 0; i < ops.size(); ++i) {
-    if (ops[i].what != operation::kind::list && ops[i].what != operation::kind::type) {
+    form how = form::plain;
+    switch (ops[i].what) {
+      case operation::kind::type:
+        how = form::type_name;
+        break;
+      case operation::kind::list:
+        how = ops[i].delta <= 0 ? form::all_keys : form::key_page;
+        break;
+      case operation::kind::count_expiring:
+        how = prefix.empty() ? form::keyspace_expires : form::plain;
+        break;
+      case operation::kind::average_ttl:
+        how = prefix.empty() ? form::keyspace_avg_ttl : form::plain;
+        break;
+      case operation::kind::expired_total:
+        how = form::stats_expired;
+        break;
+      default:
+        break;
+    }
+    if (how == form::plain) {
       continue;
     }
     if (forms_.empty()) {
       forms_.assign(ops.size(), form::plain);
       prefix_.assign(prefix);
     }
-    if (ops[i].what == operation::kind::type) {
-      forms_[i] = form::type_name;
-    } else {
-      forms_[i] = ops[i].delta <= 0 ? form::all_keys : form::key_page;
-    }
+    forms_[i] = how;
   }
 }
 
 op_result apply_call::result_of(std::size_t index, const redisReply& reply) const {
   if (index >= forms_.size() || forms_[index] == form::plain) {
     return to_op_result(reply);
+  }
+  switch (forms_[index]) {
+    case form::keyspace_expires:
+      return keyspace_field(reply, db_, "expires");
+    case form::keyspace_avg_ttl:
+      return keyspace_field(reply, db_, "avg_ttl");
+    case form::stats_expired:
+      return expired_keys(reply);
+    default:
+      break;
   }
   if (forms_[index] == form::type_name) {
     // TYPE answers a status ("+list"): its text is the result.
@@ -250,15 +479,15 @@ op_result apply_call::result_of(std::size_t index, const redisReply& reply) cons
   return listed_keys(reply, prefix_, forms_[index] == form::key_page);
 }
 
-apply_call apply_call::for_apply(std::string_view prefix, std::span<const operation> ops) {
+apply_call apply_call::for_apply(std::string_view prefix, int db, std::span<const operation> ops) {
   if (ops.size() == 1) {
-    apply_call call(shape::single, 1);
+    apply_call call(shape::single, 1, db);
     add_op(call.request_, prefix, ops.front());
     call.note_forms(prefix, ops);
     return call;
   }
   if (ops.size() > 1 && all_of_kind(ops, operation::kind::get)) {
-    apply_call call(shape::mget, ops.size());
+    apply_call call(shape::mget, ops.size(), db);
     call.request_.start(1 + ops.size());
     call.request_.arg("MGET");
     for (const auto& op : ops) {
@@ -267,7 +496,7 @@ apply_call apply_call::for_apply(std::string_view prefix, std::span<const operat
     return call;
   }
   if (ops.size() > 1 && all_plain_sets(ops)) {
-    apply_call call(shape::mset, ops.size());
+    apply_call call(shape::mset, ops.size(), db);
     call.request_.start(1 + 2 * ops.size());
     call.request_.arg("MSET");
     for (const auto& op : ops) {
@@ -278,11 +507,11 @@ apply_call apply_call::for_apply(std::string_view prefix, std::span<const operat
   }
   // Several removes stay one DEL each inside MULTI: a single multi-key DEL would only count the
   // removed keys, and each operation must say whether its own key existed.
-  return for_commit(prefix, ops);
+  return for_commit(prefix, db, ops);
 }
 
-apply_call apply_call::for_commit(std::string_view prefix, std::span<const operation> ops) {
-  apply_call call(shape::multi, ops.size());
+apply_call apply_call::for_commit(std::string_view prefix, int db, std::span<const operation> ops) {
+  apply_call call(shape::multi, ops.size(), db);
   call.request_.add({"MULTI"});
   for (const auto& op : ops) {
     add_op(call.request_, prefix, op);

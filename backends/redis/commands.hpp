@@ -42,10 +42,20 @@ op_result to_op_result(const redisReply& reply);
 //   anything else          -> MULTI, the commands, EXEC (one round trip)
 // commit always sends MULTI ... EXEC, so that the watches decide. A list operation is KEYS
 // (every key) or SCAN (a page), with the bucket's prefix escaped in front of the pattern.
+//
+// Expiry is Redis's own: set's deadline is SET ... PX | PXAT | KEEPTTL, expire PEXPIRE or
+// PEXPIREAT with NX/XX/GT/LT, persist PERSIST, time_left PTTL, deadline PEXPIRETIME,
+// get_and_expire GETEX. A deadline already past given to set or get_and_expire is sent as PXAT 1
+// (Redis refuses 0 and negative times there; a past PXAT removes the key, as the contract asks).
+// count_expiring and average_ttl are the expires= and avg_ttl= of database `db` in INFO keyspace
+// on the plain keyspace, and a script over the bucket's keys otherwise; expired_total is INFO
+// stats' expired_keys, which Redis counts for the whole server.
 class apply_call final : public reply_sink {
  public:
-  static apply_call for_apply(std::string_view prefix, std::span<const operation> ops);
-  static apply_call for_commit(std::string_view prefix, std::span<const operation> ops);
+  // `db`: the Redis database the request runs on (selected by the connection), whose line of
+  // INFO keyspace answers count_expiring and average_ttl.
+  static apply_call for_apply(std::string_view prefix, int db, std::span<const operation> ops);
+  static apply_call for_commit(std::string_view prefix, int db, std::span<const operation> ops);
 
   const request& command() const { return request_; }
   void on_reply(const redisReply& reply) override;
@@ -55,16 +65,25 @@ class apply_call final : public reply_sink {
  private:
   enum class shape : std::uint8_t { single, mget, mset, multi };
   // How an operation's reply becomes its result: list operations answer with arrays, type with a
-  // status whose text is the result.
-  enum class form : std::uint8_t { plain, all_keys, key_page, type_name };
-  apply_call(shape how, std::size_t ops) : how_(how), ops_(ops) {}
+  // status whose text is the result, INFO with text holding the wanted number.
+  enum class form : std::uint8_t {
+    plain,
+    all_keys,
+    key_page,
+    type_name,
+    keyspace_expires,  // INFO keyspace: expires= of database db_
+    keyspace_avg_ttl,  // INFO keyspace: avg_ttl= of database db_
+    stats_expired,     // INFO stats: expired_keys
+  };
+  apply_call(shape how, std::size_t ops, int db) : how_(how), ops_(ops), db_(db) {}
 
   void note_forms(std::string_view prefix, std::span<const operation> ops);
   op_result result_of(std::size_t index, const redisReply& reply) const;
 
   shape how_;
   std::size_t ops_;
-  std::vector<form> forms_;  // empty when no operation is a list or a type
+  int db_;
+  std::vector<form> forms_;  // empty when every operation's reply is its result as it is
   std::string prefix_;       // for list results
   request request_;
   std::size_t seen_ = 0;

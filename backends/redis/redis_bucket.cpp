@@ -19,7 +19,7 @@ result<std::vector<op_result>> redis_bucket::apply(std::span<const operation> op
   if (ops.empty()) {
     return std::vector<op_result>();
   }
-  auto call = apply_call::for_apply(prefix_, ops);
+  auto call = apply_call::for_apply(prefix_, db_, ops);
   BOOST_OUTCOME_TRY(run(*pool_, call));
   BOOST_OUTCOME_TRY(applied, call.finish());
   if (!applied) {
@@ -31,7 +31,7 @@ result<std::vector<op_result>> redis_bucket::apply(std::span<const operation> op
 
 result<std::int64_t> redis_bucket::increment(std::string_view key, std::int64_t delta) {
   const operation op = operation::increment(key, delta);
-  auto call = apply_call::for_apply(prefix_, std::span<const operation>(&op, 1));
+  auto call = apply_call::for_apply(prefix_, db_, std::span<const operation>(&op, 1));
   BOOST_OUTCOME_TRY(run(*pool_, call));
   BOOST_OUTCOME_TRY(applied, call.finish());
   const op_result& sum = applied->front();
@@ -49,7 +49,8 @@ result<std::unique_ptr<backend::transaction>> redis_bucket::begin() {
     return std::unique_ptr<backend::transaction>(
         std::make_unique<async_transaction>(loop_->engine, db_, prefix_, pool_));
   }
-  return std::unique_ptr<backend::transaction>(std::make_unique<redis_transaction>(pool_, prefix_));
+  return std::unique_ptr<backend::transaction>(
+      std::make_unique<redis_transaction>(pool_, prefix_, db_));
 }
 
 void redis_bucket::apply_async(std::span<const operation> ops, std::uint64_t lane,
@@ -64,7 +65,7 @@ void redis_bucket::apply_async(std::span<const operation> ops, std::uint64_t lan
   }
   loop_->engine->send(
       db_, lane,
-      bind_call(apply_call::for_apply(prefix_, ops),
+      bind_call(apply_call::for_apply(prefix_, db_, ops),
                 [done = std::move(done)](result<std::optional<std::vector<op_result>>> applied) {
                   if (!applied) {
                     done(failure(std::move(applied).error()));

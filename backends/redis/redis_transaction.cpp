@@ -37,7 +37,7 @@ result<std::optional<std::vector<op_result>>> redis_transaction::commit(
     return failure(error::other("connection lost: watches released, nothing applied"));
   }
   BOOST_OUTCOME_TRY(ensure_connection());
-  auto call = apply_call::for_commit(prefix_, ops);
+  auto call = apply_call::for_commit(prefix_, db_, ops);
   BOOST_OUTCOME_TRY(exchange(call.command(), call));
   watching_ = false;  // EXEC, even a failed one, drops every watch of the connection
   auto committed = call.finish();

@@ -16,8 +16,9 @@ namespace atomkv::redis {
 
 class redis_transaction final : public backend::transaction {
  public:
-  redis_transaction(std::shared_ptr<pool> connections, std::string prefix)
-      : pool_(std::move(connections)), prefix_(std::move(prefix)) {}
+  // `db`: the database the pool's connections select.
+  redis_transaction(std::shared_ptr<pool> connections, std::string prefix, int db)
+      : pool_(std::move(connections)), prefix_(std::move(prefix)), db_(db) {}
   ~redis_transaction() override { (void)unwatch(); }
 
   result<std::vector<std::optional<std::string>>> watch(std::span<const std::string_view> keys,
@@ -31,6 +32,7 @@ class redis_transaction final : public backend::transaction {
 
   std::shared_ptr<pool> pool_;
   std::string prefix_;
+  int db_;
   pool::lease lease_;  // declared after pool_: given back before the pool can go away
   bool watching_ = false;
   // The connection holding watches broke: the next commit fails instead of running unwatched.

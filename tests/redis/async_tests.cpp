@@ -112,6 +112,52 @@ TEST_CASE("attached: a write from another client between watch and commit is a c
   }
 }
 
+TEST_CASE("attached: expiry operations run on the loop; a watched key that expires conflicts",
+          "[async][expiry]") {
+  auto& server = shared_server();
+  auto store = connect_or_fail(server.url());
+  auto bucket = open_or_fail(store, "a");
+  auto key = fresh("expiring");
+  attached_loop loop(store);
+
+  const operation ops[] = {
+      operation::set(key, "v", operation::condition::always, false, expiry::after(1000)),
+      operation::time_left(key),
+      operation::count_expiring(),
+  };
+  std::optional<result<std::vector<op_result>>> applied;
+  bucket.backend().apply_async(ops, 1, [&](auto r) { applied.emplace(std::move(r)); });
+  REQUIRE(loop.run_until([&] { return applied.has_value(); }));
+  REQUIRE(applied->has_value());
+  REQUIRE(applied->value().size() == 3);
+  CHECK(applied->value()[0] == op_result::ok());
+  CHECK(applied->value()[1].integer > 0);
+  CHECK(applied->value()[2].integer >= 1);
+
+  auto begun = bucket.backend().begin();
+  REQUIRE(begun);
+  auto txn = std::move(begun).value();
+  const std::string_view keys[] = {key};
+  std::optional<std::optional<std::string>> seen;
+  txn->watch_async(keys, true, [&](auto r) {
+    if (r && r.value().size() == 1) {
+      seen.emplace(r.value()[0]);
+    }
+  });
+  REQUIRE(loop.run_until([&] { return seen.has_value(); }));
+  REQUIRE(*seen == "v");  // watched while it existed unexpired
+  // Past its deadline (PTTL from another client would remove it: the clock is enough).
+  std::this_thread::sleep_for(1100ms);
+  const operation write = operation::set(key, "mine");
+  std::optional<result<std::optional<std::vector<op_result>>>> committed;
+  txn->commit_async(std::span<const operation>(&write, 1),
+                    [&](auto r) { committed.emplace(std::move(r)); });
+  REQUIRE(loop.run_until([&] { return committed.has_value(); }));
+  REQUIRE(committed->has_value());
+  CHECK_FALSE(committed->value().has_value());
+  CHECK(server.cli("EXISTS a:" + key) == "0");
+}
+
 TEST_CASE("attached: detach fails pending calls and the loop closes cleanly", "[async]") {
   auto& server = shared_server();
   auto store = connect_or_fail(server.url());
