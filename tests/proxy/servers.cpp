@@ -191,6 +191,9 @@ bool subject_is_proxy() {
 void set_subject_backend(const std::string& spec) {
   g_backend_spec = spec;
 }
+const std::string& subject_backend() {
+  return g_backend_spec;
+}
 
 std::unique_ptr<server> start_reference(const server_settings& settings) {
   return std::make_unique<redis_instance>(settings);

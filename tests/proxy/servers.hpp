@@ -53,6 +53,7 @@ bool subject_is_proxy();
 // The proxy's backend, as a test_backend spec ("memory://", "redis-server", "sqlite-temp", ...).
 // Every proxy the tests start begins with an empty keyspace, whatever the backend.
 void set_subject_backend(const std::string& spec);
+const std::string& subject_backend();
 
 std::unique_ptr<server> start_reference(const server_settings& settings = {});
 std::unique_ptr<server> start_subject(const server_settings& settings = {});
