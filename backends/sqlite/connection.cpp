@@ -16,6 +16,11 @@ query& query::bind(int index, std::int64_t value) {
   return *this;
 }
 
+query& query::bind_null(int index) {
+  sqlite3_bind_null(statement_, index);
+  return *this;
+}
+
 query& query::bind_bytes(int index, std::string_view bytes) {
   if (bytes.empty()) {
     sqlite3_bind_zeroblob(statement_, index, 0);

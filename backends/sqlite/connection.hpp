@@ -27,6 +27,7 @@ class query {
   ~query();
 
   query& bind(int index, std::int64_t value);
+  query& bind_null(int index);
   // Always a BLOB, never NULL: an empty value is a zero-length blob (NULL marks a tombstone).
   query& bind_bytes(int index, std::string_view bytes);
 
@@ -34,6 +35,10 @@ class query {
 
   bool is_null(int column) const { return sqlite3_column_type(statement_, column) == SQLITE_NULL; }
   std::int64_t integer(int column) const { return sqlite3_column_int64(statement_, column); }
+  double real(int column) const { return sqlite3_column_double(statement_, column); }
+  std::optional<std::int64_t> optional_integer(int column) const {
+    return is_null(column) ? std::nullopt : std::optional(integer(column));
+  }
   std::string bytes(int column) const;
 
  private:

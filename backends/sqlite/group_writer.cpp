@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "atomkv/clock.hpp"
 #include "schema.hpp"
 
 namespace atomkv::sqlite {
@@ -9,6 +10,13 @@ namespace {
 
 // Tombstones are purged every this many groups (the purge is one indexed DELETE).
 constexpr std::uint64_t kPurgeEvery = 256;
+
+// Each group turns at most this many rows past their deadline into tombstones (expired keys):
+// a bounded cost per commit, however many keys expire at once.
+constexpr std::int64_t kPurgeExpiredBatch = 500;
+
+// With no request to commit, the writer thread looks this often for deadlines that passed.
+constexpr std::chrono::milliseconds kIdlePurgeEvery{100};
 
 // After a commit, a writer that had to wait for the file's lock (another process writes too)
 // pauses this long before its next BEGIN IMMEDIATE, so the other process gets the lock in turn.
@@ -184,21 +192,36 @@ void group_writer::run_async(std::string_view bucket, job work, finished done, c
 
 void group_writer::run() {
   std::vector<std::shared_ptr<request>> group;
+  bool more_due = false;  // the last purge was a full batch: more deadlines have passed
   for (;;) {
+    bool idle = false;
     {
       std::unique_lock guard(lock_);
       thread_at_work_ = false;
-      wake_.wait(guard, [&] { return (stopping_ || !queue_.empty()) && !caller_at_work_; });
-      if (queue_.empty()) {
+      const auto ready = [&] { return (stopping_ || !queue_.empty()) && !caller_at_work_; };
+      if (!wake_.wait_for(guard, more_due ? std::chrono::milliseconds(0) : kIdlePurgeEvery,
+                          ready)) {
+        if (caller_at_work_ || stopping_ || !queue_.empty()) {
+          continue;  // the caller holds the connection; purge another time
+        }
+        idle = true;
+      } else if (queue_.empty()) {
         return;  // stopping, and everything queued is done
       }
       thread_at_work_ = true;
-      gather(guard);
-      while (!queue_.empty() && group.size() < settings_.max_group) {
-        group.push_back(std::move(queue_.front()));
-        queue_.pop_front();
+      if (!idle) {
+        gather(guard);
+        while (!queue_.empty() && group.size() < settings_.max_group) {
+          group.push_back(std::move(queue_.front()));
+          queue_.pop_front();
+        }
+        running_.store(group.size());
       }
-      running_.store(group.size());
+    }
+    if (idle) {
+      // No client writes: expired rows are purged all the same, a batch per empty group.
+      more_due = any_due() && commit_group(group, true) && last_purge_full_;
+      continue;
     }
     const auto started = std::chrono::steady_clock::now();
     commit_group(group, true);
@@ -209,10 +232,20 @@ void group_writer::run() {
     }
     running_.store(0);
     group.clear();
+    more_due = false;
     if (c_->waited()) {
       std::this_thread::sleep_for(kYieldToOtherProcess);
     }
   }
+}
+
+bool group_writer::any_due() {
+  auto q = c_->prepare(sql::any_due);
+  if (!q) {
+    return false;
+  }
+  q.value().bind(1, unix_time_ms());
+  return q.value().step() == SQLITE_ROW;
 }
 
 bool group_writer::commit_queued_here() {
@@ -329,9 +362,14 @@ bool group_writer::commit_group(std::vector<std::shared_ptr<request>>& group, bo
     groups_since_purge_ = 0;
     (void)purge_tombstones(clock.value());  // best effort: retried with a later group
   }
-  if (clock.value().clock != before.clock || clock.value().horizon != before.horizon) {
+  (void)purge_expired(clock.value());  // best effort: the rows stay missing meanwhile
+  if (clock.value().clock != before.clock || clock.value().horizon != before.horizon ||
+      clock.value().expired != before.expired) {
     auto q = c_->prepare(sql::write_clock);
-    bool stored = q && (q.value().bind(1, clock.value().clock).bind(2, clock.value().horizon),
+    bool stored = q && (q.value()
+                            .bind(1, clock.value().clock)
+                            .bind(2, clock.value().horizon)
+                            .bind(3, clock.value().expired),
                         q.value().step() == SQLITE_DONE);
     if (!stored) {
       error why = c_->failed("storing the clock");
@@ -352,7 +390,7 @@ bool group_writer::commit_group(std::vector<std::shared_ptr<request>>& group, bo
 }
 
 group_writer::outcome_type group_writer::run_request(request& r, write_clock& clock) {
-  rows bucket(*c_, r.bucket, &pending_);
+  rows bucket(*c_, r.bucket, unix_time_ms(), &pending_);
   if (r.work) {
     BOOST_OUTCOME_TRY(r.work(bucket, clock));
     return std::optional<std::vector<op_result>>(std::vector<op_result>());
@@ -437,6 +475,21 @@ result<void> group_writer::purge_tombstones(write_clock& clock) {
     return failure(c_->failed("purging tombstones"));
   }
   clock.horizon = std::max(clock.horizon, newest);
+  return outcome::success();
+}
+
+// Rows past their deadline, the longest due first, become tombstones that keep their versions
+// (see schema.hpp), a bounded batch per group.
+result<void> group_writer::purge_expired(write_clock& clock) {
+  last_purge_full_ = false;
+  BOOST_OUTCOME_TRY(q, c_->prepare(sql::purge_due));
+  q.bind(1, unix_time_ms()).bind(2, kPurgeExpiredBatch);
+  if (q.step() != SQLITE_DONE) {
+    return failure(c_->failed("purging expired keys"));
+  }
+  const int purged = sqlite3_changes(c_->handle());
+  clock.expired += purged;
+  last_purge_full_ = purged == kPurgeExpiredBatch;
   return outcome::success();
 }
 

@@ -106,6 +106,8 @@ class group_writer {
   bool commit_group(std::vector<std::shared_ptr<request>>& group, bool may_wait);
   outcome_type run_request(request& r, write_clock& clock);
   result<void> purge_tombstones(write_clock& clock);
+  result<void> purge_expired(write_clock& clock);
+  bool any_due();  // whether some deadline has passed (outside a transaction)
 
   config settings_;
   std::unique_ptr<connection> c_;  // used by whoever commits a group, one at a time
@@ -129,6 +131,7 @@ class group_writer {
   std::atomic<std::uint64_t> requests_{0};
   std::atomic<std::uint64_t> running_{0};
   std::uint64_t groups_since_purge_ = 0;
+  bool last_purge_full_ = false;  // the last purge_expired met its batch limit
   std::thread thread_;
 };
 

@@ -43,7 +43,8 @@ void pending_rows::remember(std::string_view bucket, std::string_view key, entry
 }
 
 void pending_rows::write(std::string_view bucket, std::string_view key,
-                         std::optional<std::string_view> value, std::int64_t version) {
+                         std::optional<std::string_view> value, std::int64_t version,
+                         std::optional<std::int64_t> deadline) {
   const std::string& id = composite(bucket, key);
   journal(id);
   entry& e = entries_[id];
@@ -53,6 +54,7 @@ void pending_rows::write(std::string_view bucket, std::string_view key,
   e.has_row = true;
   e.present = value.has_value();
   e.version = version;
+  e.deadline = value ? deadline : std::nullopt;
   e.value.assign(value.value_or(std::string_view()));
   e.dirty = true;
 }
@@ -69,6 +71,11 @@ result<void> pending_rows::flush(connection& c) {
     if (e.present) {
       BOOST_OUTCOME_TRY(q, c.prepare(sql::upsert));
       q.bind_bytes(1, bucket).bind_bytes(2, key).bind_bytes(3, e.value).bind(4, e.version);
+      if (e.deadline) {
+        q.bind(5, *e.deadline);
+      } else {
+        q.bind_null(5);
+      }
       if (q.step() != SQLITE_DONE) {
         return failure(c.failed("writing a key"));
       }

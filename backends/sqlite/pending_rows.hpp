@@ -29,6 +29,7 @@ class pending_rows {
     bool has_row = false;  // the file has a row for the key (live or tombstone), or will
     bool present = false;  // live; false: a tombstone, or no row at all
     std::int64_t version = 0;
+    std::optional<std::int64_t> deadline;  // Unix ms, live rows only
     std::string value;
     bool dirty = false;  // differs from the file: written by flush()
   };
@@ -39,9 +40,9 @@ class pending_rows {
   // Remembers what the file holds for a key this group had not touched.
   void remember(std::string_view bucket, std::string_view key, entry clean);
 
-  // A write of this group: a live value, or a tombstone (`value` null).
+  // A write of this group: a live value with its deadline, or a tombstone (`value` null).
   void write(std::string_view bucket, std::string_view key, std::optional<std::string_view> value,
-             std::int64_t version);
+             std::int64_t version, std::optional<std::int64_t> deadline = std::nullopt);
 
   // Writes every dirty entry to the file (inside the caller's transaction); they stay, clean.
   result<void> flush(connection& c);

@@ -1,5 +1,6 @@
 #include "rows.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <limits>
 
@@ -20,7 +21,7 @@ result<write_clock> read_clock(connection& c) {
   if (q.step() != SQLITE_ROW) {
     return failure(c.failed("reading the clock"));
   }
-  return write_clock{q.integer(0), q.integer(1)};
+  return write_clock{q.integer(0), q.integer(1), q.integer(2)};
 }
 
 result<std::optional<row>> rows::find_in_file(std::string_view key, bool with_value) {
@@ -33,47 +34,61 @@ result<std::optional<row>> rows::find_in_file(std::string_view key, bool with_va
   if (code != SQLITE_ROW) {
     return failure(c_.failed("reading a key"));
   }
-  row found{q.integer(0) != 0, q.integer(1), {}};
+  row found{q.integer(0) != 0, q.integer(1), q.optional_integer(2), {}};
   if (with_value && found.present) {
-    found.value = q.bytes(2);
+    found.value = q.bytes(3);
   }
   return std::optional<row>(std::move(found));
 }
 
 result<std::optional<row>> rows::find(std::string_view key, bool with_value) {
+  std::optional<row> found;
   if (pending_ == nullptr) {
-    return find_in_file(key, with_value);
-  }
-  if (const auto* e = pending_->find(bucket_, key)) {
+    BOOST_OUTCOME_TRY(in_file, find_in_file(key, with_value));
+    found = std::move(in_file);
+  } else if (const auto* e = pending_->find(bucket_, key)) {
     if (!e->has_row) {
       return std::optional<row>();
     }
-    row r{e->present, e->version, {}};
+    found = row{e->present, e->version, e->deadline, {}};
     if (with_value && e->present) {
-      r.value = e->value;
+      found->value = e->value;
     }
-    return std::optional<row>(std::move(r));
-  }
-  // With the value: a later read or increment of the key in this group finds it here.
-  BOOST_OUTCOME_TRY(found, find_in_file(key, true));
-  pending_rows::entry clean;
-  if (found) {
-    clean.has_row = true;
-    clean.present = found->present;
-    clean.version = found->version;
-    if (with_value) {
-      clean.value = found->value;
-    } else {
-      clean.value = std::move(found->value);
-      found->value.clear();
+  } else {
+    // With the value: a later read or increment of the key in this group finds it here.
+    BOOST_OUTCOME_TRY(in_file, find_in_file(key, true));
+    pending_rows::entry clean;
+    if (in_file) {
+      clean.has_row = true;
+      clean.present = in_file->present;
+      clean.version = in_file->version;
+      clean.deadline = in_file->deadline;
+      if (with_value) {
+        clean.value = in_file->value;
+      } else {
+        clean.value = std::move(in_file->value);
+        in_file->value.clear();
+      }
     }
+    pending_->remember(bucket_, key, std::move(clean));
+    found = std::move(in_file);
   }
-  pending_->remember(bucket_, key, std::move(clean));
+  if (found && found->present && found->deadline && *found->deadline <= now_) {
+    // Past its deadline: missing. The tombstone keeps the version (see schema.hpp).
+    if (pending_ != nullptr && clock_ != nullptr) {
+      pending_->write(bucket_, key, std::nullopt, found->version);
+      ++clock_->expired;
+    }
+    found->present = false;
+    found->deadline.reset();
+    found->value.clear();
+  }
   return found;
 }
 
 // Only the writer writes, and its writes wait in the group's pending rows until the flush.
-result<void> rows::write(std::string_view key, std::string_view value, write_clock& clock) {
+result<void> rows::write(std::string_view key, std::string_view value, write_clock& clock,
+                         std::optional<std::int64_t> deadline) {
   if (pending_ == nullptr) {
     return failure(error::other("sqlite: a write outside the writer's group"));
   }
@@ -82,7 +97,7 @@ result<void> rows::write(std::string_view key, std::string_view value, write_clo
   if (value.size() >= limit || key.size() >= limit - value.size()) {
     return failure(error::other("sqlite: writing a key: string or blob too big"));
   }
-  pending_->write(bucket_, key, value, clock.next());
+  pending_->write(bucket_, key, value, clock.next(), deadline);
   return outcome::success();
 }
 
@@ -102,11 +117,12 @@ result<void> rows::flush_pending() {
 }
 
 result<op_result> rows::set(const operation& op, write_clock& clock) {
-  if (op.when == operation::condition::always && !op.return_previous) {
-    BOOST_OUTCOME_TRY(write(op.key, op.value, clock));  // nothing to read first
-    return op_result::ok();
-  }
-  BOOST_OUTCOME_TRY(existing, find(op.key, op.return_previous));
+  const bool keeps_deadline = op.deadline.what == expiry::kind::keep;
+  std::optional<row> existing;
+  if (op.when != operation::condition::always || op.return_previous || keeps_deadline) {
+    BOOST_OUTCOME_TRY(found, find(op.key, op.return_previous));
+    existing = std::move(found);
+  }  // else nothing to read first
   bool present = existing && existing->present;
   op_result answer = op_result::ok();
   if (op.return_previous) {
@@ -116,8 +132,125 @@ result<op_result> rows::set(const operation& op, write_clock& clock) {
       (op.when == operation::condition::if_present && !present)) {
     return op.return_previous ? answer : op_result::nil();
   }
-  BOOST_OUTCOME_TRY(write(op.key, op.value, clock));
+  std::optional<std::int64_t> deadline;
+  if (keeps_deadline && present) {
+    deadline = existing->deadline;
+  } else if (op.deadline.has_deadline()) {
+    deadline = op.deadline.deadline(now_);
+    if (*deadline <= now_) {
+      BOOST_OUTCOME_TRY(bury(op.key, clock));  // set, and gone at once
+      return answer;
+    }
+  }
+  BOOST_OUTCOME_TRY(write(op.key, op.value, clock, deadline));
   return answer;
+}
+
+// EXPIRE ... NX | XX | GT | LT, as Redis 7.0's expireGenericCommand: a key with no deadline
+// counts as one infinitely far away.
+result<op_result> rows::expire(const operation& op, write_clock& clock) {
+  if (!op.deadline.has_deadline()) {
+    return op_result::failed("ERR expire needs a deadline");
+  }
+  BOOST_OUTCOME_TRY(found, find(op.key, true));
+  if (!found || !found->present) {
+    return op_result::of_integer(0);
+  }
+  const std::int64_t when = op.deadline.deadline(now_);
+  const std::optional<std::int64_t> current = found->deadline;
+  if ((op.expire_flags & expire_if_none) && current) {
+    return op_result::of_integer(0);
+  }
+  if ((op.expire_flags & expire_if_some) && !current) {
+    return op_result::of_integer(0);
+  }
+  if ((op.expire_flags & expire_if_later) && (!current || when <= *current)) {
+    return op_result::of_integer(0);
+  }
+  if ((op.expire_flags & expire_if_earlier) && current && when >= *current) {
+    return op_result::of_integer(0);
+  }
+  if (when <= now_) {
+    BOOST_OUTCOME_TRY(bury(op.key, clock));
+  } else {
+    BOOST_OUTCOME_TRY(write(op.key, found->value, clock, when));
+  }
+  return op_result::of_integer(1);
+}
+
+result<op_result> rows::persist(const operation& op, write_clock& clock) {
+  BOOST_OUTCOME_TRY(found, find(op.key, true));
+  if (!found || !found->present || !found->deadline) {
+    return op_result::of_integer(0);
+  }
+  BOOST_OUTCOME_TRY(write(op.key, found->value, clock));
+  return op_result::of_integer(1);
+}
+
+// GETEX: the value as it was; then keep, remove or set the deadline.
+result<op_result> rows::get_and_expire(const operation& op, write_clock& clock) {
+  BOOST_OUTCOME_TRY(found, find(op.key, true));
+  if (!found || !found->present) {
+    return op_result::nil();
+  }
+  switch (op.deadline.what) {
+    case expiry::kind::keep:
+      break;
+    case expiry::kind::none:
+      if (found->deadline) {
+        BOOST_OUTCOME_TRY(write(op.key, found->value, clock));
+      }
+      break;
+    case expiry::kind::after:
+    case expiry::kind::at: {
+      const std::int64_t when = op.deadline.deadline(now_);
+      if (when <= now_) {
+        BOOST_OUTCOME_TRY(bury(op.key, clock));
+      } else {
+        BOOST_OUTCOME_TRY(write(op.key, found->value, clock, when));
+      }
+      break;
+    }
+  }
+  return op_result::of_value(std::move(found->value));
+}
+
+result<op_result> rows::count_expiring(bool average) {
+  BOOST_OUTCOME_TRY(flush_pending());
+  BOOST_OUTCOME_TRY(q, c_.prepare(sql::count_expiring));
+  q.bind_bytes(1, bucket_).bind(2, now_);
+  if (q.step() != SQLITE_ROW) {
+    return failure(c_.failed("counting deadlines"));
+  }
+  const std::int64_t keys = q.integer(0);
+  if (!average) {
+    return op_result::of_integer(keys);
+  }
+  return op_result::of_integer(
+      keys == 0 ? 0 : static_cast<std::int64_t>(q.real(1) / static_cast<double>(keys)));
+}
+
+result<op_result> rows::clear(write_clock& clock) {
+  BOOST_OUTCOME_TRY(flush_pending());
+  {
+    // Keys already past their deadline are expired, not cleared: their versions stay.
+    BOOST_OUTCOME_TRY(q, c_.prepare(sql::expire_bucket));
+    q.bind_bytes(1, bucket_).bind(2, now_);
+    if (q.step() != SQLITE_DONE) {
+      return failure(c_.failed("expiring a bucket"));
+    }
+    clock.expired += sqlite3_changes(c_.handle());
+  }
+  // One version for every row: each is newer than any watch of it.
+  BOOST_OUTCOME_TRY(q, c_.prepare(sql::bury_bucket));
+  q.bind_bytes(1, bucket_).bind(2, now_).bind(3, clock.next());
+  if (q.step() != SQLITE_DONE) {
+    return failure(c_.failed("clearing a bucket"));
+  }
+  if (pending_ != nullptr) {
+    pending_->forget_bucket(bucket_);  // the file has the tombstones now
+  }
+  return op_result::ok();
 }
 
 // MSETNX: all pairs or none; a key given twice takes its last value, as in Redis.
@@ -148,7 +281,8 @@ result<op_result> rows::increment(const operation& op, write_clock& clock) {
   if (!sum) {
     return op_result::failed(std::string(kOverflow));
   }
-  BOOST_OUTCOME_TRY(write(op.key, counter::format(*sum), clock));
+  const auto deadline = existing && existing->present ? existing->deadline : std::nullopt;
+  BOOST_OUTCOME_TRY(write(op.key, counter::format(*sum), clock, deadline));
   return op_result::of_integer(*sum);
 }
 
@@ -156,6 +290,13 @@ result<op_result> rows::execute(const operation& op, write_clock* clock) {
   if (op.writes() && !clock) {
     return failure(error::other("sqlite: a write on a read connection"));
   }
+  clock_ = clock;
+  auto done = run(op, clock);
+  clock_ = nullptr;
+  return done;
+}
+
+result<op_result> rows::run(const operation& op, write_clock* clock) {
   switch (op.what) {
     case operation::kind::get: {
       BOOST_OUTCOME_TRY(found, find(op.key, true));
@@ -173,21 +314,9 @@ result<op_result> rows::execute(const operation& op, write_clock* clock) {
       return op_result::of_value(found && found->present ? "string" : "none");
     }
     case operation::kind::length: {
-      if (pending_ != nullptr) {
-        BOOST_OUTCOME_TRY(found, find(op.key, true));
-        const bool present = found && found->present;
-        return op_result::of_integer(present ? static_cast<std::int64_t>(found->value.size()) : 0);
-      }
-      BOOST_OUTCOME_TRY(q, c_.prepare(sql::length));
-      q.bind_bytes(1, bucket_).bind_bytes(2, op.key);
-      int code = q.step();
-      if (code == SQLITE_DONE) {
-        return op_result::of_integer(0);
-      }
-      if (code != SQLITE_ROW) {
-        return failure(c_.failed("reading a length"));
-      }
-      return op_result::of_integer(q.integer(0));
+      BOOST_OUTCOME_TRY(found, find(op.key, true));
+      const bool present = found && found->present;
+      return op_result::of_integer(present ? static_cast<std::int64_t>(found->value.size()) : 0);
     }
     case operation::kind::set:
       return set(op, *clock);
@@ -209,25 +338,14 @@ result<op_result> rows::execute(const operation& op, write_clock* clock) {
     }
     case operation::kind::increment:
       return increment(op, *clock);
-    case operation::kind::clear: {
-      // One version for every row: each is newer than any watch of it.
-      BOOST_OUTCOME_TRY(flush_pending());
-      BOOST_OUTCOME_TRY(q, c_.prepare(sql::bury_bucket));
-      q.bind_bytes(1, bucket_).bind(2, clock->next());
-      if (q.step() != SQLITE_DONE) {
-        return failure(c_.failed("clearing a bucket"));
-      }
-      if (pending_ != nullptr) {
-        pending_->forget_bucket(bucket_);  // the file has the tombstones now
-      }
-      return op_result::ok();
-    }
+    case operation::kind::clear:
+      return clear(*clock);
     case operation::kind::set_if_none_exist:
       return set_if_none_exist(op, *clock);
     case operation::kind::count: {
       BOOST_OUTCOME_TRY(flush_pending());
       BOOST_OUTCOME_TRY(q, c_.prepare(sql::count));
-      q.bind_bytes(1, bucket_);
+      q.bind_bytes(1, bucket_).bind(2, now_);
       if (q.step() != SQLITE_ROW) {
         return failure(c_.failed("counting keys"));
       }
@@ -235,6 +353,42 @@ result<op_result> rows::execute(const operation& op, write_clock* clock) {
     }
     case operation::kind::list:
       return list(op);
+    case operation::kind::expire:
+      return expire(op, *clock);
+    case operation::kind::persist:
+      return persist(op, *clock);
+    case operation::kind::time_left:
+    case operation::kind::deadline: {
+      BOOST_OUTCOME_TRY(found, find(op.key, false));
+      if (!found || !found->present) {
+        return op_result::of_integer(-2);
+      }
+      if (!found->deadline) {
+        return op_result::of_integer(-1);
+      }
+      if (op.what == operation::kind::deadline) {
+        return op_result::of_integer(*found->deadline);
+      }
+      return op_result::of_integer(std::max<std::int64_t>(*found->deadline - now_, 0));
+    }
+    case operation::kind::get_and_expire:
+      if (op.deadline.what == expiry::kind::keep) {
+        BOOST_OUTCOME_TRY(found, find(op.key, true));
+        return found && found->present ? op_result::of_value(std::move(found->value))
+                                       : op_result::nil();
+      }
+      return get_and_expire(op, *clock);
+    case operation::kind::count_expiring:
+      return count_expiring(false);
+    case operation::kind::average_ttl:
+      return count_expiring(true);
+    case operation::kind::expired_total: {
+      if (clock != nullptr) {
+        return op_result::of_integer(clock->expired);
+      }
+      BOOST_OUTCOME_TRY(read, read_clock(c_));
+      return op_result::of_integer(read.expired);
+    }
   }
   return op_result::failed("ERR unsupported operation");
 }
@@ -264,8 +418,8 @@ bool rows::parse_cursor(std::string_view text, std::uint64_t& from) {
   return ec == std::errc() && end == text.data() + text.size();
 }
 
-// The cursor is the lowest row id not yet listed. A live key keeps its row id (rows are updated
-// in place), so a key present for the whole listing is listed exactly once.
+// The cursor is the lowest seq not yet listed. A live key keeps its seq (rows are updated in
+// place), so a key present for the whole listing is listed exactly once.
 result<backend::key_page> rows::list(std::uint64_t from, std::int64_t limit,
                                      std::optional<std::string_view> pattern) {
   backend::key_page page;
@@ -274,7 +428,7 @@ result<backend::key_page> rows::list(std::uint64_t from, std::int64_t limit,
   }
   BOOST_OUTCOME_TRY(flush_pending());
   BOOST_OUTCOME_TRY(q, c_.prepare(sql::page));
-  q.bind_bytes(1, bucket_).bind(2, static_cast<std::int64_t>(from)).bind(3, limit);
+  q.bind_bytes(1, bucket_).bind(2, now_).bind(3, static_cast<std::int64_t>(from)).bind(4, limit);
   std::int64_t rows_read = 0;
   std::int64_t last_id = 0;
   int code;

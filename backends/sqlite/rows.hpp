@@ -20,6 +20,7 @@ namespace atomkv::sqlite {
 struct write_clock {
   std::int64_t clock = 0;    // the newest version handed out
   std::int64_t horizon = 0;  // the newest version of a purged tombstone
+  std::int64_t expired = 0;  // keys removed by expiry since the file began
   std::int64_t next() { return ++clock; }
 };
 
@@ -32,29 +33,33 @@ struct watched_key {
 };
 
 struct row {
-  bool present = false;  // false: a tombstone
+  bool present = false;  // false: a tombstone, or a key past its deadline
   std::int64_t version = 0;
-  std::string value;  // only when asked for
+  std::optional<std::int64_t> deadline;  // Unix ms, of a live key only
+  std::string value;                     // only when asked for
 };
 
 class rows {
  public:
-  rows(connection& c, std::string_view bucket, pending_rows* pending = nullptr)
-      : c_(c), bucket_(bucket), pending_(pending) {}
+  // `now_ms` (atomkv::unix_time_ms, read once per batch) decides which deadlines have passed.
+  rows(connection& c, std::string_view bucket, std::int64_t now_ms, pending_rows* pending = nullptr)
+      : c_(c), bucket_(bucket), now_(now_ms), pending_(pending) {}
 
+  // The key's row; a key past its deadline is a tombstone that kept its version. Inside one of
+  // the writer's operations, such a row becomes one in the file too, counted as expired.
   result<std::optional<row>> find(std::string_view key, bool with_value);
 
   // Runs one operation. `clock` is null on a read connection (read-only operations only).
   // Every operation writes one key at most, except set_if_none_exist.
   result<op_result> execute(const operation& op, write_clock* clock);
 
-  // Up to `limit` rows of live keys (every one if negative) from row id `from` on, those matching
+  // Up to `limit` rows of live keys (every one if negative) from seq `from` on, those matching
   // the glob `pattern` kept, if there is one; a cursor when there may be more.
   result<backend::key_page> list(std::uint64_t from, std::int64_t limit,
                                  std::optional<std::string_view> pattern);
 
-  // A listing cursor ("" starts): the lowest row id not yet listed, any unsigned 64-bit decimal
-  // (as SCAN takes any cursor); one past the largest row id lists nothing.
+  // A listing cursor ("" starts): the lowest seq not yet listed, any unsigned 64-bit decimal
+  // (as SCAN takes any cursor); one past the largest seq lists nothing.
   static bool parse_cursor(std::string_view text, std::uint64_t& from);
 
   // Whether `w` still describes the key: no write since the watch.
@@ -67,7 +72,9 @@ class rows {
 
  private:
   result<std::optional<row>> find_in_file(std::string_view key, bool with_value);
-  result<void> write(std::string_view key, std::string_view value, write_clock& clock);
+  result<op_result> run(const operation& op, write_clock* clock);
+  result<void> write(std::string_view key, std::string_view value, write_clock& clock,
+                     std::optional<std::int64_t> deadline = std::nullopt);
   result<void> bury(std::string_view key, write_clock& clock);
   // Before a statement that reads or writes many rows of the file at once.
   result<void> flush_pending();
@@ -75,10 +82,17 @@ class rows {
   result<op_result> increment(const operation& op, write_clock& clock);
   result<op_result> set_if_none_exist(const operation& op, write_clock& clock);
   result<op_result> list(const operation& op);
+  result<op_result> expire(const operation& op, write_clock& clock);
+  result<op_result> persist(const operation& op, write_clock& clock);
+  result<op_result> get_and_expire(const operation& op, write_clock& clock);
+  result<op_result> count_expiring(bool average);
+  result<op_result> clear(write_clock& clock);
 
   connection& c_;
   std::string_view bucket_;
+  std::int64_t now_;
   pending_rows* pending_;
+  write_clock* clock_ = nullptr;  // during a writer's operation: expiries found count there
 };
 
 // Reads the clock row (inside a transaction).

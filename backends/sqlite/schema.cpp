@@ -3,23 +3,54 @@
 namespace atomkv::sqlite {
 namespace {
 
-constexpr int kSchemaVersion = 1;
+constexpr int kSchemaVersion = 2;
 
-constexpr const char* kCreate =
+// Version 2. The table is the (bucket, key) B-tree itself: a write touches one leaf, not a row
+// table and a unique index. `seq` is the row's place in listings: the version that created it,
+// kept while the row lives (a tombstone keeps it too), so a listing cursor is the next seq.
+constexpr const char* kCreateTable =
     "CREATE TABLE kv("
-    "  id INTEGER PRIMARY KEY,"
     "  bucket BLOB NOT NULL,"
     "  key BLOB NOT NULL,"
     "  value BLOB,"
     "  version INTEGER NOT NULL,"
-    "  UNIQUE(bucket, key));"
-    "CREATE INDEX kv_pages ON kv(bucket, id);"
+    "  deadline INTEGER,"
+    "  seq INTEGER NOT NULL,"
+    "  PRIMARY KEY(bucket, key)) WITHOUT ROWID;";
+
+constexpr const char* kCreateIndexes =
+    "CREATE INDEX kv_pages ON kv(bucket, seq);"
     "CREATE INDEX kv_tombstones ON kv(version) WHERE value IS NULL;"
+    "CREATE INDEX kv_deadlines ON kv(deadline) WHERE deadline IS NOT NULL;";
+
+constexpr const char* kCreateMeta =
     "CREATE TABLE meta("
     "  id INTEGER PRIMARY KEY CHECK (id = 1),"
     "  clock INTEGER NOT NULL,"
-    "  horizon INTEGER NOT NULL);"
-    "INSERT INTO meta VALUES (1, 0, 0);";
+    "  horizon INTEGER NOT NULL,"
+    "  expired INTEGER NOT NULL DEFAULT 0);"
+    "INSERT INTO meta VALUES (1, 0, 0, 0);";
+
+// Version 1 (the first release): kv with a row id, UNIQUE(bucket, key), pages by id. Its rows
+// move over as they are, with no deadline; the row id becomes the seq, so cursors handed out
+// before stay valid, and the clock moves past every id so that new seqs sort after them.
+constexpr const char* kFromVersion1 =
+    "ALTER TABLE kv RENAME TO kv_version1;"
+    "DROP INDEX kv_pages;"
+    "DROP INDEX kv_tombstones;"
+    "CREATE TABLE kv("
+    "  bucket BLOB NOT NULL,"
+    "  key BLOB NOT NULL,"
+    "  value BLOB,"
+    "  version INTEGER NOT NULL,"
+    "  deadline INTEGER,"
+    "  seq INTEGER NOT NULL,"
+    "  PRIMARY KEY(bucket, key)) WITHOUT ROWID;"
+    "INSERT INTO kv(bucket, key, value, version, deadline, seq)"
+    "  SELECT bucket, key, value, version, NULL, id FROM kv_version1;"
+    "UPDATE meta SET clock = max(clock, (SELECT coalesce(max(id), 0) FROM kv_version1));"
+    "DROP TABLE kv_version1;"
+    "ALTER TABLE meta ADD COLUMN expired INTEGER NOT NULL DEFAULT 0;";
 
 result<int> user_version(connection& c) {
   BOOST_OUTCOME_TRY(q, c.prepare("PRAGMA user_version"));
@@ -27,6 +58,10 @@ result<int> user_version(connection& c) {
     return failure(c.failed("reading user_version"));
   }
   return static_cast<int>(q.integer(0));
+}
+
+result<void> set_user_version(connection& c) {
+  return c.exec(("PRAGMA user_version = " + std::to_string(kSchemaVersion)).c_str());
 }
 
 }  // namespace
@@ -42,6 +77,12 @@ result<void> prepare_file(connection& c, bool synchronous_full) {
     if (version == kSchemaVersion) {
       return outcome::success();
     }
+    if (version == 1) {
+      // In this transaction: a crash leaves the file at version 1, whole.
+      BOOST_OUTCOME_TRY(c.exec(kFromVersion1));
+      BOOST_OUTCOME_TRY(c.exec(kCreateIndexes));
+      return set_user_version(c);
+    }
     if (version != 0) {
       return failure(error::no_such_store(
           "sqlite: '" + std::string(sqlite3_db_filename(c.handle(), "main")) +
@@ -55,8 +96,10 @@ result<void> prepare_file(connection& c, bool synchronous_full) {
       return failure(
           error::no_such_store("sqlite: the file holds other tables, not an atomkv store"));
     }
-    BOOST_OUTCOME_TRY(c.exec(kCreate));
-    return c.exec("PRAGMA user_version = 1");
+    BOOST_OUTCOME_TRY(c.exec(kCreateTable));
+    BOOST_OUTCOME_TRY(c.exec(kCreateIndexes));
+    BOOST_OUTCOME_TRY(c.exec(kCreateMeta));
+    return set_user_version(c);
   }();
   if (!created) {
     (void)c.exec(sql::rollback);

@@ -1,9 +1,9 @@
 #pragma once
-// The file's layout. One table holds every bucket:
+// The file's layout (user_version 2). One table holds every bucket:
 //
-//   kv(id INTEGER PRIMARY KEY, bucket BLOB, key BLOB, value BLOB, version INTEGER,
-//      UNIQUE(bucket, key))
-//   meta(id = 1, clock INTEGER, horizon INTEGER)
+//   kv(bucket BLOB, key BLOB, value BLOB, version INTEGER, deadline INTEGER, seq INTEGER,
+//      PRIMARY KEY(bucket, key)) WITHOUT ROWID
+//   meta(id = 1, clock INTEGER, horizon INTEGER, expired INTEGER)
 //
 // Versions: `meta.clock` is a per-file write counter, read and advanced inside the write
 // transaction, so versions grow across every process sharing the file. Each write stamps its row
@@ -15,8 +15,14 @@
 // newest version purged, and a watch of a missing key older than the horizon conflicts: the only
 // false conflict, and only for a watch that outlives that many writes to the file.
 //
-// Rows are updated in place (never INSERT OR REPLACE), so a live key keeps its id: list_keys
-// pages by id, and its cursor is the next id to read.
+// Expiry: `deadline` is absolute Unix ms (NULL: none). A live row whose deadline is at or before
+// now is missing for every operation. When the writer reaches such a row (on access, or in its
+// bounded purge of due deadlines, kv_deadlines) it becomes a tombstone that keeps its version:
+// a key that expired is no write for a watch that already saw it missing, and a watch that saw
+// it live sees it missing. `meta.expired` counts the keys removed so.
+//
+// A row keeps its `seq` (the version that created it) while it lives: list_keys pages by seq,
+// and its cursor is the next seq to read.
 
 #include <cstdint>
 
@@ -40,28 +46,48 @@ inline constexpr const char* savepoint = "SAVEPOINT request";
 inline constexpr const char* release = "RELEASE request";
 inline constexpr const char* rollback_to = "ROLLBACK TO request";
 
-inline constexpr const char* read_clock = "SELECT clock, horizon FROM meta WHERE id = 1";
-inline constexpr const char* write_clock = "UPDATE meta SET clock = ?1, horizon = ?2 WHERE id = 1";
+inline constexpr const char* read_clock = "SELECT clock, horizon, expired FROM meta WHERE id = 1";
+inline constexpr const char* write_clock =
+    "UPDATE meta SET clock = ?1, horizon = ?2, expired = ?3 WHERE id = 1";
 
+// Rows as the file holds them; the caller applies the deadline.
 inline constexpr const char* find =
-    "SELECT value IS NOT NULL, version FROM kv WHERE bucket = ?1 AND key = ?2";
+    "SELECT value IS NOT NULL, version, deadline FROM kv WHERE bucket = ?1 AND key = ?2";
 inline constexpr const char* find_value =
-    "SELECT value IS NOT NULL, version, value FROM kv WHERE bucket = ?1 AND key = ?2";
-inline constexpr const char* length =
-    "SELECT length(value) FROM kv WHERE bucket = ?1 AND key = ?2 AND value IS NOT NULL";
+    "SELECT value IS NOT NULL, version, deadline, value FROM kv WHERE bucket = ?1 AND key = ?2";
 inline constexpr const char* upsert =
-    "INSERT INTO kv(bucket, key, value, version) VALUES (?1, ?2, ?3, ?4) "
-    "ON CONFLICT(bucket, key) DO UPDATE SET value = excluded.value, version = excluded.version";
+    "INSERT INTO kv(bucket, key, value, version, deadline, seq) VALUES (?1, ?2, ?3, ?4, ?5, ?4) "
+    "ON CONFLICT(bucket, key) DO UPDATE SET value = excluded.value, version = excluded.version, "
+    "deadline = excluded.deadline";
 inline constexpr const char* upsert_tombstone =
-    "INSERT INTO kv(bucket, key, value, version) VALUES (?1, ?2, NULL, ?3) "
-    "ON CONFLICT(bucket, key) DO UPDATE SET value = NULL, version = excluded.version";
+    "INSERT INTO kv(bucket, key, value, version, deadline, seq) VALUES (?1, ?2, NULL, ?3, NULL, "
+    "?3) "
+    "ON CONFLICT(bucket, key) DO UPDATE SET value = NULL, version = excluded.version, "
+    "deadline = NULL";
+// Live rows (?2 is now): value present, deadline none or later.
+#define ATOMKV_SQLITE_LIVE "value IS NOT NULL AND (deadline IS NULL OR deadline > ?2)"
 inline constexpr const char* bury_bucket =
-    "UPDATE kv SET value = NULL, version = ?2 WHERE bucket = ?1 AND value IS NOT NULL";
+    "UPDATE kv SET value = NULL, deadline = NULL, version = ?3 WHERE bucket = ?1 "
+    "AND " ATOMKV_SQLITE_LIVE;
+// Expired rows become tombstones that keep their version (see above).
+inline constexpr const char* expire_bucket =
+    "UPDATE kv SET value = NULL, deadline = NULL WHERE bucket = ?1 AND value IS NOT NULL AND "
+    "deadline <= ?2";
 inline constexpr const char* count =
-    "SELECT count(*) FROM kv WHERE bucket = ?1 AND value IS NOT NULL";
+    "SELECT count(*) FROM kv WHERE bucket = ?1 AND " ATOMKV_SQLITE_LIVE;
+inline constexpr const char* count_expiring =
+    "SELECT count(*), total(deadline - ?2) FROM kv WHERE bucket = ?1 AND "
+    "value IS NOT NULL AND deadline > ?2";
 inline constexpr const char* page =
-    "SELECT id, key FROM kv WHERE bucket = ?1 AND id >= ?2 AND value IS NOT NULL "
-    "ORDER BY id LIMIT ?3";
+    "SELECT seq, key FROM kv WHERE bucket = ?1 AND seq >= ?3 AND " ATOMKV_SQLITE_LIVE
+    " ORDER BY seq LIMIT ?4";
+#undef ATOMKV_SQLITE_LIVE
+inline constexpr const char* any_due =
+    "SELECT 1 FROM kv WHERE deadline IS NOT NULL AND deadline <= ?1 LIMIT 1";
+inline constexpr const char* purge_due =
+    "UPDATE kv SET value = NULL, deadline = NULL WHERE (bucket, key) IN ("
+    "SELECT bucket, key FROM kv WHERE deadline IS NOT NULL AND deadline <= ?1 "
+    "ORDER BY deadline LIMIT ?2)";
 inline constexpr const char* newest_purgeable =
     "SELECT max(version) FROM kv WHERE value IS NULL AND version <= ?1";
 inline constexpr const char* purge = "DELETE FROM kv WHERE value IS NULL AND version <= ?1";

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "atomkv/clock.hpp"
 #include "schema.hpp"
 #include "sqlite_transaction.hpp"
 
@@ -52,7 +53,7 @@ result<std::vector<op_result>> sqlite_bucket::read_only(std::span<const operatio
     BOOST_OUTCOME_TRY(c->run(sql::begin_read));
   }
   auto ran = [&]() -> result<std::vector<op_result>> {
-    rows bucket(*c, name_);
+    rows bucket(*c, name_, unix_time_ms());
     std::vector<op_result> results;
     results.reserve(ops.size());
     for (const auto& op : ops) {
@@ -105,7 +106,7 @@ result<std::unique_ptr<backend::transaction>> sqlite_bucket::begin() {
 
 result<std::optional<std::string>> sqlite_bucket::get(std::string_view key) {
   BOOST_OUTCOME_TRY(c, db_->read());
-  BOOST_OUTCOME_TRY(found, rows(*c, name_).find(key, true));
+  BOOST_OUTCOME_TRY(found, rows(*c, name_, unix_time_ms()).find(key, true));
   if (found && found->present) {
     return std::optional<std::string>(std::move(found->value));
   }
@@ -114,7 +115,7 @@ result<std::optional<std::string>> sqlite_bucket::get(std::string_view key) {
 
 result<bool> sqlite_bucket::exists(std::string_view key) {
   BOOST_OUTCOME_TRY(c, db_->read());
-  BOOST_OUTCOME_TRY(found, rows(*c, name_).find(key, false));
+  BOOST_OUTCOME_TRY(found, rows(*c, name_, unix_time_ms()).find(key, false));
   return found && found->present;
 }
 
@@ -122,7 +123,7 @@ result<backend::key_page> sqlite_bucket::list_keys(std::optional<std::string_vie
                                                    const backend::list_options& options) {
   BOOST_OUTCOME_TRY(request, parse_page_request(cursor, options));
   BOOST_OUTCOME_TRY(c, db_->read());
-  return rows(*c, name_).list(request.from, request.limit, pattern_of(options));
+  return rows(*c, name_, unix_time_ms()).list(request.from, request.limit, pattern_of(options));
 }
 
 void sqlite_bucket::list_keys_async(std::optional<std::string_view> cursor,

@@ -1,5 +1,6 @@
 #include "sqlite_transaction.hpp"
 
+#include "atomkv/clock.hpp"
 #include "schema.hpp"
 
 namespace atomkv::sqlite {
@@ -11,7 +12,7 @@ result<std::vector<std::optional<std::string>>> sqlite_transaction::watch(
   // The clock and the keys are read in one snapshot, so the watch and the values agree.
   auto watched = [&]() -> result<std::vector<std::optional<std::string>>> {
     BOOST_OUTCOME_TRY(clock, read_clock(*c));
-    rows bucket(*c, bucket_);
+    rows bucket(*c, bucket_, unix_time_ms());
     std::vector<std::optional<std::string>> values(read_values ? keys.size() : 0);
     std::vector<watched_key> added;
     added.reserve(keys.size());

@@ -59,6 +59,7 @@ struct ack_reader {
   std::string pending;
   std::int64_t count = 0;
   std::int64_t highest = 0;
+  std::vector<std::int64_t> values;
 
   // Reads what is there; false at end of file.
   bool read_some() {
@@ -71,7 +72,8 @@ struct ack_reader {
     std::size_t start = 0;
     for (std::size_t end; (end = pending.find('\n', start)) != std::string::npos; start = end + 1) {
       ++count;
-      highest = std::max<std::int64_t>(highest, std::stoll(pending.substr(start, end - start)));
+      values.push_back(std::stoll(pending.substr(start, end - start)));
+      highest = std::max<std::int64_t>(highest, values.back());
     }
     pending.erase(0, start);
     return true;
@@ -142,4 +144,35 @@ TEST_CASE("SIGKILL in the middle of a load loses no acknowledged increment", "[p
     CHECK(value <= baseline + acks.count + threads);
     baseline = value;
   }
+}
+
+TEST_CASE("SIGKILL in the middle of a load keeps every acknowledged deadline", "[process]") {
+  temp_file file;
+  const std::string url = file.url();  // synchronous=FULL, the default
+  REQUIRE(atomkv::connect(url));
+  int out = -1;
+  pid_t writer = spawn_helper({"deadlines", url, "k", "8"}, &out);
+  ack_reader acks{out};
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (acks.count < 500) {
+    REQUIRE(acks.read_some());
+    REQUIRE(std::chrono::steady_clock::now() < deadline);
+  }
+  REQUIRE(::kill(writer, SIGKILL) == 0);
+  while (acks.read_some()) {
+  }
+  ::close(out);
+  int status = wait_exit(writer);
+  CHECK((WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL));
+  CHECK(atomkv::sqlite_tests::query_text(file.path(), "PRAGMA integrity_check") == "ok");
+
+  auto bucket = atomkv::connect(url).value().open("").value();
+  constexpr std::int64_t deadline_base = 4'102'444'800'000;  // as the helper sets them
+  std::int64_t kept = 0;
+  for (std::int64_t n : acks.values) {
+    auto found = bucket.time_to_live("k:" + std::to_string(n));
+    REQUIRE(found);
+    kept += found.value().exists && found.value().deadline_ms == deadline_base + n ? 1 : 0;
+  }
+  CHECK(kept == static_cast<std::int64_t>(acks.values.size()));
 }

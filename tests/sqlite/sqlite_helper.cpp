@@ -3,6 +3,9 @@
 //   sqlite_helper load URL KEY THREADS              increments until killed; after each one is
 //                                                  acknowledged, writes its result as a line on
 //                                                  stdout
+//   sqlite_helper deadlines URL KEY THREADS         sets KEY:n with the deadline
+//                                                  deadline_base + n, n = 0, 1, ... until
+//                                                  killed; writes n on stdout once acknowledged
 
 #include <unistd.h>
 
@@ -19,9 +22,13 @@ namespace {
 
 int usage() {
   std::fprintf(stderr,
-               "usage: sqlite_helper increment URL KEY THREADS COUNT | load URL KEY THREADS\n");
+               "usage: sqlite_helper increment URL KEY THREADS COUNT | load URL KEY THREADS | "
+               "deadlines URL KEY THREADS\n");
   return 2;
 }
+
+// 2100-01-01 in Unix ms: far enough that nothing expires during the test.
+constexpr std::int64_t deadline_base = 4'102'444'800'000;
 
 // One write(2) per line: lines from several threads never interleave on a pipe.
 void report(std::int64_t value) {
@@ -40,7 +47,8 @@ int main(int argc, char* argv[]) {
   std::string mode = argv[1];
   std::string key = argv[3];
   int threads = std::atoi(argv[4]);
-  bool load = mode == "load";
+  bool deadlines = mode == "deadlines";
+  bool load = mode == "load" || deadlines;
   if ((!load && mode != "increment") || (!load && argc < 6) || threads < 1) {
     return usage();
   }
@@ -59,6 +67,20 @@ int main(int argc, char* argv[]) {
   std::atomic<long> failures{0};
   std::vector<std::thread> workers;
   for (int t = 0; t < threads; ++t) {
+    if (deadlines) {
+      workers.emplace_back([&, t] {
+        for (std::int64_t n = t;; n += threads) {
+          const std::string name = key + ":" + std::to_string(n);
+          auto set = bucket.value().set(name, "v", atomkv::expiry::at(deadline_base + n));
+          if (!set) {
+            std::fprintf(stderr, "set: %s\n", set.error().message.c_str());
+            std::_Exit(1);
+          }
+          report(n);
+        }
+      });
+      continue;
+    }
     workers.emplace_back([&] {
       for (long i = 0; load || i < count; ++i) {
         auto sum = atomkv::atomics::increment(bucket.value(), key, 1);
