@@ -40,6 +40,18 @@ def main():
     check(r.strlen("a") == 1, "strlen")
     check(r.delete("a", "zz") == 1 and r.unlink("b") == 1, "delete unlink")
     check(r.dbsize() == 1, "dbsize")
+    # Expiry, as redis-py's helpers send it.
+    check(r.set("e", "v", ex=100) is True and 0 < r.ttl("e") <= 100, "set ex, ttl")
+    check(r.expire("e", 200, gt=True) is True and r.ttl("e") > 100, "expire gt")
+    check(r.expire("e", 300, nx=True) is False, "expire nx on a key with a deadline")
+    check(r.pexpire("e", 50000) is True and 0 < r.pttl("e") <= 50000, "pexpire, pttl")
+    check(r.expiretime("e") > 1600000000, "expiretime")
+    check(r.persist("e") is True and r.ttl("e") == -1, "persist")
+    check(r.setex("e", 100, "w") is True and r.getex("e", px=30000) == b"w", "setex, getex px")
+    check(0 < r.pttl("e") <= 30000, "pttl after getex px")
+    check(r.getex("e", persist=True) == b"w" and r.ttl("e") == -1, "getex persist")
+    check(r.expireat("e", 1) is True and r.exists("e") == 0, "expireat in the past")
+    check(r.ttl("e") == -2, "ttl of a missing key")
     check(r.echo("hi") == b"hi", "echo")
     check(r.client_setname("py") is True and r.client_getname() == "py", "client name")
     # Clients such as Valkey GLIDE look for a master in INFO replication when they connect.
