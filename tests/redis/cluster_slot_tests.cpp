@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "redis/cluster_topology.hpp"
 #include "redis/hash_slot.hpp"
 #include "support/redis_cluster.hpp"
 
@@ -71,4 +72,67 @@ TEST_CASE("hash_slot agrees with a real cluster's CLUSTER KEYSLOT", "[cluster-sl
   CHECK(cluster.master_of(hash_slot("foo")) != nullptr);
   CHECK(cluster.cli("SET {t}a 1") == "OK");
   CHECK(cluster.cli("GET {t}a") == "1");
+}
+
+TEST_CASE("MOVED and ASK redirections parse; other errors are not redirections",
+          "[cluster-slots]") {
+  using atomkv::redis::parse_redirect;
+  using atomkv::redis::redirect;
+  auto moved = parse_redirect("MOVED 3999 127.0.0.1:6381");
+  REQUIRE(moved);
+  CHECK(moved->what == redirect::kind::moved);
+  CHECK(moved->slot == 3999);
+  CHECK(moved->to == atomkv::redis::node_address{"127.0.0.1", 6381});
+  auto ask = parse_redirect("ASK 0 [::1]:7000");
+  REQUIRE(ask);
+  CHECK(ask->what == redirect::kind::ask);
+  CHECK(ask->to.host == "::1");
+  CHECK(ask->to.text() == "[::1]:7000");
+  for (std::string_view other : {"ERR unknown command", "MOVED", "MOVED 16384 h:1", "MOVED 1 h",
+                                 "MOVED 1 h:0", "MOVED x h:1", "TRYAGAIN Multiple keys request"}) {
+    CHECK_FALSE(parse_redirect(other));
+  }
+}
+
+TEST_CASE("the slot map from CLUSTER SLOTS names each slot's master, as a node redirects",
+          "[cluster-slots]") {
+  atomkv::testing::redis_cluster cluster({.masters = 3, .replicas_per_master = 1});
+  REQUIRE(cluster.running());
+  const atomkv::redis::node_address asked{"127.0.0.1", cluster.node(0).port()};
+  timeval timeout{5, 0};
+  std::unique_ptr<redisContext, void (*)(redisContext*)> context(
+      redisConnectWithTimeout("127.0.0.1", asked.port, timeout), &redisFree);
+  REQUIRE(context);
+  std::unique_ptr<redisReply, void (*)(void*)> slots(
+      static_cast<redisReply*>(redisCommand(context.get(), "CLUSTER SLOTS")), &freeReplyObject);
+  REQUIRE(slots);
+  auto map = atomkv::redis::slot_map::from_cluster_slots(*slots, asked);
+  REQUIRE(map);
+  CHECK(map.value().complete());
+  CHECK(map.value().masters().size() == 3);
+  for (const char* key : {"a", "b", "c", "{user}1", "counter", "zz"}) {
+    const auto slot = hash_slot(key);
+    const auto* master = map.value().master_of(slot);
+    REQUIRE(master);
+    auto* node = cluster.master_of(slot);
+    REQUIRE(node);
+    CHECK(master->port == node->port());
+    // Asked anywhere else, a node redirects to that master.
+    for (auto& other : cluster.nodes()) {
+      if (other->port() == master->port || !cluster.is_master(*other)) {
+        continue;
+      }
+      std::unique_ptr<redisContext, void (*)(redisContext*)> elsewhere(
+          redisConnectWithTimeout("127.0.0.1", other->port(), timeout), &redisFree);
+      REQUIRE(elsewhere);
+      std::unique_ptr<redisReply, void (*)(void*)> reply(
+          static_cast<redisReply*>(redisCommand(elsewhere.get(), "GET %s", key)), &freeReplyObject);
+      REQUIRE(reply);
+      REQUIRE(reply->type == REDIS_REPLY_ERROR);
+      auto moved = atomkv::redis::parse_redirect(std::string_view(reply->str, reply->len));
+      REQUIRE(moved);
+      CHECK(moved->slot == slot);
+      CHECK(moved->to == *master);
+    }
+  }
 }
