@@ -34,6 +34,10 @@ result<config> parse_config(const store_url& url) {
   config out;
   out.user = url.user;
   out.password = url.password;
+  if (url.hosts.size() > 1) {
+    return failure(error::no_such_store(
+        "a " + url.scheme + ":// URL names one server; a list of seed nodes is redis+cluster://"));
+  }
   if (url.scheme == "redis+unix") {
     if (!url.host.empty() || url.port) {
       return failure(error::no_such_store(

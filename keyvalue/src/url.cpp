@@ -111,6 +111,46 @@ std::string redact_store_url(std::string_view url) {
   return out;
 }
 
+namespace {
+
+// [v6]:port, host:port, or host alone.
+result<store_url::host_port> parse_host_port(std::string_view authority) {
+  store_url::host_port out;
+  std::string_view port_text;
+  if (!authority.empty() && authority.front() == '[') {
+    auto close = authority.find(']');
+    if (close == std::string_view::npos) {
+      return failure(error::no_such_store("unterminated [ in store URL host"));
+    }
+    out.host.assign(authority.substr(1, close - 1));
+    auto after = authority.substr(close + 1);
+    if (!after.empty()) {
+      if (after.front() != ':') {
+        return failure(error::no_such_store("unexpected text after ] in store URL"));
+      }
+      port_text = after.substr(1);
+    }
+  } else {
+    auto colon = authority.rfind(':');
+    out.host.assign(authority.substr(0, colon));
+    if (colon != std::string_view::npos) {
+      port_text = authority.substr(colon + 1);
+    }
+  }
+  if (!port_text.empty()) {
+    unsigned port = 0;
+    auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
+    if (ec != std::errc() || end != port_text.data() + port_text.size() || port == 0 ||
+        port > 65535) {
+      return failure(error::no_such_store("bad port in store URL: " + std::string(port_text)));
+    }
+    out.port = static_cast<std::uint16_t>(port);
+  }
+  return out;
+}
+
+}  // namespace
+
 result<store_url> parse_store_url(std::string_view text) {
   store_url url;
   auto separator = text.find("://");
@@ -148,36 +188,21 @@ result<store_url> parse_store_url(std::string_view text) {
     }
   }
 
-  // [v6]:port, host:port, or host alone.
-  std::string_view port_text;
-  if (!authority.empty() && authority.front() == '[') {
-    auto close = authority.find(']');
-    if (close == std::string_view::npos) {
-      return failure(error::no_such_store("unterminated [ in store URL host"));
+  // host[:port] or a comma-separated list of them (the seed nodes of redis+cluster://).
+  while (true) {
+    auto comma = authority.find(',');
+    BOOST_OUTCOME_TRY(one, parse_host_port(authority.substr(0, comma)));
+    if (url.hosts.empty()) {
+      url.host = one.host;
+      url.port = one.port;
+    } else if (one.host.empty()) {
+      return failure(error::no_such_store("empty host in the store URL's host list"));
     }
-    url.host.assign(authority.substr(1, close - 1));
-    auto after = authority.substr(close + 1);
-    if (!after.empty()) {
-      if (after.front() != ':') {
-        return failure(error::no_such_store("unexpected text after ] in store URL"));
-      }
-      port_text = after.substr(1);
+    url.hosts.push_back(std::move(one));
+    if (comma == std::string_view::npos) {
+      break;
     }
-  } else {
-    auto colon = authority.rfind(':');
-    url.host.assign(authority.substr(0, colon));
-    if (colon != std::string_view::npos) {
-      port_text = authority.substr(colon + 1);
-    }
-  }
-  if (!port_text.empty()) {
-    unsigned port = 0;
-    auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
-    if (ec != std::errc() || end != port_text.data() + port_text.size() || port == 0 ||
-        port > 65535) {
-      return failure(error::no_such_store("bad port in store URL: " + std::string(port_text)));
-    }
-    url.port = static_cast<std::uint16_t>(port);
+    authority = authority.substr(comma + 1);
   }
   return url;
 }

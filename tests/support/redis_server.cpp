@@ -67,7 +67,9 @@ redis_server::redis_server(redis_server_options options) : options_(std::move(op
   // Another process may take the port between pick_free_port() and redis-server's bind.
   for (int attempt = 0; attempt < 5; ++attempt) {
     port_ = pick_free_port();
-    if (port_ != 0 && start()) {
+    bus_port_ = options_.cluster_node ? pick_free_port() : 0;
+    if (port_ != 0 && (!options_.cluster_node || (bus_port_ != 0 && bus_port_ != port_)) &&
+        start()) {
       return;
     }
   }
@@ -118,7 +120,16 @@ bool redis_server::start() {
                                    "--unixsocketperm",
                                    "700"};
   if (options_.requirepass) {
-    args.insert(args.end(), {"--requirepass", *options_.requirepass});
+    args.insert(args.end(), {"--requirepass", *options_.requirepass,  //
+                             "--masterauth", *options_.requirepass});
+  }
+  if (options_.cluster_node) {
+    // The node's identity and view of the cluster live in nodes.conf in its directory, so that a
+    // restarted node rejoins as itself.
+    args.insert(args.end(),
+                {"--cluster-enabled", "yes", "--cluster-config-file", dir_ + "/nodes.conf",
+                 "--cluster-port", std::to_string(bus_port_), "--cluster-node-timeout",
+                 std::to_string(options_.cluster_node_timeout_ms)});
   }
   std::vector<char*> argv;
   for (auto& a : args) {

@@ -16,6 +16,10 @@ namespace atomkv::testing {
 
 struct redis_server_options {
   std::optional<std::string> requirepass;
+  // A Redis Cluster node (cluster-enabled), with its bus on a second free port and this
+  // node timeout, after which a failed master's replica takes over.
+  bool cluster_node = false;
+  int cluster_node_timeout_ms = 2000;
 };
 
 class redis_server {
@@ -30,6 +34,7 @@ class redis_server {
   const std::string& error() const { return error_; }
 
   std::uint16_t port() const { return port_; }
+  std::uint16_t cluster_bus_port() const { return bus_port_; }
   pid_t pid() const { return pid_; }
   const std::string& socket_path() const { return socket_path_; }
   // redis://[:password@]127.0.0.1:port
@@ -54,6 +59,7 @@ class redis_server {
   std::string dir_;
   std::string socket_path_;
   std::uint16_t port_ = 0;
+  std::uint16_t bus_port_ = 0;
   pid_t pid_ = -1;
   std::string error_;
 };

@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include "atomkv/store.hpp"
 #include "atomkv/url.hpp"
 
 using atomkv::parse_store_url;
@@ -40,6 +41,29 @@ TEST_CASE("store URLs without an authority", "[url]") {
   REQUIRE(v6);
   CHECK(v6.value().host == "::1");
   CHECK(v6.value().port == 7000);
+}
+
+TEST_CASE("a store URL may list several hosts, as Redis Cluster seeds", "[url]") {
+  auto seeds = parse_store_url("redis+cluster://:pw@10.0.0.1:7000,10.0.0.2,[::1]:7002/?x=1");
+  REQUIRE(seeds);
+  const auto& url = seeds.value();
+  CHECK(url.scheme == "redis+cluster");
+  CHECK(url.password == "pw");
+  CHECK(url.host == "10.0.0.1");
+  CHECK(url.port == 7000);
+  using hp = atomkv::store_url::host_port;
+  CHECK(url.hosts ==
+        std::vector<hp>{{"10.0.0.1", 7000}, {"10.0.0.2", std::nullopt}, {"::1", 7002}});
+  CHECK(url.path == "/");
+
+  auto one = parse_store_url("redis://h:1");
+  REQUIRE(one);
+  CHECK(one.value().hosts == std::vector<hp>{{"h", 1}});
+
+  CHECK_FALSE(parse_store_url("redis+cluster://a:1,,b:2"));
+  CHECK_FALSE(parse_store_url("redis+cluster://a:1,b:x"));
+  // A plain redis:// URL names one server.
+  CHECK_FALSE(atomkv::connect("redis://127.0.0.1:1,127.0.0.1:2"));
 }
 
 TEST_CASE("malformed store URLs are no-such-store", "[url]") {

@@ -6,17 +6,27 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "atomkv/result.hpp"
 
 namespace atomkv {
 
 struct store_url {
+  struct host_port {
+    std::string host;
+    std::optional<std::uint16_t> port;
+    bool operator==(const host_port&) const = default;
+  };
+
   std::string scheme;                   // lower-case, e.g. "redis"
   std::optional<std::string> user;      // percent-decoded
   std::optional<std::string> password;  // percent-decoded
   std::string host;                     // may be empty (redis+unix:///path, sqlite:///path)
   std::optional<std::uint16_t> port;
+  // Every host:port of the authority, in order: one, or several separated by commas (the seed
+  // nodes of redis+cluster://host:port,host:port); `host` and `port` are the first.
+  std::vector<host_port> hosts;
   std::string path;  // from the first '/' after the authority, '/' included
   std::map<std::string, std::string, std::less<>> query;  // percent-decoded
 };
