@@ -99,9 +99,10 @@ class keyspace final : public backend::bucket, public std::enable_shared_from_th
   // Drops a tombstone pin taken by a watch of a missing key (its stripe held).
   static void unpin(stripe& s, std::string_view key);
 
-  // Active expiry: locks stripe `index`, reclaims at most `limit` keys whose deadline is at or
-  // before `now`, earliest first, and returns how many it reclaimed.
-  std::size_t expire_due(std::size_t index, std::int64_t now, std::size_t limit);
+  // Active expiry: if stripe `index` has a key due at `now` and is free, locks it, reclaims at
+  // most `limit` keys whose deadline is at or before `now`, earliest first, and returns how many
+  // it reclaimed; none when another thread holds it (the expiry thread never waits for a lock).
+  std::optional<std::size_t> expire_due(std::size_t index, std::int64_t now, std::size_t limit);
 
  private:
   op_result execute_single(const operation& op, std::uint64_t hash, std::int64_t now);

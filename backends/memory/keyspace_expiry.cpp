@@ -3,6 +3,7 @@
 
 #include <limits>
 #include <mutex>
+#include <optional>
 
 #include "keyspace.hpp"
 
@@ -53,9 +54,16 @@ void keyspace::reclaim_all_due(std::int64_t now) {
   }
 }
 
-std::size_t keyspace::expire_due(std::size_t index, std::int64_t now, std::size_t limit) {
+std::optional<std::size_t> keyspace::expire_due(std::size_t index, std::int64_t now,
+                                                std::size_t limit) {
   stripe& s = stripes_[index];
-  std::lock_guard guard(s.lock);
+  if (s.deadlines.earliest() > now) {
+    return 0;  // nothing due: no need to lock
+  }
+  std::unique_lock guard(s.lock, std::try_to_lock);
+  if (!guard.owns_lock()) {
+    return std::nullopt;
+  }
   return reclaim_due(s, now, limit);
 }
 
