@@ -25,7 +25,8 @@ select=()  # which entries this run executes
 expected=(consumer.find_package unit resp_tests redis sqlite memory
   conformance.memory conformance.redis conformance.sqlite
   proxy.commands proxy.redis.commands proxy.sqlite.commands proxy.differential
-  proxy.redis.differential proxy.sqlite.differential proxy.concurrent proxy.redis.upstream)
+  proxy.redis.differential proxy.sqlite.differential proxy.concurrent proxy.redis.upstream
+  proxy.expiry-reclaim proxy.sqlite.expiry-reclaim)
 if [ -n "$sanitize" ]; then
   build_dir="build-${sanitize//,/-}"
 fi
