@@ -67,13 +67,7 @@ result<void> set_user_version(connection& c) {
 }  // namespace
 
 result<void> prepare_file(connection& c, bool synchronous_full) {
-  // A commit of keys spread over the file writes one page per key to the WAL: 1 KiB pages write
-  // a quarter of the bytes of 4 KiB ones. Only a new file takes it (before its first table).
-  BOOST_OUTCOME_TRY(c.exec("PRAGMA page_size = 1024"));
   BOOST_OUTCOME_TRY(c.exec("PRAGMA journal_mode = WAL"));
-  // Checkpoints copy each page once however often the WAL holds it: a longer WAL between them
-  // copies far fewer pages per write when writes are spread (at most about 20 MiB of WAL).
-  BOOST_OUTCOME_TRY(c.exec("PRAGMA wal_autocheckpoint = 20000"));
   BOOST_OUTCOME_TRY(
       c.exec(synchronous_full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL"));
   // Two processes opening a new file at once: the second sees the first's tables.
