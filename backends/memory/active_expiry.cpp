@@ -1,6 +1,7 @@
 #include "active_expiry.hpp"
 
 #include <pthread.h>
+#include <time.h>
 
 #if defined(__GLIBC__)
 #include <malloc.h>
@@ -13,6 +14,13 @@ namespace {
 
 // After this many keys reclaimed, the end of the wave hands the freed memory back.
 constexpr std::size_t kTrimAfter = 16384;
+
+// This thread's CPU time: the budget bounds the work of a cycle, however the system schedules it.
+std::chrono::nanoseconds thread_cpu_now() {
+  timespec t{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+  return std::chrono::seconds(t.tv_sec) + std::chrono::nanoseconds(t.tv_nsec);
+}
 
 void give_memory_back() {
 #if defined(__GLIBC__)
@@ -38,9 +46,8 @@ active_expiry::~active_expiry() {
 void active_expiry::run() {
   pthread_setname_np(pthread_self(), "atomkv-expire");
   std::size_t since_trim = 0;
-  auto next = std::chrono::steady_clock::now();
+  auto next = std::chrono::steady_clock::now() + tuning_.period;
   for (;;) {
-    next += tuning_.period;
     {
       std::unique_lock guard(lock_);
       if (wake_.wait_until(guard, next, [this] { return stopping_; })) {
@@ -48,23 +55,23 @@ void active_expiry::run() {
       }
     }
     const auto started = std::chrono::steady_clock::now();
-    if (next < started) {
-      next = started;  // a late cycle does not make the next ones come sooner
-    }
-    const std::size_t reclaimed = cycle();
-    since_trim += reclaimed;
-    if (reclaimed == 0 && since_trim >= kTrimAfter) {
+    const outcome done = cycle();
+    since_trim += done.reclaimed;
+    if (done.reclaimed == 0 && since_trim >= kTrimAfter) {
       give_memory_back();
       since_trim = 0;
     }
+    // Behind: rest as long as the cycle worked, then go on (at most half of one core).
+    next =
+        done.behind ? std::chrono::steady_clock::now() + tuning_.budget : started + tuning_.period;
   }
 }
 
 // A cycle that runs out of budget resumes at the bucket where it stopped, so that one bucket
 // with many due keys does not starve the others.
-std::size_t active_expiry::cycle() {
-  const auto started = std::chrono::steady_clock::now();
-  const auto spent = [&] { return std::chrono::steady_clock::now() - started >= tuning_.budget; };
+active_expiry::outcome active_expiry::cycle() {
+  const auto started = thread_cpu_now();
+  const auto spent = [&] { return thread_cpu_now() - started >= tuning_.budget; };
   const auto spaces = buckets_();
   std::size_t total = 0;
   for (std::size_t visited = 0; visited < spaces.size(); ++visited) {
@@ -74,17 +81,18 @@ std::size_t active_expiry::cycle() {
       const std::int64_t now = unix_time_ms();
       more_due = false;
       for (std::size_t i = 0; i < keyspace::stripe_count; ++i) {
-        const std::size_t reclaimed = space.expire_due(i, now, tuning_.per_step);
-        total += reclaimed;
-        more_due = more_due || reclaimed == tuning_.per_step;
+        // A stripe in use is skipped and tried again on the next pass.
+        const auto reclaimed = space.expire_due(i, now, tuning_.per_step);
+        total += reclaimed.value_or(0);
+        more_due = more_due || reclaimed.value_or(tuning_.per_step) == tuning_.per_step;
       }
       if (more_due && spent()) {
         first_bucket_ += visited;
-        return total;
+        return {total, true};
       }
     }
   }
-  return total;
+  return {total, false};
 }
 
 }  // namespace atomkv::memory

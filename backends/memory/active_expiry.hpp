@@ -3,13 +3,16 @@
 // deadline that nobody touches, as Redis's activeExpireCycle does, so that their memory comes
 // back without any access.
 //
-// Every `period` it reads the clock and, for each bucket, takes one stripe lock at a time and
+// Every `period` it reads the clock and, for each bucket, takes one free stripe lock at a time
+// (a stripe in use is tried again on the next pass, so the thread never sleeps on a lock) and
 // reclaims at most `per_step` due keys of that stripe (earliest first, from the stripe's
 // expiry_index); while some stripe had more due than that, it goes round the stripes again,
-// until `budget` of the cycle is spent. So a lock is held for a few microseconds at most, no
-// lock covers more than one stripe, and the thread uses at most budget / period of one core
-// (25% by default, as Redis's slow cycle). Once a wave of reclaiming is over, the freed memory
-// is handed back to the system (malloc_trim, where the C library has it).
+// until the cycle has spent `budget` of CPU time. So a lock is held for a few microseconds at most
+// and no lock covers more than one stripe. The thread uses at most budget / period of one core (25%
+// by default, as Redis's slow cycle) while it keeps up; when a cycle ends with keys still due, the
+// next one starts after a rest as long as the budget (at most half of one core, as Redis adds
+// fast cycles when it falls behind). Once a wave of reclaiming is over, the freed memory is
+// handed back to the system (malloc_trim, where the C library has it).
 //
 // The thread starts with the object and stops, joined, when it is destroyed; it needs no event
 // loop. The thread is named "atomkv-expire", so that its CPU time can be read from /proc.
@@ -29,7 +32,7 @@ namespace atomkv::memory {
 
 struct active_expiry_settings {
   std::chrono::milliseconds period{100};  // from the start of one cycle to the next
-  std::chrono::milliseconds budget{25};   // at most this long reclaiming per cycle
+  std::chrono::milliseconds budget{25};   // at most this much CPU time reclaiming per cycle
   std::size_t per_step = 32;              // keys reclaimed per stripe lock taken
 };
 
@@ -45,9 +48,12 @@ class active_expiry {
   active_expiry& operator=(const active_expiry&) = delete;
 
  private:
+  struct outcome {
+    std::size_t reclaimed = 0;
+    bool behind = false;  // the budget ran out with keys still due
+  };
   void run();
-  // One cycle; returns how many keys it reclaimed.
-  std::size_t cycle();
+  outcome cycle();
 
   bucket_source buckets_;
   settings tuning_;

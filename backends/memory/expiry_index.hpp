@@ -9,8 +9,13 @@
 //
 // The heap's array shrinks when it becomes sparse, so that memory comes back after a wave of
 // expiries, and the index keeps the sum of its deadlines for the mean time left (INFO avg_ttl).
+//
+// Every method but earliest() is called with the stripe's lock held. earliest() may be read
+// without it (an atomic copy of the front's deadline), so that the expiry thread locks only the
+// stripes that have a key due.
 
 #include <algorithm>
+#include <atomic>
 #include <cassert>
 #include <cstddef>
 #include <cstdint>
@@ -44,6 +49,9 @@ class expiry_index {
     assert(!heap_.empty());
     return heap_.front();
   }
+  // The earliest deadline, or the largest int64 when the index is empty; without the lock, a
+  // value at most as new as the last change made under it.
+  std::int64_t earliest() const { return earliest_.load(std::memory_order_relaxed); }
   // The sum of every indexed deadline (for the mean time left).
   deadline_total deadline_sum() const { return sum_; }
 
@@ -56,6 +64,7 @@ class expiry_index {
       sum_ += deadline;
       e.index_slot = static_cast<std::uint32_t>(heap_.size() - 1);
       sift_up(heap_.size() - 1);
+      note_front();
       return;
     }
     slot& s = heap_[e.index_slot];
@@ -68,6 +77,7 @@ class expiry_index {
     } else {
       sift_down(e.index_slot);
     }
+    note_front();
   }
 
   // Takes `e` out of the index, if it is in it; its deadline becomes none (0).
@@ -90,16 +100,23 @@ class expiry_index {
       heap_.pop_back();
     }
     shrink_if_sparse();
+    note_front();
   }
 
   // Forgets every entry without touching them (their table is being emptied by the caller).
   void clear() {
     std::vector<slot>().swap(heap_);
     sum_ = 0;
+    note_front();
   }
 
  private:
   static constexpr std::size_t kMinCapacity = 64;
+
+  void note_front() {
+    earliest_.store(heap_.empty() ? std::numeric_limits<std::int64_t>::max() : heap_[0].deadline,
+                    std::memory_order_relaxed);
+  }
 
   void move_to(std::size_t at, const slot& s) {
     heap_[at] = s;
@@ -151,6 +168,7 @@ class expiry_index {
 
   std::vector<slot> heap_;
   deadline_total sum_ = 0;
+  std::atomic<std::int64_t> earliest_{std::numeric_limits<std::int64_t>::max()};
 };
 
 }  // namespace atomkv::memory

@@ -68,7 +68,7 @@ void keyspace::unpin(stripe& s, std::string_view key) {
   }
 }
 
-op_result keyspace::execute(const operation& op, std::int64_t now) {
+op_result keyspace::execute(const operation& op, lazy_clock& now) {
   switch (op.what) {
     case operation::kind::clear:
       clear_all();
@@ -81,7 +81,7 @@ op_result keyspace::execute(const operation& op, std::int64_t now) {
       return op_result::of_integer(static_cast<std::int64_t>(count_expiring()));
     case operation::kind::average_ttl:
       reclaim_all_due(now);
-      return op_result::of_integer(average_ttl(now));
+      return op_result::of_integer(average_ttl(now.ms()));
     case operation::kind::expired_total:
       reclaim_all_due(now);
       return op_result::of_integer(
@@ -95,7 +95,7 @@ op_result keyspace::execute(const operation& op, std::int64_t now) {
   }
 }
 
-op_result keyspace::execute_single(const operation& op, std::uint64_t hash, std::int64_t now) {
+op_result keyspace::execute_single(const operation& op, std::uint64_t hash, lazy_clock& now) {
   stripe& s = stripe_at(hash);
   switch (op.what) {
     case operation::kind::get: {
@@ -124,11 +124,11 @@ op_result keyspace::execute_single(const operation& op, std::uint64_t hash, std:
       if (op.deadline.what == expiry::kind::keep) {
         deadline = e ? e->deadline : 0;
       } else if (op.deadline.has_deadline()) {
-        deadline = op.deadline.deadline(now);
+        deadline = op.deadline.deadline(now.ms());
       }
       entry& target = e ? *e : s.entries.find_or_add(op.key, hash);
       write(s, target, op.value);
-      if (op.deadline.has_deadline() && deadline <= now) {
+      if (op.deadline.has_deadline() && deadline <= now.ms()) {
         // Redis 7.0 stores the key with its past deadline, and its next access expires it.
         expire_entry(s, target, hash);
       } else {
@@ -166,7 +166,7 @@ op_result keyspace::execute_single(const operation& op, std::uint64_t hash, std:
     }
     case operation::kind::time_left: {
       entry* e = find_live(s, op.key, hash, now);
-      return op_result::of_integer(!e ? -2 : e->deadline == 0 ? -1 : e->deadline - now);
+      return op_result::of_integer(!e ? -2 : e->deadline == 0 ? -1 : e->deadline - now.ms());
     }
     case operation::kind::deadline: {
       entry* e = find_live(s, op.key, hash, now);
@@ -208,7 +208,7 @@ op_result keyspace::execute_single(const operation& op, std::uint64_t hash, std:
   return op_result::failed("ERR unsupported operation");
 }
 
-op_result keyspace::set_if_none_exist(std::span<const std::string_view> pairs, std::int64_t now) {
+op_result keyspace::set_if_none_exist(std::span<const std::string_view> pairs, lazy_clock& now) {
   for (std::size_t i = 0; i + 1 < pairs.size(); i += 2) {
     const std::uint64_t hash = key_hash(pairs[i]);
     if (find_live(stripe_at(hash), pairs[i], hash, now)) {
@@ -289,7 +289,7 @@ void keyspace::unlock(const stripe_set& set) {
 result<std::vector<op_result>> keyspace::apply(std::span<const operation> ops) {
   std::vector<op_result> results;
   results.reserve(ops.size());
-  const std::int64_t now = unix_time_ms();
+  lazy_clock now;
   if (ops.size() == 1 && !is_multi_key(ops.front())) {
     const std::uint64_t hash = key_hash(ops.front().key);
     std::lock_guard guard(stripe_at(hash).lock);
@@ -334,7 +334,7 @@ bool parse_cursor(std::string_view text, std::uint64_t& cursor) {
 // the whole listing is listed at least once, however the tables grow or shrink between pages.
 backend::key_page keyspace::page_from(std::uint64_t cursor, std::size_t budget,
                                       std::optional<std::string_view> pattern, bool lock_stripes,
-                                      std::int64_t now) {
+                                      lazy_clock& now) {
   backend::key_page page;
   std::size_t index = cursor >> cursor_stripe_shift;
   std::uint64_t within = cursor & key_table<entry>::cursor_space;
@@ -358,7 +358,9 @@ backend::key_page keyspace::page_from(std::uint64_t cursor, std::size_t budget,
       if (lock_stripes) {
         guard.lock();
       }
-      reclaim_due(s, now, std::numeric_limits<std::size_t>::max());
+      if (!s.deadlines.empty()) {
+        reclaim_due(s, now.ms(), std::numeric_limits<std::size_t>::max());
+      }
       do {
         within = s.entries.scan(within, visit);
       } while (within != 0 && seen < budget && --buckets_left > 0);
@@ -386,12 +388,12 @@ result<backend::key_page> keyspace::list_keys(std::optional<std::string_view> cu
   if (!options.match.empty()) {
     pattern = options.match;
   }
-  return page_from(from, std::max<std::size_t>(options.count_hint, 1), pattern, true,
-                   unix_time_ms());
+  lazy_clock now;
+  return page_from(from, std::max<std::size_t>(options.count_hint, 1), pattern, true, now);
 }
 
 // Inside a batch, with every stripe already held.
-op_result keyspace::list(const operation& op, std::int64_t now) {
+op_result keyspace::list(const operation& op, lazy_clock& now) {
   std::uint64_t from = 0;
   if (!parse_cursor(op.key, from)) {
     return op_result::failed("ERR invalid cursor");
@@ -421,7 +423,7 @@ result<op_result> one(op_result r) {
 }  // namespace
 
 result<std::optional<std::string>> keyspace::get(std::string_view key) {
-  const std::int64_t now = unix_time_ms();
+  lazy_clock now;
   const std::uint64_t hash = key_hash(key);
   stripe& s = stripe_at(hash);
   std::lock_guard guard(s.lock);
@@ -430,7 +432,7 @@ result<std::optional<std::string>> keyspace::get(std::string_view key) {
 }
 
 result<void> keyspace::set(std::string_view key, std::string_view value) {
-  const std::int64_t now = unix_time_ms();
+  lazy_clock now;
   const std::uint64_t hash = key_hash(key);
   stripe& s = stripe_at(hash);
   std::lock_guard guard(s.lock);
@@ -442,7 +444,7 @@ result<void> keyspace::set(std::string_view key, std::string_view value) {
 }
 
 result<bool> keyspace::remove(std::string_view key) {
-  const std::int64_t now = unix_time_ms();
+  lazy_clock now;
   const std::uint64_t hash = key_hash(key);
   stripe& s = stripe_at(hash);
   std::lock_guard guard(s.lock);
@@ -455,7 +457,7 @@ result<bool> keyspace::remove(std::string_view key) {
 }
 
 result<bool> keyspace::exists(std::string_view key) {
-  const std::int64_t now = unix_time_ms();
+  lazy_clock now;
   const std::uint64_t hash = key_hash(key);
   stripe& s = stripe_at(hash);
   std::lock_guard guard(s.lock);
@@ -463,7 +465,7 @@ result<bool> keyspace::exists(std::string_view key) {
 }
 
 result<std::int64_t> keyspace::increment(std::string_view key, std::int64_t delta) {
-  const std::int64_t now = unix_time_ms();
+  lazy_clock now;
   const std::uint64_t hash = key_hash(key);
   op_result r;
   {

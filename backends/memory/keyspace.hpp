@@ -30,6 +30,7 @@
 #include "expiry_index.hpp"
 #include "key_hash.hpp"
 #include "key_table.hpp"
+#include "lazy_clock.hpp"
 
 namespace atomkv::memory {
 
@@ -90,31 +91,32 @@ class keyspace final : public backend::bucket, public std::enable_shared_from_th
   void lock(const stripe_set& set);
   void unlock(const stripe_set& set);
   // One operation of a batch whose clock reading is `now`, with its stripes held.
-  op_result execute(const operation& op, std::int64_t now);
+  op_result execute(const operation& op, lazy_clock& now);
 
   // The key's entry if it is present and not past its deadline at `now`; a key past it is
   // reclaimed here (lazy expiry). Its stripe held.
-  entry* find_live(stripe& s, std::string_view key, std::uint64_t hash, std::int64_t now);
+  entry* find_live(stripe& s, std::string_view key, std::uint64_t hash, lazy_clock& now);
 
   // Drops a tombstone pin taken by a watch of a missing key (its stripe held).
   static void unpin(stripe& s, std::string_view key);
 
-  // Active expiry: locks stripe `index`, reclaims at most `limit` keys whose deadline is at or
-  // before `now`, earliest first, and returns how many it reclaimed.
-  std::size_t expire_due(std::size_t index, std::int64_t now, std::size_t limit);
+  // Active expiry: if stripe `index` has a key due at `now` and is free, locks it, reclaims at
+  // most `limit` keys whose deadline is at or before `now`, earliest first, and returns how many
+  // it reclaimed; none when another thread holds it (the expiry thread never waits for a lock).
+  std::optional<std::size_t> expire_due(std::size_t index, std::int64_t now, std::size_t limit);
 
  private:
-  op_result execute_single(const operation& op, std::uint64_t hash, std::int64_t now);
-  op_result expire(stripe& s, const operation& op, std::uint64_t hash, std::int64_t now);
-  op_result get_and_expire(stripe& s, const operation& op, std::uint64_t hash, std::int64_t now);
-  op_result set_if_none_exist(std::span<const std::string_view> pairs, std::int64_t now);
-  op_result list(const operation& op, std::int64_t now);
+  op_result execute_single(const operation& op, std::uint64_t hash, lazy_clock& now);
+  op_result expire(stripe& s, const operation& op, std::uint64_t hash, lazy_clock& now);
+  op_result get_and_expire(stripe& s, const operation& op, std::uint64_t hash, lazy_clock& now);
+  op_result set_if_none_exist(std::span<const std::string_view> pairs, lazy_clock& now);
+  op_result list(const operation& op, lazy_clock& now);
   // One page of keys from `cursor` (0 starts): whole table buckets until it holds about `budget`
   // keys or the listing ends; only those matching `pattern`, if given. `lock_stripes` is false
   // when the caller holds every stripe. Each stripe's due keys are reclaimed before it is read.
   backend::key_page page_from(std::uint64_t cursor, std::size_t budget,
                               std::optional<std::string_view> pattern, bool lock_stripes,
-                              std::int64_t now);
+                              lazy_clock& now);
   static void write(stripe& s, entry& e, std::string_view value);
   // Gives a present entry `deadline` (0: none), without moving its version.
   static void set_deadline(stripe& s, entry& e, std::uint64_t hash, std::int64_t deadline);
@@ -125,7 +127,7 @@ class keyspace final : public backend::bucket, public std::enable_shared_from_th
   // Reclaims at most `limit` due keys of a held stripe, earliest first.
   std::size_t reclaim_due(stripe& s, std::int64_t now, std::size_t limit);
   // With every stripe held: reclaims every due key of the bucket.
-  void reclaim_all_due(std::int64_t now);
+  void reclaim_all_due(lazy_clock& now);
   void clear_all();
   std::size_t count_all() const;
   std::size_t count_expiring() const;

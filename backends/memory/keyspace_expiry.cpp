@@ -3,18 +3,19 @@
 
 #include <limits>
 #include <mutex>
+#include <optional>
 
 #include "keyspace.hpp"
 
 namespace atomkv::memory {
 
 keyspace::entry* keyspace::find_live(stripe& s, std::string_view key, std::uint64_t hash,
-                                     std::int64_t now) {
+                                     lazy_clock& now) {
   entry* e = s.entries.find(key, hash);
   if (e == nullptr || !e->present) {
     return nullptr;
   }
-  if (e->deadline != 0 && e->deadline <= now) {
+  if (e->deadline != 0 && e->deadline <= now.ms()) {
     expire_entry(s, *e, hash);
     return nullptr;
   }
@@ -47,22 +48,31 @@ std::size_t keyspace::reclaim_due(stripe& s, std::int64_t now, std::size_t limit
   return reclaimed;
 }
 
-void keyspace::reclaim_all_due(std::int64_t now) {
+void keyspace::reclaim_all_due(lazy_clock& now) {
   for (std::size_t i = 0; i < stripe_count; ++i) {
-    reclaim_due(stripes_[i], now, std::numeric_limits<std::size_t>::max());
+    if (!stripes_[i].deadlines.empty()) {
+      reclaim_due(stripes_[i], now.ms(), std::numeric_limits<std::size_t>::max());
+    }
   }
 }
 
-std::size_t keyspace::expire_due(std::size_t index, std::int64_t now, std::size_t limit) {
+std::optional<std::size_t> keyspace::expire_due(std::size_t index, std::int64_t now,
+                                                std::size_t limit) {
   stripe& s = stripes_[index];
-  std::lock_guard guard(s.lock);
+  if (s.deadlines.earliest() > now) {
+    return 0;  // nothing due: no need to lock
+  }
+  std::unique_lock guard(s.lock, std::try_to_lock);
+  if (!guard.owns_lock()) {
+    return std::nullopt;
+  }
   return reclaim_due(s, now, limit);
 }
 
 // EXPIRE, PEXPIRE, EXPIREAT, PEXPIREAT with NX | XX | GT | LT, checked as Redis 7.0's
 // expireGenericCommand checks them: a key with no deadline counts as -1 for NX and XX and as an
 // infinitely late one for GT and LT.
-op_result keyspace::expire(stripe& s, const operation& op, std::uint64_t hash, std::int64_t now) {
+op_result keyspace::expire(stripe& s, const operation& op, std::uint64_t hash, lazy_clock& now) {
   if (!op.deadline.has_deadline()) {
     return op_result::failed("ERR expire needs a deadline");
   }
@@ -70,7 +80,7 @@ op_result keyspace::expire(stripe& s, const operation& op, std::uint64_t hash, s
   if (!e) {
     return op_result::of_integer(0);
   }
-  const std::int64_t when = op.deadline.deadline(now);
+  const std::int64_t when = op.deadline.deadline(now.ms());
   const std::int64_t current = e->deadline == 0 ? -1 : e->deadline;
   const std::uint8_t flags = op.expire_flags;
   if (((flags & expire_if_none) && current != -1) || ((flags & expire_if_some) && current == -1) ||
@@ -78,7 +88,7 @@ op_result keyspace::expire(stripe& s, const operation& op, std::uint64_t hash, s
       ((flags & expire_if_earlier) && current != -1 && when >= current)) {
     return op_result::of_integer(0);
   }
-  if (when <= now) {
+  if (when <= now.ms()) {
     remove_entry(s, *e, hash);  // a DEL in Redis: not counted as expired
   } else {
     set_deadline(s, *e, hash, when);
@@ -90,7 +100,7 @@ op_result keyspace::expire(stripe& s, const operation& op, std::uint64_t hash, s
 // GETEX: the value first; then keep changes nothing, none removes a deadline (a write only if
 // there was one), after/at set it (always a write), and a deadline at or before now deletes.
 op_result keyspace::get_and_expire(stripe& s, const operation& op, std::uint64_t hash,
-                                   std::int64_t now) {
+                                   lazy_clock& now) {
   entry* e = find_live(s, op.key, hash, now);
   if (!e) {
     return op_result::nil();
@@ -107,8 +117,8 @@ op_result keyspace::get_and_expire(stripe& s, const operation& op, std::uint64_t
       break;
     case expiry::kind::after:
     case expiry::kind::at: {
-      const std::int64_t when = op.deadline.deadline(now);
-      if (when <= now) {
+      const std::int64_t when = op.deadline.deadline(now.ms());
+      if (when <= now.ms()) {
         remove_entry(s, *e, hash);  // a DEL in Redis: not counted as expired
       } else {
         set_deadline(s, *e, hash, when);

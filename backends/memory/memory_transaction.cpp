@@ -1,14 +1,12 @@
 #include "memory_transaction.hpp"
 
-#include "atomkv/clock.hpp"
-
 namespace atomkv::memory {
 
 result<std::vector<std::optional<std::string>>> memory_transaction::watch(
     std::span<const std::string_view> keys, bool read_values) {
   std::vector<std::optional<std::string>> values;
   values.reserve(read_values ? keys.size() : 0);
-  const std::int64_t now = unix_time_ms();
+  lazy_clock now;
   for (std::string_view key : keys) {
     const std::uint64_t hash = key_hash(key);
     auto& s = space_->stripe_at(hash);
@@ -55,7 +53,7 @@ result<std::optional<std::vector<op_result>>> memory_transaction::commit(
   }
   space_->add_stripes(ops, held);
   space_->lock(held);
-  const std::int64_t now = unix_time_ms();
+  lazy_clock now;
   // A watched key that reached its deadline since it was watched is reclaimed now, which moves
   // its version: EXEC fails, as Redis's isWatchedKeyExpired makes it.
   for (const auto& w : watches_) {

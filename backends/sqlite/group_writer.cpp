@@ -74,11 +74,20 @@ result<std::unique_ptr<group_writer>> group_writer::start(const config& settings
     return failure(error::no_such_store("sqlite: cannot use '" + settings.path +
                                         "': " + prepared.error().message));
   }
-  return std::unique_ptr<group_writer>(new group_writer(settings, std::move(c)));
+  bool deadlines = false;
+  {
+    BOOST_OUTCOME_TRY(q, c->prepare(sql::any_deadline));
+    deadlines = q.step() == SQLITE_ROW;
+  }
+  return std::unique_ptr<group_writer>(new group_writer(settings, std::move(c), deadlines));
 }
 
-group_writer::group_writer(const config& settings, std::unique_ptr<connection> c)
-    : settings_(settings), c_(std::move(c)), thread_([this] { run(); }) {}
+group_writer::group_writer(const config& settings, std::unique_ptr<connection> c,
+                           bool has_deadlines)
+    : settings_(settings),
+      c_(std::move(c)),
+      may_have_deadlines_(has_deadlines),
+      thread_([this] { run(); }) {}
 
 group_writer::~group_writer() {
   {
@@ -199,6 +208,9 @@ void group_writer::run() {
       std::unique_lock guard(lock_);
       thread_at_work_ = false;
       const auto ready = [&] { return (stopping_ || !queue_.empty()) && !caller_at_work_; };
+      if (!may_have_deadlines_.load()) {
+        wake_.wait(guard, [&] { return ready() || may_have_deadlines_.load(); });
+      }
       if (!wake_.wait_for(guard, more_due ? std::chrono::milliseconds(0) : kIdlePurgeEvery,
                           ready)) {
         if (caller_at_work_ || stopping_ || !queue_.empty()) {
@@ -356,6 +368,10 @@ bool group_writer::commit_group(std::vector<std::shared_ptr<request>>& group, bo
   if (auto flushed = pending_.flush(*c_); !flushed) {
     (void)c_->run(sql::rollback);
     return fail_all(flushed.error());
+  }
+  if (pending_.wrote_deadline() && !may_have_deadlines_.exchange(true)) {
+    { std::lock_guard guard(lock_); }  // the thread checks the flag under the lock
+    wake_.notify_one();
   }
   pending_.clear();
   if (++groups_since_purge_ >= kPurgeEvery) {

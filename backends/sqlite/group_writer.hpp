@@ -96,7 +96,7 @@ class group_writer {
  private:
   struct request;
 
-  group_writer(const config& settings, std::unique_ptr<connection> c);
+  group_writer(const config& settings, std::unique_ptr<connection> c, bool has_deadlines);
   static std::shared_ptr<request> make_request(std::string_view bucket,
                                                std::span<const operation> ops);
   bool enqueue(std::shared_ptr<request> r, committer by);  // false when the writer is stopping
@@ -132,6 +132,8 @@ class group_writer {
   std::atomic<std::uint64_t> running_{0};
   std::uint64_t groups_since_purge_ = 0;
   bool last_purge_full_ = false;  // the last purge_expired met its batch limit
+  // Whether the file may hold deadlines: until then the idle writer thread sleeps until woken.
+  std::atomic<bool> may_have_deadlines_{false};
   std::thread thread_;
 };
 

@@ -72,6 +72,7 @@ result<void> pending_rows::flush(connection& c) {
       BOOST_OUTCOME_TRY(q, c.prepare(sql::upsert));
       q.bind_bytes(1, bucket).bind_bytes(2, key).bind_bytes(3, e.value).bind(4, e.version);
       if (e.deadline) {
+        wrote_deadline_ = true;
         q.bind(5, *e.deadline);
       } else {
         q.bind_null(5);
@@ -110,6 +111,7 @@ void pending_rows::forget_bucket(std::string_view bucket) {
 void pending_rows::clear() {
   entries_.clear();
   dirty_ = 0;
+  wrote_deadline_ = false;
   journaling_ = false;
   journal_.clear();
   journaled_.clear();

@@ -51,6 +51,8 @@ class pending_rows {
   void forget_bucket(std::string_view bucket);
 
   bool has_dirty() const { return dirty_ != 0; }
+  // Whether a flush since the last clear() wrote a row with a deadline.
+  bool wrote_deadline() const { return wrote_deadline_; }
   void clear();
 
   // Journal of one request: what begin_request .. undo_request changed is put back by undo.
@@ -64,6 +66,7 @@ class pending_rows {
 
   std::unordered_map<std::string, entry> entries_;
   std::size_t dirty_ = 0;
+  bool wrote_deadline_ = false;
   std::string scratch_;  // the last composite key: buckets and keys may hold any byte
   bool journaling_ = false;
   std::vector<std::pair<std::string, std::optional<entry>>> journal_;

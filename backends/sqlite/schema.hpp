@@ -82,6 +82,7 @@ inline constexpr const char* page =
     "SELECT seq, key FROM kv WHERE bucket = ?1 AND seq >= ?3 AND " ATOMKV_SQLITE_LIVE
     " ORDER BY seq LIMIT ?4";
 #undef ATOMKV_SQLITE_LIVE
+inline constexpr const char* any_deadline = "SELECT 1 FROM kv WHERE deadline IS NOT NULL LIMIT 1";
 inline constexpr const char* any_due =
     "SELECT 1 FROM kv WHERE deadline IS NOT NULL AND deadline <= ?1 LIMIT 1";
 inline constexpr const char* purge_due =

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <catch2/catch.hpp>
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <string>
@@ -416,6 +417,53 @@ TEST_CASE("a transaction's asynchronous calls keep their call order", "[async]")
     dropped.reset();
     loop.run();
     CHECK(late);
+  }
+  CHECK(attached_loop::closed_cleanly());
+}
+
+TEST_CASE(
+    "on the loop, a watched key that expires fails the commit; one expired at the watch "
+    "does not",
+    "[async][expiry]") {
+  temp_file file;
+  opened o = open_store(file);
+  const auto with_deadline = [](std::string_view key, std::int64_t ms) {
+    return operation::set(key, "v", operation::condition::always, false, atomkv::expiry::after(ms));
+  };
+  REQUIRE(o.bucket->apply(
+      std::vector<operation>{with_deadline("soon", 1500), with_deadline("gone", 1)}));
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  {
+    attached_loop loop(*o.store);
+    const std::vector<operation> write_mine{operation::set("soon", "mine"),
+                                            operation::set("gone", "mine")};
+    auto txn = o.bucket->begin().value();
+    std::vector<std::string_view> both{"soon", "gone"};
+    result<std::vector<std::optional<std::string>>> watched =
+        atomkv::failure(atomkv::error::other("not run"));
+    txn->watch_async(both, true, [&](auto r) { watched = std::move(r); });
+    loop.run();
+    REQUIRE(watched);
+    CHECK(watched.value() ==
+          std::vector<std::optional<std::string>>{std::string("v"), std::nullopt});
+    std::this_thread::sleep_for(std::chrono::milliseconds(1600));  // "soon" expires
+    result<std::optional<std::vector<op_result>>> first =
+        atomkv::failure(atomkv::error::other("not run"));
+    txn->commit_async(write_mine, [&](auto r) { first = std::move(r); });
+    loop.run();
+    REQUIRE(first);
+    CHECK_FALSE(first.value().has_value());
+
+    // Both are missing now: a watch of them commits, whatever the writer purges meanwhile.
+    txn->watch_async(both, false, [](auto) {});
+    loop.run();
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    result<std::optional<std::vector<op_result>>> second =
+        atomkv::failure(atomkv::error::other("not run"));
+    txn->commit_async(write_mine, [&](auto r) { second = std::move(r); });
+    loop.run();
+    REQUIRE(second);
+    CHECK(second.value().has_value());
   }
   CHECK(attached_loop::closed_cleanly());
 }
