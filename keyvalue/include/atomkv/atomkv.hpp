@@ -3,4 +3,5 @@
 
 #include "atomkv/atomics.hpp"
 #include "atomkv/batch.hpp"
+#include "atomkv/clock.hpp"
 #include "atomkv/store.hpp"
