@@ -103,6 +103,32 @@ class expiry_index {
     note_front();
   }
 
+  // How many indexed deadlines are at or before `now`, and their sum, without changing anything:
+  // a walk of the heap that stops below every deadline past `now`, so it costs what is due.
+  struct due_part {
+    std::size_t count = 0;
+    deadline_total sum = 0;
+  };
+  due_part due(std::int64_t now) const {
+    due_part out;
+    if (heap_.empty() || heap_[0].deadline > now) {
+      return out;
+    }
+    std::vector<std::size_t> pending{0};
+    while (!pending.empty()) {
+      const std::size_t at = pending.back();
+      pending.pop_back();
+      ++out.count;
+      out.sum += heap_[at].deadline;
+      for (std::size_t child = 2 * at + 1; child <= 2 * at + 2 && child < heap_.size(); ++child) {
+        if (heap_[child].deadline <= now) {
+          pending.push_back(child);
+        }
+      }
+    }
+    return out;
+  }
+
   // Forgets every entry without touching them (their table is being emptied by the caller).
   void clear() {
     std::vector<slot>().swap(heap_);

@@ -73,17 +73,19 @@ op_result keyspace::execute(const operation& op, lazy_clock& now) {
     case operation::kind::clear:
       clear_all();
       return op_result::ok();
+    // Counting reclaims a bounded number of due keys and leaves out the rest without freeing
+    // them, so that a count right after a wave of expiries does not hold every stripe for long.
     case operation::kind::count:
-      reclaim_all_due(now);
-      return op_result::of_integer(static_cast<std::int64_t>(count_all()));
+      reclaim_some_due(now);
+      return op_result::of_integer(static_cast<std::int64_t>(count_all() - count_due(now)));
     case operation::kind::count_expiring:
-      reclaim_all_due(now);
-      return op_result::of_integer(static_cast<std::int64_t>(count_expiring()));
+      reclaim_some_due(now);
+      return op_result::of_integer(static_cast<std::int64_t>(count_expiring(now)));
     case operation::kind::average_ttl:
-      reclaim_all_due(now);
-      return op_result::of_integer(average_ttl(now.ms()));
+      reclaim_some_due(now);
+      return op_result::of_integer(average_ttl(now));
     case operation::kind::expired_total:
-      reclaim_all_due(now);
+      reclaim_some_due(now);
       return op_result::of_integer(
           static_cast<std::int64_t>(expired_->load(std::memory_order_relaxed)));
     case operation::kind::set_if_none_exist:
@@ -343,8 +345,8 @@ backend::key_page keyspace::page_from(std::uint64_t cursor, std::size_t budget,
                                  ? std::numeric_limits<std::size_t>::max()
                                  : budget * kBucketsPerKey;
   auto visit = [&](std::string_view key, const entry& e) {
-    if (!e.present) {
-      return;
+    if (!e.present || (e.deadline != 0 && e.deadline <= now.ms())) {
+      return;  // expired keys are skipped; the expiry thread or a later touch reclaims them
     }
     ++seen;
     if (!pattern || glob_match(*pattern, key)) {
@@ -358,8 +360,8 @@ backend::key_page keyspace::page_from(std::uint64_t cursor, std::size_t budget,
       if (lock_stripes) {
         guard.lock();
       }
-      if (!s.deadlines.empty()) {
-        reclaim_due(s, now.ms(), std::numeric_limits<std::size_t>::max());
+      if (s.deadlines.earliest() <= now.ms()) {
+        reclaim_due(s, now.ms(), kReclaimPerStripe);
       }
       do {
         within = s.entries.scan(within, visit);

@@ -127,11 +127,17 @@ class keyspace final : public backend::bucket, public std::enable_shared_from_th
   // Reclaims at most `limit` due keys of a held stripe, earliest first.
   std::size_t reclaim_due(stripe& s, std::int64_t now, std::size_t limit);
   // With every stripe held: reclaims every due key of the bucket.
-  void reclaim_all_due(lazy_clock& now);
+  // What one count or listing page reclaims at most in each stripe: the rest is left to the expiry
+  // thread, so that no single call frees a whole wave of keys while it holds stripe locks.
+  static constexpr std::size_t kReclaimPerStripe = 256;
+  // Reclaims at most kReclaimPerStripe due keys of each stripe (the caller holds every stripe).
+  void reclaim_some_due(lazy_clock& now);
+  // Due keys not reclaimed yet: gone for every count, though still in the tables.
+  std::size_t count_due(lazy_clock& now) const;
   void clear_all();
   std::size_t count_all() const;
-  std::size_t count_expiring() const;
-  std::int64_t average_ttl(std::int64_t now) const;
+  std::size_t count_expiring(lazy_clock& now) const;
+  std::int64_t average_ttl(lazy_clock& now) const;
 
   std::shared_ptr<expired_counter> expired_;
 

@@ -48,12 +48,22 @@ std::size_t keyspace::reclaim_due(stripe& s, std::int64_t now, std::size_t limit
   return reclaimed;
 }
 
-void keyspace::reclaim_all_due(lazy_clock& now) {
+void keyspace::reclaim_some_due(lazy_clock& now) {
   for (std::size_t i = 0; i < stripe_count; ++i) {
-    if (!stripes_[i].deadlines.empty()) {
-      reclaim_due(stripes_[i], now.ms(), std::numeric_limits<std::size_t>::max());
+    if (stripes_[i].deadlines.earliest() <= now.ms()) {
+      reclaim_due(stripes_[i], now.ms(), kReclaimPerStripe);
     }
   }
+}
+
+std::size_t keyspace::count_due(lazy_clock& now) const {
+  std::size_t due = 0;
+  for (std::size_t i = 0; i < stripe_count; ++i) {
+    if (stripes_[i].deadlines.earliest() <= now.ms()) {
+      due += stripes_[i].deadlines.due(now.ms()).count;
+    }
+  }
+  return due;
 }
 
 std::optional<std::size_t> keyspace::expire_due(std::size_t index, std::int64_t now,
@@ -130,27 +140,31 @@ op_result keyspace::get_and_expire(stripe& s, const operation& op, std::uint64_t
   return answer;
 }
 
-std::size_t keyspace::count_expiring() const {
+std::size_t keyspace::count_expiring(lazy_clock& now) const {
   std::size_t total = 0;
   for (std::size_t i = 0; i < stripe_count; ++i) {
     total += stripes_[i].deadlines.size();
   }
-  return total;
+  return total - count_due(now);
 }
 
 // The exact mean of the time left, from each stripe's sum of deadlines (Redis estimates it by
 // sampling; both answer 0 when no key has a deadline).
-std::int64_t keyspace::average_ttl(std::int64_t now) const {
+std::int64_t keyspace::average_ttl(lazy_clock& now) const {
   deadline_total sum = 0;
   std::size_t count = 0;
   for (std::size_t i = 0; i < stripe_count; ++i) {
-    sum += stripes_[i].deadlines.deadline_sum();
-    count += stripes_[i].deadlines.size();
+    const auto& deadlines = stripes_[i].deadlines;
+    // Keys already due are gone, though not yet reclaimed: they are left out.
+    const auto due = deadlines.earliest() <= now.ms() ? deadlines.due(now.ms())
+                                                      : expiry_index<entry>::due_part{};
+    sum += deadlines.deadline_sum() - due.sum;
+    count += deadlines.size() - due.count;
   }
   if (count == 0) {
     return 0;
   }
-  return static_cast<std::int64_t>(sum / static_cast<deadline_total>(count) - now);
+  return static_cast<std::int64_t>(sum / static_cast<deadline_total>(count) - now.ms());
 }
 
 }  // namespace atomkv::memory
