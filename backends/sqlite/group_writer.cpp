@@ -214,7 +214,10 @@ void group_writer::run() {
       if (!wake_.wait_for(guard, more_due ? std::chrono::milliseconds(0) : kIdlePurgeEvery,
                           ready)) {
         if (caller_at_work_ || stopping_ || !queue_.empty()) {
-          continue;  // the caller holds the connection; purge another time
+          // The caller holds the connection: purge another time, after a full wait, so that
+          // a purge still behind does not spin on the lock while the caller works.
+          more_due = false;
+          continue;
         }
         idle = true;
       } else if (queue_.empty()) {
@@ -333,6 +336,7 @@ void group_writer::gather(std::unique_lock<std::mutex>& guard) {
 }
 
 bool group_writer::commit_group(std::vector<std::shared_ptr<request>>& group, bool may_wait) {
+  last_purge_full_ = false;  // a group that fails before its purge leaves nothing more due
   auto fail_all = [&](const error& why) {
     pending_.clear();
     for (auto& r : group) {
