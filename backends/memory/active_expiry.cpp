@@ -81,10 +81,11 @@ active_expiry::outcome active_expiry::cycle() {
       const std::int64_t now = unix_time_ms();
       more_due = false;
       for (std::size_t i = 0; i < keyspace::stripe_count; ++i) {
-        // A stripe in use is skipped and tried again on the next pass.
+        // A stripe in use is skipped until the next cycle: only a full step of reclaimed keys
+        // means more are due now, so that a stripe held for long does not make the thread spin.
         const auto reclaimed = space.expire_due(i, now, tuning_.per_step);
         total += reclaimed.value_or(0);
-        more_due = more_due || reclaimed.value_or(tuning_.per_step) == tuning_.per_step;
+        more_due = more_due || reclaimed.value_or(0) == tuning_.per_step;
       }
       if (more_due && spent()) {
         first_bucket_ += visited;
