@@ -75,15 +75,25 @@ result<slot_map> slot_map::from_cluster_slots(const redisReply& reply, const nod
     const long long first = range.element[0]->integer;
     const long long last = range.element[1]->integer;
     const redisReply& master = *range.element[2];
-    if (first < 0 || last >= kHashSlots || first > last || master.type != REDIS_REPLY_ARRAY ||
-        master.elements < 2 || master.element[0]->type != REDIS_REPLY_STRING ||
+    // The endpoint is a string, or NIL for "the host you asked" (cluster-preferred-endpoint-type
+    // unknown-endpoint); "?" names a node whose endpoint is not known yet: its slots have no
+    // reachable master until the next refresh.
+    const bool endpoint_known = master.type == REDIS_REPLY_ARRAY && master.elements >= 2 &&
+                                (master.element[0]->type == REDIS_REPLY_STRING ||
+                                 master.element[0]->type == REDIS_REPLY_NIL);
+    if (first < 0 || last >= kHashSlots || first > last || !endpoint_known ||
         master.element[1]->type != REDIS_REPLY_INTEGER || master.element[1]->integer <= 0 ||
         master.element[1]->integer > 65535) {
       return failure(malformed("a range's master"));
     }
-    node_address address{std::string(master.element[0]->str, master.element[0]->len),
-                         static_cast<std::uint16_t>(master.element[1]->integer)};
-    if (address.host.empty() || address.host == "?") {
+    const redisReply& endpoint = *master.element[0];
+    node_address address{
+        endpoint.type == REDIS_REPLY_NIL ? std::string() : std::string(endpoint.str, endpoint.len),
+        static_cast<std::uint16_t>(master.element[1]->integer)};
+    if (address.host == "?") {
+      continue;
+    }
+    if (address.host.empty()) {
       address.host = asked.host;
     }
     auto known = std::find(map.masters_.begin(), map.masters_.end(), address);

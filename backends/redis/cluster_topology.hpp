@@ -40,8 +40,9 @@ class slot_map {
  public:
   slot_map() { owner_.fill(kNone); }
 
-  // From a CLUSTER SLOTS reply. A master whose endpoint is unknown ("" or "?") is reached at
-  // `asked`'s host, as redis-cli does. Slots no range covers have no master.
+  // From a CLUSTER SLOTS reply. A master whose endpoint is NIL or "" is reached at `asked`'s
+  // host, as redis-cli does; one whose endpoint is "?" (not known yet) serves no slot here.
+  // Slots no range covers have no master.
   static result<slot_map> from_cluster_slots(const redisReply& reply, const node_address& asked);
 
   // The master of `slot`, or nothing when the slot is not served.
