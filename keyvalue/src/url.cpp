@@ -195,7 +195,8 @@ result<store_url> parse_store_url(std::string_view text) {
     if (url.hosts.empty()) {
       url.host = one.host;
       url.port = one.port;
-    } else if (one.host.empty()) {
+    }
+    if (one.host.empty() && (comma != std::string_view::npos || !url.hosts.empty())) {
       return failure(error::no_such_store("empty host in the store URL's host list"));
     }
     url.hosts.push_back(std::move(one));

@@ -61,6 +61,8 @@ TEST_CASE("a store URL may list several hosts, as Redis Cluster seeds", "[url]")
   CHECK(one.value().hosts == std::vector<hp>{{"h", 1}});
 
   CHECK_FALSE(parse_store_url("redis+cluster://a:1,,b:2"));
+  CHECK_FALSE(parse_store_url("redis+cluster://,b:2"));
+  CHECK_FALSE(parse_store_url("redis+cluster://a:1,"));
   CHECK_FALSE(parse_store_url("redis+cluster://a:1,b:x"));
   // A plain redis:// URL names one server.
   CHECK_FALSE(atomkv::connect("redis://127.0.0.1:1,127.0.0.1:2"));
