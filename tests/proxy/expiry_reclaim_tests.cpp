@@ -55,7 +55,9 @@ TEST_CASE("a million expiring keys are reclaimed without being touched", "[expir
 
   // Every key gets the same absolute deadline, a little after the last one is likely written,
   // so that the whole million is alive at once before it goes.
-  constexpr int kKeys = 1'000'000;
+  // Under AddressSanitizer the SQLite purge reclaims about 2,800 rows a second (1,000,000 in
+  // about 40 s otherwise): a fifth of the keys there keeps the run within its time.
+  constexpr int kKeys = atomkv::testing::kUnderAddressSanitizer ? 200'000 : 1'000'000;
   constexpr int kBatch = 10'000;
   const auto unix_ms = [] {
     return std::chrono::duration_cast<std::chrono::milliseconds>(

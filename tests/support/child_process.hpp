@@ -69,6 +69,10 @@ inline constexpr bool kResidentMemoryFollowsFrees = true;
 inline constexpr bool kResidentMemoryFollowsFrees = true;
 #endif
 
+// Whether these tests run under AddressSanitizer, whose checks make bulk loads several times
+// slower: a test may then use a smaller load that still exercises the same paths.
+inline constexpr bool kUnderAddressSanitizer = !kResidentMemoryFollowsFrees;
+
 // A loopback TCP port that was free a moment ago (bound to port 0, then released).
 std::uint16_t free_loopback_port();
 
