@@ -34,18 +34,12 @@ constexpr const char* kCreateMeta =
 // Version 1 (the first release): kv with a row id, UNIQUE(bucket, key), pages by id. Its rows
 // move over as they are, with no deadline; the row id becomes the seq, so cursors handed out
 // before stay valid, and the clock moves past every id so that new seqs sort after them.
-constexpr const char* kFromVersion1 =
+// The new table is kCreateTable itself, made between the two steps.
+constexpr const char* kSetVersion1Aside =
     "ALTER TABLE kv RENAME TO kv_version1;"
     "DROP INDEX kv_pages;"
-    "DROP INDEX kv_tombstones;"
-    "CREATE TABLE kv("
-    "  bucket BLOB NOT NULL,"
-    "  key BLOB NOT NULL,"
-    "  value BLOB,"
-    "  version INTEGER NOT NULL,"
-    "  deadline INTEGER,"
-    "  seq INTEGER NOT NULL,"
-    "  PRIMARY KEY(bucket, key)) WITHOUT ROWID;"
+    "DROP INDEX kv_tombstones;";
+constexpr const char* kFromVersion1 =
     "INSERT INTO kv(bucket, key, value, version, deadline, seq)"
     "  SELECT bucket, key, value, version, NULL, id FROM kv_version1;"
     "UPDATE meta SET clock = max(clock, (SELECT coalesce(max(id), 0) FROM kv_version1));"
@@ -79,6 +73,8 @@ result<void> prepare_file(connection& c, bool synchronous_full) {
     }
     if (version == 1) {
       // In this transaction: a crash leaves the file at version 1, whole.
+      BOOST_OUTCOME_TRY(c.exec(kSetVersion1Aside));
+      BOOST_OUTCOME_TRY(c.exec(kCreateTable));
       BOOST_OUTCOME_TRY(c.exec(kFromVersion1));
       BOOST_OUTCOME_TRY(c.exec(kCreateIndexes));
       return set_user_version(c);
