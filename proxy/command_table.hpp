@@ -1,9 +1,11 @@
 #pragma once
 // The commands atomkv-proxy understands, with Redis 7's names, arities and flags.
 //
-// A command is either *local* (it answers from the connection or server state: PING, CLIENT,
-// WATCH, ...) or a *data* command, planned into backend operations (plan.hpp) so that it runs
-// the same way alone and inside EXEC.
+// Each command is one unit (command_spec): name, arity, flags, key positions, COMMAND INFO and
+// COMMAND DOCS data, and one behaviour of an explicit kind (command_behaviour): *local* (it
+// answers from the connection or server state: PING, CLIENT, ...), *planned* into backend
+// operations (plan.hpp) so that it runs the same way alone and inside EXEC, or *deferred* (its
+// reply comes later: EXEC, WATCH, INFO). Generic code reads units, never command names.
 
 #include <cstdint>
 #include <deque>
@@ -16,6 +18,7 @@
 
 #include "atomkv/operation.hpp"
 #include "atomkv/resp/reply_writer.hpp"
+#include "commands/command_metadata.hpp"
 #include "plan.hpp"
 
 namespace atomkv::proxy {
@@ -56,8 +59,8 @@ using exec_finish = std::function<void(const std::vector<op_result>& results, ex
 using exec_planner_fn = exec_finish (*)(client& c, std::size_t db, args_view args,
                                         plan_builder& plan);
 
-// The flags the proxy acts on. write, readonly, fast and admin are Redis's flags of the same name
-// (COMMAND INFO's flags are in commands/command_info.cpp; unit tests check that they agree).
+// The flags the proxy acts on. write, readonly, fast, admin and no_auth are Redis's flags of the
+// same name (a unit's COMMAND INFO flags are Redis's strings; unit tests check that they agree).
 enum command_flag : std::uint32_t {
   flag_write = 1 << 0,
   flag_readonly = 1 << 1,
@@ -69,22 +72,75 @@ enum command_flag : std::uint32_t {
   // Answers from the connection alone, reading neither the backend nor the reply protocol: may
   // run while the client's earlier commands still wait for the backend. Not shown by COMMAND.
   flag_connection_only = 1 << 8,
+  // Runs the transaction (EXEC): rejected, it also ends the transaction and its watches.
+  flag_runs_transaction = 1 << 9,
+  // Switches the database (SELECT): queued inside MULTI, the commands after it act on that one.
+  flag_switches_db = 1 << 10,
 };
 
+// How a command runs outside MULTI.
+enum class behaviour_kind {
+  local,     // answers at once from the connection or server state: PING, CLIENT, SELECT, ...
+  planned,   // planned into backend operations of the current database: GET, SET, EXPIRE, ...
+  deferred,  // answers later, by a ticket of its own: EXEC, WATCH, INFO, FLUSHALL
+};
+
+// What a command queued by MULTI does when EXEC runs the transaction.
+enum class in_exec_kind {
+  planned_ops,   // its planned operations join the transaction's batch
+  exec_planner,  // plan_in_exec: its share of the batch, and what completes it after the commit
+  runs_locally,  // run_in_exec, in queue order, while EXEC plans the batch
+  never_queued,  // flag_no_queue: it runs at once inside MULTI (MULTI, EXEC, WATCH, ...)
+};
+
+// A command's one behaviour: its kind, the function of that kind, and what it does inside EXEC.
+// Written with planned_by, local and deferred below.
+struct command_behaviour {
+  behaviour_kind kind = behaviour_kind::local;
+  in_exec_kind in_exec = in_exec_kind::never_queued;
+  planner_fn plan = nullptr;               // planned; also what it does inside EXEC
+  local_fn run = nullptr;                  // local
+  deferred_fn run_deferred = nullptr;      // deferred
+  exec_planner_fn plan_in_exec = nullptr;  // in_exec == exec_planner
+  local_fn run_in_exec = nullptr;          // in_exec == runs_locally
+};
+
+// Planned into backend operations, alone as inside EXEC.
+constexpr command_behaviour planned_by(planner_fn plan) {
+  return {.kind = behaviour_kind::planned, .in_exec = in_exec_kind::planned_ops, .plan = plan};
+}
+// Answered at once by `run`; inside EXEC by `in_exec`, which is `run` unless given.
+constexpr command_behaviour local(local_fn run, local_fn in_exec = nullptr) {
+  return {.kind = behaviour_kind::local,
+          .in_exec = in_exec_kind::runs_locally,
+          .run = run,
+          .run_in_exec = in_exec != nullptr ? in_exec : run};
+}
+// Answered later by `run`; inside EXEC planned by `in_exec`, or never queued without it.
+constexpr command_behaviour deferred(deferred_fn run, exec_planner_fn in_exec = nullptr) {
+  return {.kind = behaviour_kind::deferred,
+          .in_exec = in_exec != nullptr ? in_exec_kind::exec_planner : in_exec_kind::never_queued,
+          .run_deferred = run,
+          .plan_in_exec = in_exec};
+}
+// A container (CLIENT, CONFIG, COMMAND) without a subcommand fails its own arity check, and with
+// an unknown one is refused before it runs: it has no behaviour of its own.
+constexpr command_behaviour subcommands_only() {
+  return {};
+}
+
+// One command, all its facts in one place: what dispatch acts on, and what COMMAND INFO and
+// COMMAND DOCS show (the data redis-server 7.0.15 shows for the same command). Each command
+// family declares its units next to its handlers (commands/strings.cpp, ...).
 struct command_spec {
   std::string_view name;  // lower case; subcommands as "client|setname"
   int arity;              // Redis's convention: n exactly, -n at least n
   std::uint32_t flags;
-  planner_fn plan = nullptr;
-  local_fn run = nullptr;
-  // Runs outside MULTI when set; a command that can be queued also has `plan`, `plan_in_exec` or
-  // `run`, which EXEC uses.
-  deferred_fn run_deferred = nullptr;
-  // Redis's first key, last key and step (COMMAND INFO); what else COMMAND INFO and COMMAND DOCS
-  // show is in commands/command_metadata.hpp.
+  command_behaviour behaviour;
+  // Redis's first key, last key and step (COMMAND INFO); 0 for a command without keys.
   int first_key = 0, last_key = 0, key_step = 0;
-  // Inside EXEC, for the commands that `plan` cannot describe; `run` is used when neither is set.
-  exec_planner_fn plan_in_exec = nullptr;
+  command_info_data info;  // the rest of COMMAND INFO
+  command_doc doc;         // COMMAND DOCS
 };
 
 // Finds a command by name (any case); for container commands, the subcommand in args[1].
@@ -99,7 +155,7 @@ inline std::size_t command_index(const command_spec& spec) {
 }
 std::vector<const command_spec*> subcommands_of(std::string_view container);
 
-// The tables, one per command group, defined next to their commands.
+// The units, one table per command family, defined next to their handlers.
 std::span<const command_spec> string_commands();
 std::span<const command_spec> key_commands();
 std::span<const command_spec> expiry_commands();  // EXPIRE, TTL, PERSIST, ...

@@ -20,7 +20,7 @@ void reject(client& c, std::string_view line, const command_spec* spec = nullptr
   if (spec != nullptr) {
     ++c.owner().stats().commands[command_index(*spec)].rejected_calls;
   }
-  if (spec != nullptr && spec->name == "exec") {
+  if (spec != nullptr && (spec->flags & flag_runs_transaction)) {
     state.clear_multi();
     state.release_watches();
     c.reply().error(errors::exec_abort(line));
@@ -40,7 +40,7 @@ void run_data_command(client& c, const command_spec& spec, args_view args) {
   owned.clear();
   planned plan;
   plan_builder builder{ops, plan, owned};
-  if (auto problem = spec.plan(args, builder)) {
+  if (auto problem = spec.behaviour.plan(args, builder)) {
     c.reply().error(*problem);
     return;
   }
@@ -89,7 +89,7 @@ bool may_run_early(client& c, const command_spec& spec) {
     return true;
   }
   // A command with an asynchronous form of its own takes no lane.
-  return spec.plan != nullptr && spec.run_deferred == nullptr && c.may_pipeline_on(state.db);
+  return spec.behaviour.kind == behaviour_kind::planned && c.may_pipeline_on(state.db);
 }
 
 }  // namespace
@@ -150,13 +150,18 @@ bool dispatch(client& c, args_view args) {
   const auto errors_before = stats.total_error_replies;
   c.set_running_command(command_index(*spec));
   const std::uint64_t started = cycle_count();
-  if (spec->run_deferred) {
-    spec->run_deferred(c, args);
-  } else if (spec->run) {
-    auto out = c.reply();
-    spec->run(c, args, out);
-  } else {
-    run_data_command(c, *spec, args);
+  switch (spec->behaviour.kind) {
+    case behaviour_kind::local: {
+      auto out = c.reply();
+      spec->behaviour.run(c, args, out);
+      break;
+    }
+    case behaviour_kind::planned:
+      run_data_command(c, *spec, args);
+      break;
+    case behaviour_kind::deferred:
+      spec->behaviour.run_deferred(c, args);
+      break;
   }
   ++counters.calls;
   counters.cycles += cycle_count() - started;

@@ -1,12 +1,9 @@
 #pragma once
-// What COMMAND INFO and COMMAND DOCS tell about each command beyond the command table
-// (command_table.hpp): the data redis-server 7.0.15 shows for the same command, so that clients
+// The shapes of what COMMAND INFO and COMMAND DOCS tell about a command beyond its name, arity
+// and key positions: the data redis-server 7.0.15 shows for the same command, so that clients
 // that read it (cluster clients routing by key specifications, redis-cli's hints) see Redis.
-//
-// The data lives in two tables, one per reply: command_info.cpp (flags, ACL categories, tips,
-// key specifications) and command_docs.cpp (summary, complexity, history, arguments). Names are
-// the command table's: lower case, subcommands as "client|setname". Strings are written as Redis
-// writes them (flags without "+", categories with "@").
+// Each command's unit (command_table.hpp) holds its own. Strings are written as Redis writes them
+// (flags without "+", categories with "@").
 
 #include <initializer_list>
 #include <span>
@@ -26,9 +23,8 @@ struct key_spec {
   int limit = 0;
 };
 
-// COMMAND INFO's elements that the command table does not hold.
+// COMMAND INFO's elements beyond the name, arity and first/last/step key positions.
 struct command_info_data {
-  std::string_view name;
   std::initializer_list<std::string_view> flags;           // "write", "readonly", "fast", ...
   std::initializer_list<std::string_view> acl_categories;  // "@read", "@string", ...
   std::initializer_list<std::string_view> tips;            // "request_policy:multi_shard", ...
@@ -55,7 +51,6 @@ struct doc_history_entry {
 
 // COMMAND DOCS's map for one command; empty fields are left out of the reply, as Redis does.
 struct command_doc {
-  std::string_view name;
   std::string_view summary;
   std::string_view since;
   std::string_view group;
@@ -66,13 +61,5 @@ struct command_doc {
   std::initializer_list<doc_history_entry> history;
   std::initializer_list<doc_argument> arguments;
 };
-
-// The tables, in no particular order.
-std::span<const command_info_data> command_info_table();
-std::span<const command_doc> command_doc_table();
-
-// The entry of a command of the command table, or nullptr when the table has none.
-const command_info_data* find_command_info(std::string_view name);
-const command_doc* find_command_doc(std::string_view name);
 
 }  // namespace atomkv::proxy

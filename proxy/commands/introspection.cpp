@@ -1,5 +1,6 @@
 // COMMAND and its subcommands: the proxy describing its commands the way redis-server 7.0.15
-// describes the same commands (command_metadata.hpp), in RESP2 and RESP3.
+// describes the same commands (each command unit's info and docs, command_table.hpp), in RESP2 and
+// RESP3.
 //
 // Listings hold only what the proxy implements: COMMAND, COMMAND COUNT, COMMAND LIST and COMMAND
 // INFO / DOCS without names list the proxy's commands, not Redis's; and a container's entry
@@ -62,11 +63,7 @@ void write_key_spec(const key_spec& spec, resp::reply_writer& out) {
 // One COMMAND INFO entry, in Redis 7's ten-element shape: name, arity, flags, first key, last
 // key, key step, ACL categories, tips, key specifications, subcommands.
 void write_command_info(const command_spec& spec, resp::reply_writer& out) {
-  static const command_info_data kNone{};
-  const command_info_data* info = find_command_info(spec.name);
-  if (info == nullptr) {
-    info = &kNone;  // every command has an entry (unit tests check); never a crash if not
-  }
+  const command_info_data* info = &spec.info;
   out.array_header(10);
   out.bulk(spec.name);
   out.integer(spec.arity);
@@ -136,11 +133,7 @@ void write_doc_argument(const doc_argument& arg, resp::reply_writer& out) {
 
 // One command's COMMAND DOCS map; fields Redis has no value for are left out, as Redis does.
 void write_command_doc(const command_spec& spec, resp::reply_writer& out) {
-  static const command_doc kNone{};
-  const command_doc* doc = find_command_doc(spec.name);
-  if (doc == nullptr) {
-    doc = &kNone;  // every command has an entry (unit tests check); never a crash if not
-  }
+  const command_doc* doc = &spec.doc;
   // Only the subcommands the proxy implements (Redis lists all of its own).
   auto subs = subcommands_of(spec.name);
   auto present = [](bool has) { return has ? 1 : 0; };
@@ -239,9 +232,8 @@ std::string ascii_lower(std::string_view text) {
 }
 
 bool in_acl_category(const command_spec& spec, std::string_view category) {
-  const command_info_data* info = find_command_info(spec.name);
-  return info != nullptr &&
-         std::any_of(info->acl_categories.begin(), info->acl_categories.end(),
+  const command_info_data* info = &spec.info;
+  return std::any_of(info->acl_categories.begin(), info->acl_categories.end(),
                      [&](std::string_view c) { return c.substr(1) == category; });  // "@string"
 }
 
@@ -338,12 +330,83 @@ void run_command_help(client&, args_view, resp::reply_writer& out) {
 }
 
 const command_spec kCommands[] = {
-    {"command", -1, flag_container | flag_connection_only, nullptr, run_command},
-    {"command|count", 2, flag_connection_only, nullptr, run_command_count},
-    {"command|list", -2, flag_connection_only, nullptr, run_command_list},
-    {"command|info", -2, flag_connection_only, nullptr, run_command_info},
-    {"command|docs", -2, flag_connection_only, nullptr, run_command_docs},
-    {"command|help", 2, flag_connection_only, nullptr, run_command_help},
+    {.name = "command",
+     .arity = -1,
+     .flags = flag_container | flag_connection_only,
+     .behaviour = local(run_command),
+     .info = {.flags = {"loading", "stale"},
+              .acl_categories = {"@slow", "@connection"},
+              .tips = {"nondeterministic_output_order"}},
+     .doc = {.summary = "Get array of Redis command details",
+             .since = "2.8.13",
+             .group = "server",
+             .complexity = "O(N) where N is the total number of Redis commands"}},
+    {.name = "command|count",
+     .arity = 2,
+     .flags = flag_connection_only,
+     .behaviour = local(run_command_count),
+     .info = {.flags = {"loading", "stale"}, .acl_categories = {"@slow", "@connection"}},
+     .doc = {.summary = "Get total number of Redis commands",
+             .since = "2.8.13",
+             .group = "server",
+             .complexity = "O(1)"}},
+    {.name = "command|list",
+     .arity = -2,
+     .flags = flag_connection_only,
+     .behaviour = local(run_command_list),
+     .info = {.flags = {"loading", "stale"},
+              .acl_categories = {"@slow", "@connection"},
+              .tips = {"nondeterministic_output_order"}},
+     .doc = {.summary = "Get an array of Redis command names",
+             .since = "7.0.0",
+             .group = "server",
+             .complexity = "O(N) where N is the total number of Redis commands",
+             .arguments =
+                 {{.name = "filterby",
+                   .type = "oneof",
+                   .token = "FILTERBY",
+                   .flags = {"optional"},
+                   .arguments = {{.name = "module-name", .type = "string", .token = "MODULE"},
+                                 {.name = "category", .type = "string", .token = "ACLCAT"},
+                                 {.name = "pattern", .type = "pattern", .token = "PATTERN"}}}}}},
+    {.name = "command|info",
+     .arity = -2,
+     .flags = flag_connection_only,
+     .behaviour = local(run_command_info),
+     .info = {.flags = {"loading", "stale"},
+              .acl_categories = {"@slow", "@connection"},
+              .tips = {"nondeterministic_output_order"}},
+     .doc = {.summary =
+                 "Get array of specific Redis command details, or all when no argument is given.",
+             .since = "2.8.13",
+             .group = "server",
+             .complexity = "O(N) where N is the number of commands to look up",
+             .history = {{"7.0.0",
+                          "Allowed to be called with no argument to get info on all commands."}},
+             .arguments =
+                 {{.name = "command-name", .type = "string", .flags = {"optional", "multiple"}}}}},
+    {.name = "command|docs",
+     .arity = -2,
+     .flags = flag_connection_only,
+     .behaviour = local(run_command_docs),
+     .info = {.flags = {"loading", "stale"},
+              .acl_categories = {"@slow", "@connection"},
+              .tips = {"nondeterministic_output_order"}},
+     .doc = {.summary = "Get array of specific Redis command documentation",
+             .since = "7.0.0",
+             .group = "server",
+             .complexity = "O(N) where N is the number of commands to look up",
+             .arguments =
+                 {{.name = "command-name", .type = "string", .flags = {"optional", "multiple"}}}}},
+    {.name = "command|help",
+     .arity = 2,
+     .flags = flag_connection_only,
+     .behaviour = local(run_command_help),
+     .info = {.flags = {"loading", "stale"}, .acl_categories = {"@slow", "@connection"}},
+     .doc = {.summary = "Show helpful text about the different subcommands",
+             .since = "5.0.0",
+             .group = "server",
+             .complexity = "O(1)"}},
 };
 
 }  // namespace

@@ -5,6 +5,8 @@
 // refused when the second is queued; FLUSHALL and INFO, which reach every database, do their part
 // in the others once the step has committed.
 
+#include <cassert>
+
 #include "../client.hpp"
 #include "../command_table.hpp"
 #include "../dispatch.hpp"
@@ -40,6 +42,11 @@ void run_discard(client& c, args_view, resp::reply_writer& out) {
 
 void run_unwatch(client& c, args_view, resp::reply_writer& out) {
   c.state().release_watches();
+  out.simple("OK");
+}
+
+// The watches were checked by EXEC itself; UNWATCH queued inside MULTI has nothing to do.
+void run_unwatch_in_exec(client&, args_view, resp::reply_writer& out) {
   out.simple("OK");
 }
 
@@ -229,23 +236,30 @@ void run_exec(client& c, args_view) {
     const command_spec& spec = *batch->queued[i].spec;
     exec_entry& entry = batch->entries[i];
     entry.proto = state.proto;
-    if (spec.plan || spec.plan_in_exec) {
-      entry.is_planned = true;
-      entry.plan.first = batch->ops.size();
-      plan_builder builder{batch->ops, entry.plan, batch->owned};
-      if (spec.plan_in_exec) {
-        entry.finish = spec.plan_in_exec(c, db, args, builder);
-      } else if (auto problem = spec.plan(args, builder)) {
-        entry.is_planned = false;
-        batch->ops.resize(entry.plan.first);
-        resp::reply_writer(entry.bytes, state.proto).error(*problem);
+    const command_behaviour& behaviour = spec.behaviour;
+    switch (behaviour.in_exec) {
+      case in_exec_kind::planned_ops:
+      case in_exec_kind::exec_planner: {
+        entry.is_planned = true;
+        entry.plan.first = batch->ops.size();
+        plan_builder builder{batch->ops, entry.plan, batch->owned};
+        if (behaviour.in_exec == in_exec_kind::exec_planner) {
+          entry.finish = behaviour.plan_in_exec(c, db, args, builder);
+        } else if (auto problem = behaviour.plan(args, builder)) {
+          entry.is_planned = false;
+          batch->ops.resize(entry.plan.first);
+          resp::reply_writer(entry.bytes, state.proto).error(*problem);
+        }
+        break;
       }
-    } else if (spec.name == "unwatch") {
-      // The watches were checked by EXEC itself; UNWATCH queued inside MULTI has nothing to do.
-      resp::reply_writer(entry.bytes, state.proto).simple("OK");
-    } else {
-      resp::reply_writer out(entry.bytes, state.proto);
-      spec.run(c, args, out);
+      case in_exec_kind::runs_locally: {
+        resp::reply_writer out(entry.bytes, state.proto);
+        behaviour.run_in_exec(c, args, out);
+        break;
+      }
+      case in_exec_kind::never_queued:
+        assert(false && "a command flagged no_queue was queued");
+        break;
     }
   }
   batch->after = connection_settings::of(state);
@@ -291,25 +305,76 @@ void run_exec(client& c, args_view) {
 constexpr std::uint32_t kTxn = flag_fast | flag_no_queue;
 
 const command_spec kCommands[] = {
-    {"multi", 1, kTxn | flag_connection_only, nullptr, run_multi},
-    {"exec", 1, flag_no_queue, nullptr, nullptr, run_exec},
-    {"discard", 1, kTxn, nullptr, run_discard},
-    {"watch", -2, kTxn, nullptr, nullptr, run_watch, 1, -1, 1},
-    {"unwatch", 1, flag_fast, nullptr, run_unwatch},
+    {.name = "multi",
+     .arity = 1,
+     .flags = kTxn | flag_connection_only,
+     .behaviour = local(run_multi),
+     .info = {.flags = {"noscript", "loading", "stale", "fast", "allow_busy"},
+              .acl_categories = {"@fast", "@transaction"}},
+     .doc = {.summary = "Mark the start of a transaction block",
+             .since = "1.2.0",
+             .group = "transactions",
+             .complexity = "O(1)"}},
+    {.name = "exec",
+     .arity = 1,
+     .flags = flag_no_queue | flag_runs_transaction,
+     .behaviour = deferred(run_exec),
+     .info = {.flags = {"noscript", "loading", "stale", "skip_slowlog"},
+              .acl_categories = {"@slow", "@transaction"}},
+     .doc = {.summary = "Execute all commands issued after MULTI",
+             .since = "1.2.0",
+             .group = "transactions",
+             .complexity = "Depends on commands in the transaction"}},
+    {.name = "discard",
+     .arity = 1,
+     .flags = kTxn,
+     .behaviour = local(run_discard),
+     .info = {.flags = {"noscript", "loading", "stale", "fast", "allow_busy"},
+              .acl_categories = {"@fast", "@transaction"}},
+     .doc = {.summary = "Discard all commands issued after MULTI",
+             .since = "2.0.0",
+             .group = "transactions",
+             .complexity = "O(N), when N is the number of queued commands"}},
+    {.name = "watch",
+     .arity = -2,
+     .flags = kTxn,
+     .behaviour = deferred(run_watch),
+     .first_key = 1,
+     .last_key = -1,
+     .key_step = 1,
+     .info = {.flags = {"noscript", "loading", "stale", "fast", "allow_busy"},
+              .acl_categories = {"@fast", "@transaction"},
+              .key_specs = {{.flags = {"RO"}, .begin_index = 1, .last_key = -1, .key_step = 1}}},
+     .doc = {.summary = "Watch the given keys to determine execution of the MULTI/EXEC block",
+             .since = "2.2.0",
+             .group = "transactions",
+             .complexity = "O(1) for every key.",
+             .arguments =
+                 {{.name = "key", .type = "key", .key_spec_index = 0, .flags = {"multiple"}}}}},
+    {.name = "unwatch",
+     .arity = 1,
+     .flags = flag_fast,
+     .behaviour = local(run_unwatch, run_unwatch_in_exec),
+     .info = {.flags = {"noscript", "loading", "stale", "fast", "allow_busy"},
+              .acl_categories = {"@fast", "@transaction"}},
+     .doc = {.summary = "Forget about all watched keys",
+             .since = "2.2.0",
+             .group = "transactions",
+             .complexity = "O(1)"}},
 };
 
 }  // namespace
 
 std::optional<std::string> admit_to_multi(client& c, const command_spec& spec, args_view args) {
   session& state = c.state();
-  if (spec.name == "select") {
+  if (spec.flags & flag_switches_db) {
     std::string_view invalid;
     if (auto db = parse_db_index(args[1], c.owner().config().databases, invalid)) {
       state.queued_db = *db;  // invalid, it fails inside EXEC and changes nothing
     }
     return {};
   }
-  if (!spec.plan) {
+  if (spec.behaviour.kind != behaviour_kind::planned) {
     return {};  // acts on no database, or on every one (FLUSHALL, INFO)
   }
   // One atomic step acts on one bucket: a transaction over two databases would not be atomic.
