@@ -24,6 +24,7 @@
 namespace atomkv::proxy {
 
 class client;
+struct command_context;
 
 using args_view = std::span<const std::string_view>;
 
@@ -45,8 +46,9 @@ struct plan_builder {
 // (Redis reports these when the command runs, so inside MULTI they become that command's entry
 // in EXEC's reply).
 using planner_fn = std::optional<std::string> (*)(args_view args, plan_builder& plan);
-// Runs a local command, writing exactly one reply.
-using local_fn = void (*)(client& c, args_view args, resp::reply_writer& out);
+// Runs a local command, writing exactly one reply. It sees its session, the server's settings
+// and its connection's acts (command_context.hpp), not the client.
+using local_fn = void (*)(command_context& c, args_view args, resp::reply_writer& out);
 // Runs a command whose reply may come later: it takes a ticket with client::defer and fulfils it.
 using deferred_fn = void (*)(client& c, args_view args);
 // Inside EXEC, a command that also acts beyond the transaction's database (FLUSHALL clears every
@@ -103,6 +105,11 @@ struct command_behaviour {
   deferred_fn run_deferred = nullptr;      // deferred
   exec_planner_fn plan_in_exec = nullptr;  // in_exec == exec_planner
   local_fn run_in_exec = nullptr;          // in_exec == runs_locally
+
+  // False for subcommands_only().
+  bool behaviour_of_its_own() const {
+    return run != nullptr || plan != nullptr || run_deferred != nullptr;
+  }
 };
 
 // Planned into backend operations, alone as inside EXEC.
@@ -142,6 +149,13 @@ struct command_spec {
   command_info_data info;  // the rest of COMMAND INFO
   command_doc doc;         // COMMAND DOCS
 };
+
+// Whether a command of `argc` arguments, its name included, fits the unit's arity; else Redis
+// rejects it before it runs.
+inline bool arity_allows(const command_spec& spec, std::size_t argc) {
+  return spec.arity >= 0 ? argc == static_cast<std::size_t>(spec.arity)
+                         : argc >= static_cast<std::size_t>(-spec.arity);
+}
 
 // Finds a command by name (any case); for container commands, the subcommand in args[1].
 // Sets `unknown_subcommand` when the container exists but the subcommand does not.

@@ -1,17 +1,13 @@
 #include "dispatch.hpp"
 
 #include "client.hpp"
+#include "client_context.hpp"
 #include "cycle_clock.hpp"
 #include "redis_errors.hpp"
 #include "server.hpp"
 
 namespace atomkv::proxy {
 namespace {
-
-bool arity_ok(int arity, std::size_t argc) {
-  return arity >= 0 ? argc == static_cast<std::size_t>(arity)
-                    : argc >= static_cast<std::size_t>(-arity);
-}
 
 // Redis rejects before running; inside MULTI such a rejection also dooms the transaction. A
 // rejected EXEC itself ends the transaction and its watches, whether or not MULTI was open.
@@ -123,7 +119,7 @@ bool dispatch(client& c, args_view args) {
     reject(c, errors::unknown_subcommand(spec->name, args[1]));
     return true;
   }
-  if (!arity_ok(spec->arity, args.size())) {
+  if (!arity_allows(*spec, args.size())) {
     reject(c, errors::wrong_arity(spec->name), spec);
     return true;
   }
@@ -152,8 +148,9 @@ bool dispatch(client& c, args_view args) {
   const std::uint64_t started = cycle_count();
   switch (spec->behaviour.kind) {
     case behaviour_kind::local: {
+      client_context context(c);
       auto out = c.reply();
-      spec->behaviour.run(c, args, out);
+      spec->behaviour.run(context.get(), args, out);
       break;
     }
     case behaviour_kind::planned:

@@ -4,7 +4,7 @@
 
 #include <algorithm>
 
-#include "../client.hpp"
+#include "../command_context.hpp"
 #include "../command_table.hpp"
 #include "../redis_errors.hpp"
 #include "../server.hpp"
@@ -16,8 +16,8 @@ namespace atomkv::proxy {
 namespace {
 
 // CONFIG GET parameter [parameter ...]: every setting whose name matches one of the patterns.
-void run_config_get(client& c, args_view a, resp::reply_writer& out) {
-  auto settings = c.owner().config().as_config();
+void run_config_get(command_context& c, args_view a, resp::reply_writer& out) {
+  auto settings = c.settings.as_config();
   std::vector<const std::pair<std::string, std::string>*> matched;
   for (const auto& setting : settings) {
     for (std::size_t i = 2; i < a.size(); ++i) {
@@ -71,7 +71,7 @@ std::string apply_changes(const options& before, const options& after, std::stri
 // CONFIG SET parameter value [parameter value ...], as Redis 7.0's configSetCommand: every
 // name is looked up first (unknown, immutable or repeated: nothing changes), then every value
 // is set on a copy, which replaces the settings only when all of them are good.
-void run_config_set(client& c, args_view a, resp::reply_writer& out) {
+void run_config_set(command_context& c, args_view a, resp::reply_writer& out) {
   if (a.size() % 2 != 0) {
     out.error(errors::syntax);
     return;
@@ -95,7 +95,7 @@ void run_config_set(client& c, args_view a, resp::reply_writer& out) {
     }
     found.push_back(s);
   }
-  options changed = c.owner().config();
+  options changed = c.settings;
   for (std::size_t i = 0; i < found.size(); ++i) {
     if (auto problem = found[i]->set(changed, std::string(a[3 + 2 * i])); !problem.empty()) {
       out.error(set_failed(found[i]->name, problem));
@@ -103,15 +103,15 @@ void run_config_set(client& c, args_view a, resp::reply_writer& out) {
     }
   }
   std::string culprit;
-  if (auto problem = apply_changes(c.owner().config(), changed, culprit); !problem.empty()) {
+  if (auto problem = apply_changes(c.settings, changed, culprit); !problem.empty()) {
     out.error(set_failed(culprit, problem));
     return;
   }
-  c.owner().mutable_config() = std::move(changed);
+  c.settings = std::move(changed);
   out.simple("OK");
 }
 
-void run_config_help(client&, args_view, resp::reply_writer& out) {
+void run_config_help(command_context&, args_view, resp::reply_writer& out) {
   write_help(
       {
           "CONFIG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",

@@ -1,11 +1,9 @@
 // Connection commands: PING, ECHO, HELLO, AUTH, SELECT, QUIT, RESET and CLIENT.
 
-#include "../client.hpp"
+#include "../command_context.hpp"
 #include "../command_table.hpp"
 #include "../redis_errors.hpp"
 #include "../secret.hpp"
-#include "../server.hpp"
-#include "client_info.hpp"
 #include "help_reply.hpp"
 #include "parse.hpp"
 
@@ -13,7 +11,7 @@ namespace atomkv::proxy {
 
 namespace {
 
-void run_ping(client&, args_view a, resp::reply_writer& out) {
+void run_ping(command_context&, args_view a, resp::reply_writer& out) {
   if (a.size() > 2) {
     out.error(errors::wrong_arity("ping"));
   } else if (a.size() == 2) {
@@ -23,7 +21,7 @@ void run_ping(client&, args_view a, resp::reply_writer& out) {
   }
 }
 
-void run_echo(client&, args_view a, resp::reply_writer& out) {
+void run_echo(command_context&, args_view a, resp::reply_writer& out) {
   out.bulk(a[1]);
 }
 
@@ -39,20 +37,20 @@ bool valid_client_name(std::string_view name) {
 
 // Checks a username and password against requirepass: the only user is "default". The password
 // is compared in constant time, so that the time taken does not tell how much of it was right.
-bool credentials_ok(client& c, std::string_view user, std::string_view password) {
-  const auto& required = c.owner().config().requirepass;
+bool credentials_ok(command_context& c, std::string_view user, std::string_view password) {
+  const auto& required = c.settings.requirepass;
   if (user != "default") {
     return false;
   }
   return required.empty() || same_secret(password, required);
 }
 
-void run_auth(client& c, args_view a, resp::reply_writer& out) {
+void run_auth(command_context& c, args_view a, resp::reply_writer& out) {
   if (a.size() > 3) {
     out.error(errors::syntax);
     return;
   }
-  if (a.size() == 2 && c.owner().config().requirepass.empty()) {
+  if (a.size() == 2 && c.settings.requirepass.empty()) {
     out.error(errors::auth_without_password);
     return;
   }
@@ -62,13 +60,13 @@ void run_auth(client& c, args_view a, resp::reply_writer& out) {
     out.error(errors::wrongpass);
     return;
   }
-  c.state().authenticated = true;
+  c.state.authenticated = true;
   out.simple("OK");
 }
 
 // HELLO [protover [AUTH username password] [SETNAME clientname]]
-void run_hello(client& c, args_view a, resp::reply_writer& out) {
-  session& state = c.state();
+void run_hello(command_context& c, args_view a, resp::reply_writer& out) {
+  session& state = c.state;
   std::optional<std::int64_t> version;
   if (a.size() >= 2) {
     version = parse_integer(a[1]);
@@ -120,7 +118,7 @@ void run_hello(client& c, args_view a, resp::reply_writer& out) {
   out.bulk("proto");
   out.integer(static_cast<int>(state.proto));
   out.bulk("id");
-  out.integer(static_cast<std::int64_t>(c.id()));
+  out.integer(static_cast<std::int64_t>(c.connection.id()));
   out.bulk("mode");
   out.bulk("standalone");
   out.bulk("role");
@@ -130,24 +128,24 @@ void run_hello(client& c, args_view a, resp::reply_writer& out) {
 }
 
 // Inside EXEC too: the database it selects takes effect if the transaction commits.
-void run_select(client& c, args_view a, resp::reply_writer& out) {
+void run_select(command_context& c, args_view a, resp::reply_writer& out) {
   std::string_view error;
-  auto db = parse_db_index(a[1], c.owner().config().databases, error);
+  auto db = parse_db_index(a[1], c.settings.databases, error);
   if (!db) {
     out.error(error);
     return;
   }
-  c.state().db = *db;
+  c.state.db = *db;
   out.simple("OK");
 }
 
-void run_quit(client& c, args_view, resp::reply_writer& out) {
+void run_quit(command_context& c, args_view, resp::reply_writer& out) {
   out.simple("OK");
-  c.close_after_replies();
+  c.connection.close_after_replies();
 }
 
-void run_reset(client& c, args_view, resp::reply_writer& out) {
-  session& state = c.state();
+void run_reset(command_context& c, args_view, resp::reply_writer& out) {
+  session& state = c.state;
   state.clear_multi();
   if (state.watch && !state.watching) {
     state.watch->unwatch_async([](result<void>) {});  // releases whatever it may still hold
@@ -156,46 +154,42 @@ void run_reset(client& c, args_view, resp::reply_writer& out) {
   state.db = 0;
   state.name.clear();
   state.proto = resp::protocol::resp2;
-  state.authenticated = c.owner().config().requirepass.empty();
+  state.authenticated = c.settings.requirepass.empty();
   out.set_protocol(state.proto);
   out.simple("RESET");
 }
 
-void run_client_setname(client& c, args_view a, resp::reply_writer& out) {
+void run_client_setname(command_context& c, args_view a, resp::reply_writer& out) {
   if (!valid_client_name(a[2])) {
     out.error(errors::bad_client_name);
     return;
   }
-  c.state().name.assign(a[2]);
+  c.state.name.assign(a[2]);
   out.simple("OK");
 }
 
-void run_client_getname(client& c, args_view, resp::reply_writer& out) {
-  if (c.state().name.empty()) {
+void run_client_getname(command_context& c, args_view, resp::reply_writer& out) {
+  if (c.state.name.empty()) {
     out.null();
   } else {
-    out.bulk(c.state().name);
+    out.bulk(c.state.name);
   }
 }
 
-void run_client_id(client& c, args_view, resp::reply_writer& out) {
-  out.integer(static_cast<std::int64_t>(c.id()));
+void run_client_id(command_context& c, args_view, resp::reply_writer& out) {
+  out.integer(static_cast<std::int64_t>(c.connection.id()));
 }
 
-void run_client_info(client& c, args_view, resp::reply_writer& out) {
-  out.verbatim("txt", describe_client(c));
+void run_client_info(command_context& c, args_view, resp::reply_writer& out) {
+  out.verbatim("txt", c.connection.describe_self());
 }
 
-void run_client_list(client& c, args_view, resp::reply_writer& out) {
-  std::string all;
-  for (const auto& [id, other] : c.owner().clients()) {
-    all += describe_client(*other);
-  }
-  out.verbatim("txt", all);
+void run_client_list(command_context& c, args_view, resp::reply_writer& out) {
+  out.verbatim("txt", c.connection.describe_every_client());
 }
 
 // CLIENT SETINFO LIB-NAME|LIB-VER value (Redis 7.2; client libraries send it on connect).
-void run_client_setinfo(client&, args_view a, resp::reply_writer& out) {
+void run_client_setinfo(command_context&, args_view a, resp::reply_writer& out) {
   if (!equals_ignoring_case(a[2], "lib-name") && !equals_ignoring_case(a[2], "lib-ver")) {
     out.error("ERR Unrecognized option '" + std::string(a[2]) + "'");
     return;
@@ -203,7 +197,7 @@ void run_client_setinfo(client&, args_view a, resp::reply_writer& out) {
   out.simple("OK");
 }
 
-void run_client_help(client&, args_view, resp::reply_writer& out) {
+void run_client_help(command_context&, args_view, resp::reply_writer& out) {
   write_help(
       {
           "CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",

@@ -215,11 +215,11 @@ void write_all_command_info(resp::reply_writer& out) {
   }
 }
 
-void run_command(client&, args_view, resp::reply_writer& out) {
+void run_command(command_context&, args_view, resp::reply_writer& out) {
   write_all_command_info(out);
 }
 
-void run_command_count(client&, args_view, resp::reply_writer& out) {
+void run_command_count(command_context&, args_view, resp::reply_writer& out) {
   out.integer(static_cast<std::int64_t>(top_level_commands().size()));
 }
 
@@ -240,7 +240,7 @@ bool in_acl_category(const command_spec& spec, std::string_view category) {
 // COMMAND LIST [FILTERBY MODULE name | ACLCAT category | PATTERN pattern]. Like Redis, it lists
 // subcommands too ("client|setname"); the category is named without '@', and both it and the
 // pattern are matched ignoring case.
-void run_command_list(client&, args_view a, resp::reply_writer& out) {
+void run_command_list(command_context&, args_view a, resp::reply_writer& out) {
   if (a.size() != 2 && (a.size() != 5 || !equals_ignoring_case(a[2], "filterby"))) {
     out.error(errors::syntax);
     return;
@@ -276,7 +276,7 @@ void run_command_list(client&, args_view a, resp::reply_writer& out) {
   }
 }
 
-void run_command_info(client&, args_view a, resp::reply_writer& out) {
+void run_command_info(command_context&, args_view a, resp::reply_writer& out) {
   if (a.size() == 2) {
     write_all_command_info(out);
     return;
@@ -291,7 +291,7 @@ void run_command_info(client&, args_view a, resp::reply_writer& out) {
   }
 }
 
-void run_command_docs(client&, args_view a, resp::reply_writer& out) {
+void run_command_docs(command_context&, args_view a, resp::reply_writer& out) {
   std::vector<const command_spec*> wanted;
   if (a.size() == 2) {
     wanted = top_level_commands();
@@ -309,7 +309,7 @@ void run_command_docs(client&, args_view a, resp::reply_writer& out) {
   }
 }
 
-void run_command_help(client&, args_view, resp::reply_writer& out) {
+void run_command_help(command_context&, args_view, resp::reply_writer& out) {
   write_help(
       {
           "COMMAND <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",

@@ -8,6 +8,7 @@
 #include <cassert>
 
 #include "../client.hpp"
+#include "../client_context.hpp"
 #include "../command_table.hpp"
 #include "../dispatch.hpp"
 #include "../redis_errors.hpp"
@@ -17,8 +18,8 @@
 namespace atomkv::proxy {
 namespace {
 
-void run_multi(client& c, args_view, resp::reply_writer& out) {
-  session& state = c.state();
+void run_multi(command_context& c, args_view, resp::reply_writer& out) {
+  session& state = c.state;
   if (state.in_multi) {
     out.error(errors::multi_nested);  // an error, but the transaction goes on
     return;
@@ -29,8 +30,8 @@ void run_multi(client& c, args_view, resp::reply_writer& out) {
   out.simple("OK");
 }
 
-void run_discard(client& c, args_view, resp::reply_writer& out) {
-  session& state = c.state();
+void run_discard(command_context& c, args_view, resp::reply_writer& out) {
+  session& state = c.state;
   if (!state.in_multi) {
     out.error(errors::discard_without_multi);
     return;
@@ -40,13 +41,13 @@ void run_discard(client& c, args_view, resp::reply_writer& out) {
   out.simple("OK");
 }
 
-void run_unwatch(client& c, args_view, resp::reply_writer& out) {
-  c.state().release_watches();
+void run_unwatch(command_context& c, args_view, resp::reply_writer& out) {
+  c.state.release_watches();
   out.simple("OK");
 }
 
 // The watches were checked by EXEC itself; UNWATCH queued inside MULTI has nothing to do.
-void run_unwatch_in_exec(client&, args_view, resp::reply_writer& out) {
+void run_unwatch_in_exec(command_context&, args_view, resp::reply_writer& out) {
   out.simple("OK");
 }
 
@@ -253,8 +254,9 @@ void run_exec(client& c, args_view) {
         break;
       }
       case in_exec_kind::runs_locally: {
+        client_context context(c);
         resp::reply_writer out(entry.bytes, state.proto);
-        behaviour.run_in_exec(c, args, out);
+        behaviour.run_in_exec(context.get(), args, out);
         break;
       }
       case in_exec_kind::never_queued:
