@@ -1,0 +1,221 @@
+// Command units run without a socket, a loop or a server: local commands through a
+// command_context of the test's own, planned commands through their planners. And every unit is
+// complete: its behaviour has the function of its kind, and its arity agrees with its docs.
+
+#include <algorithm>
+#include <array>
+#include <cstdint>
+#include <deque>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+#include "command_context.hpp"
+#include "command_table.hpp"
+#include "redis_errors.hpp"
+
+using namespace atomkv;
+using namespace atomkv::proxy;
+
+namespace {
+
+// The acts of a connection that is not there: what the command asked for is recorded.
+class test_connection final : public connection_acts {
+ public:
+  bool closing = false;
+  std::uint64_t id() const override { return 42; }
+  std::string describe_self() const override { return "id=42 name=me\n"; }
+  std::string describe_every_client() const override { return "id=42\nid=43\n"; }
+  void close_after_replies() override { closing = true; }
+};
+
+struct test_context {
+  session state;
+  options settings;
+  test_connection connection;
+  command_context context{state, settings, connection};
+
+  // Runs a command the way dispatch does once it has passed its checks: the encoded reply.
+  std::string run(std::vector<std::string_view> args) {
+    bool unknown_subcommand = false;
+    const command_spec* spec = find_command(args, unknown_subcommand);
+    REQUIRE(spec != nullptr);
+    REQUIRE(!unknown_subcommand);
+    std::string bytes;
+    resp::reply_writer out(bytes, state.proto);
+    if (!arity_allows(*spec, args.size())) {
+      out.error(errors::wrong_arity(spec->name));
+      return bytes;
+    }
+    REQUIRE(spec->behaviour.kind == behaviour_kind::local);
+    spec->behaviour.run(context, args, out);
+    return bytes;
+  }
+};
+
+const command_spec& unit(std::string_view name) {
+  bool unknown_subcommand = false;
+  std::array<std::string_view, 1> args{name};
+  const command_spec* spec = find_command(args, unknown_subcommand);
+  REQUIRE(spec != nullptr);
+  return *spec;
+}
+
+std::size_t fewest_arguments(std::initializer_list<doc_argument> arguments, bool& more);
+
+// The fewest words one argument takes when it is given: its token, then its value or values.
+std::size_t fewest_words(const doc_argument& arg, bool& more) {
+  std::size_t words = arg.type == "pure-token" ? 0 : 1;
+  if (arg.type == "block") {
+    words = fewest_arguments(arg.arguments, more);
+  } else if (arg.type == "oneof") {
+    words = SIZE_MAX;
+    for (const auto& choice : arg.arguments) {
+      words = std::min(words, fewest_words(choice, more));
+    }
+  }
+  return words + (arg.token.empty() ? 0 : 1);
+}
+
+// The fewest words a command's arguments take, from its docs; `more` tells whether it may take
+// more than that.
+std::size_t fewest_arguments(std::initializer_list<doc_argument> arguments, bool& more) {
+  std::size_t fewest = 0;
+  for (const auto& arg : arguments) {
+    bool optional = false;
+    for (auto flag : arg.flags) {
+      optional |= flag == "optional";
+      more |= flag == "optional" || flag == "multiple";
+    }
+    const std::size_t words = fewest_words(arg, more);
+    if (!optional) {
+      fewest += words;
+    }
+  }
+  return fewest;
+}
+
+}  // namespace
+
+TEST_CASE("PING and ECHO run through a context of their own", "[command-unit]") {
+  test_context t;
+  CHECK(t.run({"PING"}) == "+PONG\r\n");
+  CHECK(t.run({"ping", "hello"}) == "$5\r\nhello\r\n");
+  CHECK(t.run({"PING", "a", "b"}) == "-ERR wrong number of arguments for 'ping' command\r\n");
+  CHECK(t.run({"ECHO", "x"}) == "$1\r\nx\r\n");
+  CHECK(t.run({"ECHO"}) == "-ERR wrong number of arguments for 'echo' command\r\n");
+  CHECK(t.run({"ECHO", "x", "y"}) == "-ERR wrong number of arguments for 'echo' command\r\n");
+}
+
+TEST_CASE("local commands change only their session and settings, and act through the context",
+          "[command-unit]") {
+  test_context t;
+  CHECK(t.run({"SELECT", "3"}) == "+OK\r\n");
+  CHECK(t.state.db == 3);
+  CHECK(t.run({"SELECT", "99"}) == "-ERR DB index is out of range\r\n");
+  CHECK(t.state.db == 3);
+  CHECK(t.run({"CLIENT", "SETNAME", "me"}) == "+OK\r\n");
+  CHECK(t.run({"CLIENT", "GETNAME"}) == "$2\r\nme\r\n");
+  CHECK(t.run({"CLIENT", "ID"}) == ":42\r\n");
+  CHECK(t.run({"CLIENT", "LIST"}) == "$12\r\nid=42\nid=43\n\r\n");
+  CHECK(t.run({"MULTI"}) == "+OK\r\n");
+  CHECK(t.state.in_multi);
+  CHECK(t.run({"DISCARD"}) == "+OK\r\n");
+  CHECK(!t.state.in_multi);
+  CHECK(t.run({"CONFIG", "SET", "timeout", "7"}) == "+OK\r\n");
+  CHECK(t.settings.timeout == 7);
+  CHECK(!t.connection.closing);
+  CHECK(t.run({"QUIT"}) == "+OK\r\n");
+  CHECK(t.connection.closing);
+}
+
+TEST_CASE("SET's planner turns its options into one operation", "[command-unit]") {
+  const command_spec& set = unit("set");
+  REQUIRE(set.behaviour.kind == behaviour_kind::planned);
+  CHECK(set.behaviour.in_exec == in_exec_kind::planned_ops);
+  std::vector<operation> ops;
+  std::deque<std::string> owned;
+
+  auto plan = [&](std::vector<std::string_view> args, planned& target) {
+    ops.clear();
+    plan_builder builder{ops, target, owned};
+    return set.behaviour.plan(args, builder);
+  };
+
+  planned target;
+  REQUIRE(!plan({"SET", "k", "v", "NX", "PX", "1500", "GET"}, target));
+  REQUIRE(ops.size() == 1);
+  CHECK(target.count == 1);
+  CHECK(ops[0].what == operation::kind::set);
+  CHECK(ops[0].key == "k");
+  CHECK(ops[0].value == "v");
+  CHECK(ops[0].when == operation::condition::if_missing);
+  CHECK(ops[0].return_previous);
+  CHECK(ops[0].deadline == expiry::after(1500));
+
+  planned keep;
+  REQUIRE(!plan({"set", "k", "v", "xx", "keepttl"}, keep));
+  REQUIRE(ops.size() == 1);
+  CHECK(ops[0].when == operation::condition::if_present);
+  CHECK(!ops[0].return_previous);
+  CHECK(ops[0].deadline == expiry::keep());
+
+  planned bad;
+  CHECK(plan({"SET", "k", "v", "NX", "XX"}, bad) == std::string(errors::syntax));
+  planned bad_time;
+  CHECK(plan({"SET", "k", "v", "EX", "0"}, bad_time) == "ERR invalid expire time in 'set' command");
+  CHECK(!arity_allows(set, 2));
+  CHECK(arity_allows(set, 3));
+}
+
+TEST_CASE("every unit's behaviour is complete for its kind", "[command-unit]") {
+  for (const auto& spec : all_commands()) {
+    INFO(spec.name);
+    const command_behaviour& b = spec.behaviour;
+    switch (b.kind) {
+      case behaviour_kind::local:
+        // A container without a behaviour of its own fails its arity or subcommand check.
+        CHECK((b.run != nullptr || (spec.flags & flag_container)));
+        break;
+      case behaviour_kind::planned:
+        CHECK(b.plan != nullptr);
+        CHECK(b.in_exec == in_exec_kind::planned_ops);
+        break;
+      case behaviour_kind::deferred:
+        CHECK(b.run_deferred != nullptr);
+        break;
+    }
+    // A command that can be queued says what it does inside EXEC (a container without a
+    // behaviour is refused before it could be).
+    const bool queued = !(spec.flags & flag_no_queue);
+    if (queued && b.behaviour_of_its_own()) {
+      CHECK(b.in_exec != in_exec_kind::never_queued);
+    }
+    CHECK((b.in_exec == in_exec_kind::exec_planner) == (b.plan_in_exec != nullptr));
+    CHECK((b.in_exec == in_exec_kind::runs_locally) == (b.run_in_exec != nullptr));
+    if (spec.flags & flag_runs_transaction) {
+      CHECK(b.kind == behaviour_kind::deferred);
+      CHECK(!queued);
+    }
+  }
+}
+
+TEST_CASE("every unit's arity agrees with the arguments of its docs", "[command-unit]") {
+  for (const auto& spec : all_commands()) {
+    if (spec.flags & flag_container) {
+      continue;  // its arguments are its subcommands'
+    }
+    INFO(spec.name);
+    bool more = false;
+    const std::size_t words = spec.name.find('|') == std::string_view::npos ? 1 : 2;
+    const std::size_t fewest = words + fewest_arguments(spec.doc.arguments, more);
+    if (spec.arity >= 0) {
+      CHECK(static_cast<std::size_t>(spec.arity) == fewest);
+      CHECK(!more);
+    } else {
+      CHECK(static_cast<std::size_t>(-spec.arity) == fewest);
+    }
+  }
+}
