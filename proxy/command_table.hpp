@@ -138,7 +138,9 @@ constexpr command_behaviour subcommands_only() {
 
 // One command, all its facts in one place: what dispatch acts on, and what COMMAND INFO and
 // COMMAND DOCS show (the data redis-server 7.0.15 shows for the same command). Each command
-// family declares its units next to its handlers (commands/strings.cpp, ...).
+// family declares its units in a file of their own next to its handlers: commands/strings.cpp
+// handles what commands/strings_units.cpp declares, and so on. Adding a command is writing its
+// unit and its handler; nothing else is keyed by its name.
 struct command_spec {
   std::string_view name;  // lower case; subcommands as "client|setname"
   int arity;              // Redis's convention: n exactly, -n at least n
@@ -169,7 +171,7 @@ inline std::size_t command_index(const command_spec& spec) {
 }
 std::vector<const command_spec*> subcommands_of(std::string_view container);
 
-// The units, one table per command family, defined next to their handlers.
+// The units, one table per command family (commands/*_units.cpp).
 std::span<const command_spec> string_commands();
 std::span<const command_spec> key_commands();
 std::span<const command_spec> expiry_commands();  // EXPIRE, TTL, PERSIST, ...

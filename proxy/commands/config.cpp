@@ -9,11 +9,12 @@
 #include "../redis_errors.hpp"
 #include "../server.hpp"
 #include "atomkv/glob.hpp"
+#include "config.hpp"
 #include "help_reply.hpp"
 #include "parse.hpp"
 
 namespace atomkv::proxy {
-namespace {
+namespace config_family {
 
 // CONFIG GET parameter [parameter ...]: every setting whose name matches one of the patterns.
 void run_config_get(command_context& c, args_view a, resp::reply_writer& out) {
@@ -125,64 +126,6 @@ void run_config_help(command_context&, args_view, resp::reply_writer& out) {
       out);
 }
 
-const command_spec kCommands[] = {
-    {.name = "config",
-     .arity = -2,
-     .flags = flag_container,
-     .behaviour = subcommands_only(),
-     .info = {.acl_categories = {"@slow"}},
-     .doc = {.summary = "A container for server configuration commands",
-             .since = "2.0.0",
-             .group = "server",
-             .complexity = "Depends on subcommand."}},
-    {.name = "config|get",
-     .arity = -3,
-     .flags = flag_admin | flag_connection_only,
-     .behaviour = local(run_config_get),
-     .info = {.flags = {"admin", "noscript", "loading", "stale"},
-              .acl_categories = {"@admin", "@slow", "@dangerous"}},
-     .doc = {.summary = "Get the values of configuration parameters",
-             .since = "2.0.0",
-             .group = "server",
-             .complexity = "O(N) when N is the number of configuration parameters provided",
-             .history = {{"7.0.0",
-                          "Added the ability to pass multiple pattern parameters in one call"}},
-             .arguments = {{.name = "parameter",
-                            .type = "block",
-                            .flags = {"multiple"},
-                            .arguments = {{.name = "parameter", .type = "string"}}}}}},
-    {.name = "config|set",
-     .arity = -4,
-     .flags = flag_admin | flag_connection_only,
-     .behaviour = local(run_config_set),
-     .info = {.flags = {"admin", "noscript", "loading", "stale"},
-              .acl_categories = {"@admin", "@slow", "@dangerous"},
-              .tips = {"request_policy:all_nodes", "response_policy:all_succeeded"}},
-     .doc = {.summary = "Set configuration parameters to the given values",
-             .since = "2.0.0",
-             .group = "server",
-             .complexity = "O(N) when N is the number of configuration parameters provided",
-             .history = {{"7.0.0", "Added the ability to set multiple parameters in one call."}},
-             .arguments = {{.name = "parameter_value",
-                            .type = "block",
-                            .flags = {"multiple"},
-                            .arguments = {{.name = "parameter", .type = "string"},
-                                          {.name = "value", .type = "string"}}}}}},
-    {.name = "config|help",
-     .arity = 2,
-     .flags = flag_connection_only,
-     .behaviour = local(run_config_help),
-     .info = {.flags = {"loading", "stale"}, .acl_categories = {"@slow"}},
-     .doc = {.summary = "Show helpful text about the different subcommands",
-             .since = "5.0.0",
-             .group = "server",
-             .complexity = "O(1)"}},
-};
-
-}  // namespace
-
-std::span<const command_spec> config_commands() {
-  return kCommands;
-}
+}  // namespace config_family
 
 }  // namespace atomkv::proxy

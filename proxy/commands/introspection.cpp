@@ -18,10 +18,11 @@
 #include "atomkv/glob.hpp"
 #include "command_metadata.hpp"
 #include "help_reply.hpp"
+#include "introspection.hpp"
 #include "parse.hpp"
 
 namespace atomkv::proxy {
-namespace {
+namespace introspection_family {
 
 void write_simple_set(std::initializer_list<std::string_view> items, resp::reply_writer& out) {
   out.set_header(items.size());
@@ -329,90 +330,6 @@ void run_command_help(command_context&, args_view, resp::reply_writer& out) {
       out);
 }
 
-const command_spec kCommands[] = {
-    {.name = "command",
-     .arity = -1,
-     .flags = flag_container | flag_connection_only,
-     .behaviour = local(run_command),
-     .info = {.flags = {"loading", "stale"},
-              .acl_categories = {"@slow", "@connection"},
-              .tips = {"nondeterministic_output_order"}},
-     .doc = {.summary = "Get array of Redis command details",
-             .since = "2.8.13",
-             .group = "server",
-             .complexity = "O(N) where N is the total number of Redis commands"}},
-    {.name = "command|count",
-     .arity = 2,
-     .flags = flag_connection_only,
-     .behaviour = local(run_command_count),
-     .info = {.flags = {"loading", "stale"}, .acl_categories = {"@slow", "@connection"}},
-     .doc = {.summary = "Get total number of Redis commands",
-             .since = "2.8.13",
-             .group = "server",
-             .complexity = "O(1)"}},
-    {.name = "command|list",
-     .arity = -2,
-     .flags = flag_connection_only,
-     .behaviour = local(run_command_list),
-     .info = {.flags = {"loading", "stale"},
-              .acl_categories = {"@slow", "@connection"},
-              .tips = {"nondeterministic_output_order"}},
-     .doc = {.summary = "Get an array of Redis command names",
-             .since = "7.0.0",
-             .group = "server",
-             .complexity = "O(N) where N is the total number of Redis commands",
-             .arguments =
-                 {{.name = "filterby",
-                   .type = "oneof",
-                   .token = "FILTERBY",
-                   .flags = {"optional"},
-                   .arguments = {{.name = "module-name", .type = "string", .token = "MODULE"},
-                                 {.name = "category", .type = "string", .token = "ACLCAT"},
-                                 {.name = "pattern", .type = "pattern", .token = "PATTERN"}}}}}},
-    {.name = "command|info",
-     .arity = -2,
-     .flags = flag_connection_only,
-     .behaviour = local(run_command_info),
-     .info = {.flags = {"loading", "stale"},
-              .acl_categories = {"@slow", "@connection"},
-              .tips = {"nondeterministic_output_order"}},
-     .doc = {.summary =
-                 "Get array of specific Redis command details, or all when no argument is given.",
-             .since = "2.8.13",
-             .group = "server",
-             .complexity = "O(N) where N is the number of commands to look up",
-             .history = {{"7.0.0",
-                          "Allowed to be called with no argument to get info on all commands."}},
-             .arguments =
-                 {{.name = "command-name", .type = "string", .flags = {"optional", "multiple"}}}}},
-    {.name = "command|docs",
-     .arity = -2,
-     .flags = flag_connection_only,
-     .behaviour = local(run_command_docs),
-     .info = {.flags = {"loading", "stale"},
-              .acl_categories = {"@slow", "@connection"},
-              .tips = {"nondeterministic_output_order"}},
-     .doc = {.summary = "Get array of specific Redis command documentation",
-             .since = "7.0.0",
-             .group = "server",
-             .complexity = "O(N) where N is the number of commands to look up",
-             .arguments =
-                 {{.name = "command-name", .type = "string", .flags = {"optional", "multiple"}}}}},
-    {.name = "command|help",
-     .arity = 2,
-     .flags = flag_connection_only,
-     .behaviour = local(run_command_help),
-     .info = {.flags = {"loading", "stale"}, .acl_categories = {"@slow", "@connection"}},
-     .doc = {.summary = "Show helpful text about the different subcommands",
-             .since = "5.0.0",
-             .group = "server",
-             .complexity = "O(1)"}},
-};
-
-}  // namespace
-
-std::span<const command_spec> introspection_commands() {
-  return kCommands;
-}
+}  // namespace introspection_family
 
 }  // namespace atomkv::proxy

@@ -10,9 +10,10 @@
 #include "../server.hpp"
 #include "info_text.hpp"
 #include "parse.hpp"
+#include "server_info.hpp"
 
 namespace atomkv::proxy {
-namespace {
+namespace server_family {
 
 // FLUSHALL [ASYNC | SYNC]: clears every database, one bucket after the other; a failure says
 // which were cleared and which not.
@@ -297,49 +298,6 @@ exec_finish plan_info_in_exec(client& c, std::size_t db, args_view a, plan_build
   };
 }
 
-const command_spec kCommands[] = {
-    {.name = "info",
-     .arity = -1,
-     .flags = 0,
-     .behaviour = deferred(run_info_deferred, plan_info_in_exec),
-     .info = {.flags = {"loading", "stale"},
-              .acl_categories = {"@slow", "@dangerous"},
-              .tips = {"nondeterministic_output", "request_policy:all_shards",
-                       "response_policy:special"}},
-     .doc =
-         {.summary = "Get information and statistics about the server",
-          .since = "1.0.0",
-          .group = "server",
-          .complexity = "O(1)",
-          .history = {{"7.0.0", "Added support for taking multiple section arguments."}},
-          .arguments = {{.name = "section", .type = "string", .flags = {"optional", "multiple"}}}}},
-    {.name = "flushall",
-     .arity = -1,
-     .flags = flag_write,
-     .behaviour = deferred(run_flushall_deferred, plan_flushall_in_exec),
-     .info = {.flags = {"write"},
-              .acl_categories = {"@keyspace", "@write", "@slow", "@dangerous"},
-              .tips = {"request_policy:all_shards", "response_policy:all_succeeded"}},
-     .doc =
-         {.summary = "Remove all keys from all databases",
-          .since = "1.0.0",
-          .group = "server",
-          .complexity = "O(N) where N is the total number of keys in all databases",
-          .history = {{"4.0.0", "Added the `ASYNC` flushing mode modifier."},
-                      {"6.2.0", "Added the `SYNC` flushing mode modifier."}},
-          .arguments =
-              {{.name = "async",
-                .type = "oneof",
-                .flags = {"optional"},
-                .arguments =
-                    {{.name = "async", .type = "pure-token", .token = "ASYNC", .since = "4.0.0"},
-                     {.name = "sync", .type = "pure-token", .token = "SYNC", .since = "6.2.0"}}}}}},
-};
-
-}  // namespace
-
-std::span<const command_spec> server_commands() {
-  return kCommands;
-}
+}  // namespace server_family
 
 }  // namespace atomkv::proxy

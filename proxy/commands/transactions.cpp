@@ -14,9 +14,10 @@
 #include "../redis_errors.hpp"
 #include "../server.hpp"
 #include "parse.hpp"
+#include "transactions.hpp"
 
 namespace atomkv::proxy {
-namespace {
+namespace transactions_family {
 
 void run_multi(command_context& c, args_view, resp::reply_writer& out) {
   session& state = c.state;
@@ -304,68 +305,7 @@ void run_exec(client& c, args_view) {
   });
 }
 
-constexpr std::uint32_t kTxn = flag_fast | flag_no_queue;
-
-const command_spec kCommands[] = {
-    {.name = "multi",
-     .arity = 1,
-     .flags = kTxn | flag_connection_only,
-     .behaviour = local(run_multi),
-     .info = {.flags = {"noscript", "loading", "stale", "fast", "allow_busy"},
-              .acl_categories = {"@fast", "@transaction"}},
-     .doc = {.summary = "Mark the start of a transaction block",
-             .since = "1.2.0",
-             .group = "transactions",
-             .complexity = "O(1)"}},
-    {.name = "exec",
-     .arity = 1,
-     .flags = flag_no_queue | flag_runs_transaction,
-     .behaviour = deferred(run_exec),
-     .info = {.flags = {"noscript", "loading", "stale", "skip_slowlog"},
-              .acl_categories = {"@slow", "@transaction"}},
-     .doc = {.summary = "Execute all commands issued after MULTI",
-             .since = "1.2.0",
-             .group = "transactions",
-             .complexity = "Depends on commands in the transaction"}},
-    {.name = "discard",
-     .arity = 1,
-     .flags = kTxn,
-     .behaviour = local(run_discard),
-     .info = {.flags = {"noscript", "loading", "stale", "fast", "allow_busy"},
-              .acl_categories = {"@fast", "@transaction"}},
-     .doc = {.summary = "Discard all commands issued after MULTI",
-             .since = "2.0.0",
-             .group = "transactions",
-             .complexity = "O(N), when N is the number of queued commands"}},
-    {.name = "watch",
-     .arity = -2,
-     .flags = kTxn,
-     .behaviour = deferred(run_watch),
-     .first_key = 1,
-     .last_key = -1,
-     .key_step = 1,
-     .info = {.flags = {"noscript", "loading", "stale", "fast", "allow_busy"},
-              .acl_categories = {"@fast", "@transaction"},
-              .key_specs = {{.flags = {"RO"}, .begin_index = 1, .last_key = -1, .key_step = 1}}},
-     .doc = {.summary = "Watch the given keys to determine execution of the MULTI/EXEC block",
-             .since = "2.2.0",
-             .group = "transactions",
-             .complexity = "O(1) for every key.",
-             .arguments =
-                 {{.name = "key", .type = "key", .key_spec_index = 0, .flags = {"multiple"}}}}},
-    {.name = "unwatch",
-     .arity = 1,
-     .flags = flag_fast,
-     .behaviour = local(run_unwatch, run_unwatch_in_exec),
-     .info = {.flags = {"noscript", "loading", "stale", "fast", "allow_busy"},
-              .acl_categories = {"@fast", "@transaction"}},
-     .doc = {.summary = "Forget about all watched keys",
-             .since = "2.2.0",
-             .group = "transactions",
-             .complexity = "O(1)"}},
-};
-
-}  // namespace
+}  // namespace transactions_family
 
 std::optional<std::string> admit_to_multi(client& c, const command_spec& spec, args_view args) {
   session& state = c.state();
@@ -381,17 +321,13 @@ std::optional<std::string> admit_to_multi(client& c, const command_spec& spec, a
   }
   // One atomic step acts on one bucket: a transaction over two databases would not be atomic.
   if (state.watching && state.watch_db != state.queued_db) {
-    return std::string(kWatchedElsewhere);
+    return std::string(transactions_family::kWatchedElsewhere);
   }
   if (state.multi_db && *state.multi_db != state.queued_db) {
-    return std::string(kTwoDatabases);
+    return std::string(transactions_family::kTwoDatabases);
   }
   state.multi_db = state.queued_db;
   return {};
-}
-
-std::span<const command_spec> transaction_commands() {
-  return kCommands;
 }
 
 }  // namespace atomkv::proxy

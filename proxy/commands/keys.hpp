@@ -1,0 +1,17 @@
+#pragma once
+// The handlers of DEL, EXISTS, KEYS, SCAN and the other key commands, for their units
+// (keys_units.cpp).
+
+#include "../command_table.hpp"
+
+namespace atomkv::proxy::keys_family {
+
+std::optional<std::string> plan_del(args_view args, plan_builder& plan);
+std::optional<std::string> plan_exists(args_view args, plan_builder& plan);
+std::optional<std::string> plan_type(args_view args, plan_builder& plan);
+std::optional<std::string> plan_keys(args_view args, plan_builder& plan);
+std::optional<std::string> plan_scan(args_view args, plan_builder& plan);
+std::optional<std::string> plan_dbsize(args_view args, plan_builder& plan);
+std::optional<std::string> plan_flushdb(args_view args, plan_builder& plan);
+
+}  // namespace atomkv::proxy::keys_family

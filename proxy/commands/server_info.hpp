@@ -1,0 +1,13 @@
+#pragma once
+// The handlers of INFO and FLUSHALL, for their units (server_info_units.cpp).
+
+#include "../command_table.hpp"
+
+namespace atomkv::proxy::server_family {
+
+void run_info_deferred(client& c, args_view args);
+exec_finish plan_info_in_exec(client& c, std::size_t db, args_view args, plan_builder& plan);
+void run_flushall_deferred(client& c, args_view args);
+exec_finish plan_flushall_in_exec(client& c, std::size_t db, args_view args, plan_builder& plan);
+
+}  // namespace atomkv::proxy::server_family
