@@ -7,6 +7,7 @@
 #include "atomkv/clock.hpp"
 #include "atomkv/counter.hpp"
 #include "atomkv/glob.hpp"
+#include "atomkv/value_edit.hpp"
 #include "memory_transaction.hpp"
 
 namespace atomkv::memory {
@@ -198,6 +199,16 @@ op_result keyspace::execute_single(const operation& op, std::uint64_t hash, lazy
             std::string_view(digits, end - digits));
       return op_result::of_integer(*sum);
     }
+    case operation::kind::append:
+    case operation::kind::get_range:
+    case operation::kind::set_range:
+    case operation::kind::increment_float:
+    case operation::kind::set_bit:
+    case operation::kind::get_bit:
+    case operation::kind::bit_count:
+    case operation::kind::bit_position:
+    case operation::kind::bitfield:
+      return edit(s, op, hash, now);
     case operation::kind::clear:
     case operation::kind::count:
     case operation::kind::set_if_none_exist:
@@ -208,6 +219,27 @@ op_result keyspace::execute_single(const operation& op, std::uint64_t hash, lazy
       break;  // handled by execute()
   }
   return op_result::failed("ERR unsupported operation");
+}
+
+// A string edit in place, under the stripe's lock: one read-modify-write, like increment. The
+// deadline stays, and the version moves only when the edit stores (Redis signals the key).
+op_result keyspace::edit(stripe& s, const operation& op, std::uint64_t hash, lazy_clock& now) {
+  entry* e = find_live(s, op.key, hash, now);
+  if (e) {
+    bool exists = true;
+    edit_outcome done = edit_value(op, e->value, exists);
+    if (done.store) {
+      e->version = ++s.clock;
+    }
+    return std::move(done.answer);
+  }
+  std::string created;
+  bool exists = false;
+  edit_outcome done = edit_value(op, created, exists);
+  if (exists) {
+    write(s, s.entries.find_or_add(op.key, hash), created);
+  }
+  return std::move(done.answer);
 }
 
 op_result keyspace::set_if_none_exist(std::span<const std::string_view> pairs, lazy_clock& now) {

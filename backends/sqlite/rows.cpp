@@ -6,6 +6,7 @@
 
 #include "atomkv/counter.hpp"
 #include "atomkv/glob.hpp"
+#include "atomkv/value_edit.hpp"
 #include "schema.hpp"
 
 namespace atomkv::sqlite {
@@ -286,6 +287,24 @@ result<op_result> rows::increment(const operation& op, write_clock& clock) {
   return op_result::of_integer(*sum);
 }
 
+// A string edit of one row, inside the writer's group like increment: the deadline stays, and the
+// row is written only when the edit stores (when Redis signals the key modified).
+result<op_result> rows::edit(const operation& op, write_clock* clock) {
+  BOOST_OUTCOME_TRY(existing, find(op.key, true));
+  bool exists = existing && existing->present;
+  std::string value = exists ? std::move(existing->value) : std::string();
+  edit_outcome done = edit_value(op, value, exists);
+  if (done.store) {
+    if (clock == nullptr) {
+      return failure(error::other("sqlite: a write on a read connection"));
+    }
+    const auto deadline =
+        existing && existing->present ? existing->deadline : std::optional<std::int64_t>();
+    BOOST_OUTCOME_TRY(write(op.key, value, *clock, deadline));
+  }
+  return std::move(done.answer);
+}
+
 result<op_result> rows::execute(const operation& op, write_clock* clock) {
   if (op.writes() && !clock) {
     return failure(error::other("sqlite: a write on a read connection"));
@@ -382,6 +401,16 @@ result<op_result> rows::run(const operation& op, write_clock* clock) {
       return count_expiring(false);
     case operation::kind::average_ttl:
       return count_expiring(true);
+    case operation::kind::append:
+    case operation::kind::get_range:
+    case operation::kind::set_range:
+    case operation::kind::increment_float:
+    case operation::kind::set_bit:
+    case operation::kind::get_bit:
+    case operation::kind::bit_count:
+    case operation::kind::bit_position:
+    case operation::kind::bitfield:
+      return edit(op, clock);
     case operation::kind::expired_total: {
       if (clock != nullptr) {
         return op_result::of_integer(clock->expired);
