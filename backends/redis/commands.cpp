@@ -191,6 +191,17 @@ void add_op(request& out, std::string_view prefix, const operation& op) {
     case operation::kind::bitfield:
       add_bitfield(out, prefix, op);
       return;
+    case operation::kind::bit_operation: {
+      constexpr std::string_view kNames[] = {"AND", "OR", "XOR", "NOT"};
+      out.start(3 + op.arguments.size());
+      out.arg("BITOP");
+      out.arg(kNames[static_cast<std::size_t>(op.delta) & 3]);
+      out.key(prefix, op.key);
+      for (std::string_view source : op.arguments) {
+        out.key(prefix, source);
+      }
+      return;
+    }
     case operation::kind::get:
       out.start(2);
       out.arg("GET");

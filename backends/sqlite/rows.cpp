@@ -4,6 +4,7 @@
 #include <charconv>
 #include <limits>
 
+#include "atomkv/bit_edits.hpp"
 #include "atomkv/counter.hpp"
 #include "atomkv/glob.hpp"
 #include "atomkv/value_edit.hpp"
@@ -305,6 +306,28 @@ result<op_result> rows::edit(const operation& op, write_clock* clock) {
   return std::move(done.answer);
 }
 
+// BITOP: the destination is written as SET writes it (no deadline), or buried when every source
+// is empty.
+result<op_result> rows::bit_operation(const operation& op, write_clock& clock) {
+  std::vector<std::optional<std::string>> sources;
+  sources.reserve(op.arguments.size());
+  for (std::string_view key : op.arguments) {
+    BOOST_OUTCOME_TRY(found, find(key, true));
+    const bool present = found && found->present;
+    sources.push_back(present ? std::optional<std::string>(std::move(found->value)) : std::nullopt);
+  }
+  const std::string result = bit_edits::combine(static_cast<bitop>(op.delta), sources);
+  if (!result.empty()) {
+    BOOST_OUTCOME_TRY(write(op.key, result, clock));
+  } else {
+    BOOST_OUTCOME_TRY(found, find(op.key, false));
+    if (found && found->present) {
+      BOOST_OUTCOME_TRY(bury(op.key, clock));
+    }
+  }
+  return op_result::of_integer(static_cast<std::int64_t>(result.size()));
+}
+
 result<op_result> rows::execute(const operation& op, write_clock* clock) {
   if (op.writes() && !clock) {
     return failure(error::other("sqlite: a write on a read connection"));
@@ -411,6 +434,8 @@ result<op_result> rows::run(const operation& op, write_clock* clock) {
     case operation::kind::bit_position:
     case operation::kind::bitfield:
       return edit(op, clock);
+    case operation::kind::bit_operation:
+      return bit_operation(op, *clock);
     case operation::kind::expired_total: {
       if (clock != nullptr) {
         return op_result::of_integer(clock->expired);

@@ -1,5 +1,6 @@
 #include "atomkv/bit_edits.hpp"
 
+#include <algorithm>
 #include <limits>
 
 #include "atomkv/counter.hpp"
@@ -238,6 +239,50 @@ parsed<std::vector<bitfield_step>> parse_bitfield(std::span<const std::string_vi
   }
   if (writes && read_only) {
     return {.error = read_only_get};
+  }
+  return out;
+}
+
+parsed<bitop> parse_bitop(std::string_view name, std::size_t sources) {
+  bitop how = bitop::and_;
+  if (names(name, "and")) {
+    how = bitop::and_;
+  } else if (names(name, "or")) {
+    how = bitop::or_;
+  } else if (names(name, "xor")) {
+    how = bitop::xor_;
+  } else if (names(name, "not")) {
+    how = bitop::not_;
+  } else {
+    return {.error = syntax_error};
+  }
+  if (how == bitop::not_ && sources != 1) {
+    return {.error = not_single_source};
+  }
+  return {.value = how};
+}
+
+std::string combine(bitop how, std::span<const std::optional<std::string>> sources) {
+  std::size_t longest = 0;
+  for (const auto& source : sources) {
+    longest = std::max(longest, source ? source->size() : 0);
+  }
+  std::string out(longest, '\0');
+  for (std::size_t i = 0; i < longest; ++i) {
+    auto byte_of = [i](const std::optional<std::string>& source) -> unsigned char {
+      return source && i < source->size() ? static_cast<unsigned char>((*source)[i]) : 0;
+    };
+    unsigned char result = byte_of(sources[0]);
+    if (how == bitop::not_) {
+      result = static_cast<unsigned char>(~result);
+    }
+    for (std::size_t j = 1; j < sources.size(); ++j) {
+      const unsigned char next = byte_of(sources[j]);
+      result = how == bitop::and_  ? (result & next)
+               : how == bitop::or_ ? (result | next)
+                                   : (result ^ next);
+    }
+    out[i] = static_cast<char>(result);
   }
   return out;
 }

@@ -294,3 +294,28 @@ TEST_CASE_METHOD(fixture, "8 threads append, add floats and bitfield-increment o
   auto get = steps_of({"GET", "u32", "8"});
   CHECK(run(bucket, operation::bitfield("bits", get)) == integers({threads * per_thread * 3}));
 }
+
+TEST_CASE_METHOD(fixture, "bitop combines zero-padded sources into a key with no deadline",
+                 "[string-edit]") {
+  REQUIRE(bucket.set("a", "\xf0\x0f"));
+  REQUIRE(bucket.set("b", "\x3c"));
+  REQUIRE(bucket.set("dest", "old", expiry::after(60'000)));
+  using keys = std::vector<std::string_view>;
+  const keys both{"a", "b"}, with_missing{"a", "missing"}, one{"b"}, none{"missing", "gone"};
+  CHECK(run(bucket, operation::bit_operation("dest", atomkv::bitop::and_, both)) == integer(2));
+  CHECK(bucket.get("dest").value() == std::string("\x30\x00", 2));
+  CHECK_FALSE(bucket.time_to_live("dest").value().left.has_value());  // SET leaves none
+  CHECK(run(bucket, operation::bit_operation("dest", atomkv::bitop::or_, both)) == integer(2));
+  CHECK(bucket.get("dest").value() == "\xfc\x0f");
+  CHECK(run(bucket, operation::bit_operation("dest", atomkv::bitop::xor_, with_missing)) ==
+        integer(2));
+  CHECK(bucket.get("dest").value() == "\xf0\x0f");
+  CHECK(run(bucket, operation::bit_operation("b", atomkv::bitop::not_, one)) == integer(1));
+  CHECK(bucket.get("b").value() == "\xc3");
+  // Every source empty: the destination goes, and WATCH sees it go.
+  CHECK(breaks_watch(*this, "dest", operation::bit_operation("dest", atomkv::bitop::and_, none)));
+  CHECK_FALSE(bucket.exists("dest").value());
+  CHECK_FALSE(
+      breaks_watch(*this, "dest", operation::bit_operation("dest", atomkv::bitop::and_, none)));
+  CHECK(breaks_watch(*this, "a", operation::bit_operation("a", atomkv::bitop::or_, both)));
+}

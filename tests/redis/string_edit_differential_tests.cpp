@@ -117,6 +117,26 @@ class model {
       std::vector<std::string_view> range(c.begin() + 3, c.end());
       return edit(operation::bit_position(c[1], bit.value, range));
     }
+    if (name == "BITOP") {
+      std::vector<std::string_view> sources(c.begin() + 3, c.end());
+      auto how = bits::parse_bitop(c[1], sources.size());
+      if (!how.ok()) {
+        return failed(how.error);
+      }
+      std::vector<std::optional<std::string>> values;
+      for (auto source : sources) {
+        auto found = keys_.find(std::string(source));
+        values.push_back(found == keys_.end() ? std::nullopt
+                                              : std::optional<std::string>(found->second));
+      }
+      std::string result = bits::combine(how.value, values);
+      if (result.empty()) {
+        keys_.erase(c[2]);
+      } else {
+        keys_[c[2]] = result;
+      }
+      return ":" + std::to_string(result.size()) + "\r\n";
+    }
     const bool read_only = name == "BITFIELD_RO";
     auto steps = bits::parse_bitfield(rest, read_only);
     if (!steps.ok()) {
@@ -156,10 +176,11 @@ struct pair_under_test {
     }
     INFO("command: " << atomkv::testing::escape_bytes(line));
     CHECK(atomkv::testing::escape_bytes(ours) == atomkv::testing::escape_bytes(*theirs));
-    if (c[0] != "GET" && c.size() > 1) {
-      auto value = redis.call({"GET", c[1]});
+    if (c[0] != "GET" && c.size() > 2) {
+      const std::string& key = c[0] == "BITOP" ? c[2] : c[1];
+      auto value = redis.call({"GET", key});
       REQUIRE(value);
-      CHECK(atomkv::testing::escape_bytes(local.run({"GET", c[1]})) ==
+      CHECK(atomkv::testing::escape_bytes(local.run({"GET", key})) ==
             atomkv::testing::escape_bytes(*value));
     }
   }
@@ -396,6 +417,19 @@ TEST_CASE("string edits answer as redis-server: a table of edge cases", "[string
       {"BITFIELD", "nokey2", "OVERFLOW", "FAIL", "SET", "u1", "0", "2"},
       {"BITFIELD", "n", "GET", "u8", "8", "SET", "u8", "0", "65"},
       {"BITFIELD", "grow", "SET", "u8", "#10", "1", "GET", "u64", "#0"},
+      // BITOP
+      {"SET", "x1", "\xf0\x0f\xaa"},
+      {"SET", "x2", "\x3c"},
+      {"BITOP", "AND", "d", "x1", "x2"},
+      {"BITOP", "or", "d", "x1", "x2", "nokey"},
+      {"BITOP", "Xor", "d", "x2", "x1"},
+      {"BITOP", "NOT", "d", "x1"},
+      {"BITOP", "NOT", "d", "x1", "x2"},
+      {"BITOP", "NOT", "d", "nokey"},
+      {"BITOP", "nand", "d", "x1"},
+      {"BITOP", "AND", "d", "nokey"},
+      {"BITOP", "AND", "x2", "x2", "x1"},
+      {"BITOP", std::string("and\0x", 5), "d", "x1"},
   };
   for (const auto& c : script) {
     both.check(c);

@@ -53,6 +53,14 @@ parsed<field_type> parse_type(std::string_view text);
 parsed<std::vector<bitfield_step>> parse_bitfield(std::span<const std::string_view> arguments,
                                                   bool read_only);
 
+inline constexpr std::string_view not_single_source =
+    "ERR BITOP NOT must be called with a single source key.";
+// BITOP's operation name (AND, OR, XOR, NOT in any case; syntax_error otherwise), then NOT's
+// single source (not_single_source).
+parsed<bitop> parse_bitop(std::string_view name, std::size_t sources);
+// BITOP's result over the sources (an empty optional: a missing key), zero-padded to the longest.
+std::string combine(bitop how, std::span<const std::optional<std::string>> sources);
+
 // GETBIT.
 int get_bit(std::string_view value, std::uint64_t offset);
 // SETBIT on a value that exists (or was just created empty, with `created`): answers the bit

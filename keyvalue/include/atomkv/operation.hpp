@@ -76,6 +76,9 @@ struct bitfield_step {
   bool operator==(const bitfield_step&) const = default;
 };
 
+// BITOP's operation.
+enum class bitop : std::uint8_t { and_, or_, xor_, not_ };
+
 struct operation {
   enum class kind : std::uint8_t {
     get,        // GET: value or nil
@@ -110,6 +113,7 @@ struct operation {
     bit_count,        // BITCOUNT: integer
     bit_position,     // BITPOS: integer
     bitfield,         // BITFIELD, BITFIELD_RO: integers, one per GET/SET/INCRBY (nil: FAIL)
+    bit_operation,    // BITOP: integer, the destination's length (see operation::bit_operation)
   };
   enum class condition : std::uint8_t { always, if_missing, if_present };
 
@@ -126,7 +130,8 @@ struct operation {
   std::int64_t offset = 0;  // get_range: start; set_range: byte offset; set_bit, get_bit: bit
   std::int64_t end = 0;     // get_range: end
   // bit_count, bit_position: the range arguments as the client gave them (start, end, BYTE|BIT),
-  // parsed only once the key is found to exist, as Redis does (bit_edits.hpp)
+  // parsed only once the key is found to exist, as Redis does (bit_edits.hpp); bit_operation:
+  // the source keys
   std::span<const std::string_view> arguments;
   std::span<const bitfield_step> steps;  // bitfield
   bool read_only = false;                // bitfield: BITFIELD_RO (GET steps only)
@@ -243,6 +248,17 @@ struct operation {
     return {.what = kind::bitfield, .key = key, .steps = steps, .read_only = read_only};
   }
 
+  // BITOP how destination source...: `sources` (one for NOT) read as zero-padded bytes, a missing
+  // one as empty; the destination gets the result with no deadline, as SET leaves it, or is
+  // removed when every source is empty. Acts on the destination and every source.
+  static operation bit_operation(std::string_view destination, bitop how,
+                                 std::span<const std::string_view> sources) {
+    return {.what = kind::bit_operation,
+            .key = destination,
+            .delta = static_cast<std::int64_t>(how),
+            .arguments = sources};
+  }
+
   // Whether a listing with this type filter keeps a key that is a string (the only type atomkv
   // stores): no filter, or "string" in any case, compared as Redis's strcasecmp compares C
   // strings (up to a NUL byte), so "" keeps nothing.
@@ -271,7 +287,8 @@ struct operation {
            what == kind::expire || what == kind::persist ||
            (what == kind::get_and_expire && deadline.what != expiry::kind::keep) ||
            what == kind::append || what == kind::set_range || what == kind::increment_float ||
-           what == kind::set_bit || (what == kind::bitfield && bitfield_writes());
+           what == kind::set_bit || (what == kind::bitfield && bitfield_writes()) ||
+           what == kind::bit_operation;
   }
   // Whether a BITFIELD has a SET or INCRBY (Redis then looks the key up for writing).
   bool bitfield_writes() const {
