@@ -22,6 +22,16 @@ void write_result(const op_result& result, resp::reply_writer& out) {
     case op_result::kind::keys:
       write_keys(result.keys, out);
       return;
+    case op_result::kind::integers:  // BITFIELD: nil for a step that failed under OVERFLOW FAIL
+      out.array_header(result.integers.size());
+      for (const auto& item : result.integers) {
+        if (item) {
+          out.integer(*item);
+        } else {
+          out.null();
+        }
+      }
+      return;
   }
 }
 

@@ -4,9 +4,11 @@
 #include <charconv>
 #include <limits>
 
+#include "atomkv/bit_edits.hpp"
 #include "atomkv/clock.hpp"
 #include "atomkv/counter.hpp"
 #include "atomkv/glob.hpp"
+#include "atomkv/value_edit.hpp"
 #include "memory_transaction.hpp"
 
 namespace atomkv::memory {
@@ -30,7 +32,8 @@ bool is_whole_bucket(const operation& op) {
 }
 
 bool is_multi_key(const operation& op) {
-  return is_whole_bucket(op) || op.what == operation::kind::set_if_none_exist;
+  return is_whole_bucket(op) || op.what == operation::kind::set_if_none_exist ||
+         op.what == operation::kind::bit_operation;
 }
 
 }  // namespace
@@ -92,6 +95,8 @@ op_result keyspace::execute(const operation& op, lazy_clock& now) {
       return set_if_none_exist(op.pairs, now);
     case operation::kind::list:
       return list(op, now);
+    case operation::kind::bit_operation:
+      return bit_operation(op, now);
     default:
       return execute_single(op, key_hash(op.key), now);
   }
@@ -198,16 +203,72 @@ op_result keyspace::execute_single(const operation& op, std::uint64_t hash, lazy
             std::string_view(digits, end - digits));
       return op_result::of_integer(*sum);
     }
+    case operation::kind::append:
+    case operation::kind::get_range:
+    case operation::kind::set_range:
+    case operation::kind::increment_float:
+    case operation::kind::set_bit:
+    case operation::kind::get_bit:
+    case operation::kind::bit_count:
+    case operation::kind::bit_position:
+    case operation::kind::bitfield:
+      return edit(s, op, hash, now);
     case operation::kind::clear:
     case operation::kind::count:
     case operation::kind::set_if_none_exist:
     case operation::kind::list:
+    case operation::kind::bit_operation:
     case operation::kind::count_expiring:
     case operation::kind::average_ttl:
     case operation::kind::expired_total:
       break;  // handled by execute()
   }
   return op_result::failed("ERR unsupported operation");
+}
+
+// A string edit in place, under the stripe's lock: one read-modify-write, like increment. The
+// deadline stays, and the version moves only when the edit stores (Redis signals the key).
+op_result keyspace::edit(stripe& s, const operation& op, std::uint64_t hash, lazy_clock& now) {
+  entry* e = find_live(s, op.key, hash, now);
+  if (e) {
+    bool exists = true;
+    edit_outcome done = edit_value(op, e->value, exists);
+    if (done.store) {
+      e->version = ++s.clock;
+    }
+    return std::move(done.answer);
+  }
+  std::string created;
+  bool exists = false;
+  edit_outcome done = edit_value(op, created, exists);
+  if (exists) {
+    write(s, s.entries.find_or_add(op.key, hash), created);
+  }
+  return std::move(done.answer);
+}
+
+// BITOP, with the stripes of the destination and every source held: the destination is written
+// as SET writes it (no deadline), or removed when every source is empty.
+op_result keyspace::bit_operation(const operation& op, lazy_clock& now) {
+  std::vector<std::optional<std::string>> sources;
+  sources.reserve(op.arguments.size());
+  for (std::string_view key : op.arguments) {
+    const std::uint64_t hash = key_hash(key);
+    entry* e = find_live(stripe_at(hash), key, hash, now);
+    sources.push_back(e ? std::optional<std::string>(e->value) : std::nullopt);
+  }
+  const std::string result = bit_edits::combine(static_cast<bitop>(op.delta), sources);
+  const std::uint64_t hash = key_hash(op.key);
+  stripe& s = stripe_at(hash);
+  entry* target = find_live(s, op.key, hash, now);
+  if (!result.empty()) {
+    entry& e = target ? *target : s.entries.find_or_add(op.key, hash);
+    write(s, e, result);
+    set_deadline(s, e, hash, 0);
+  } else if (target) {
+    remove_entry(s, *target, hash);
+  }
+  return op_result::of_integer(static_cast<std::int64_t>(result.size()));
 }
 
 op_result keyspace::set_if_none_exist(std::span<const std::string_view> pairs, lazy_clock& now) {
@@ -266,6 +327,11 @@ void keyspace::add_stripes(std::span<const operation> ops, stripe_set& set) cons
         set.set(stripe_of(op.pairs[i]));
       }
       continue;
+    }
+    if (op.what == operation::kind::bit_operation) {
+      for (std::string_view source : op.arguments) {
+        set.set(stripe_of(source));
+      }
     }
     set.set(stripe_of(op.key));
   }

@@ -107,6 +107,8 @@ class keyspace final : public backend::bucket, public std::enable_shared_from_th
 
  private:
   op_result execute_single(const operation& op, std::uint64_t hash, lazy_clock& now);
+  op_result edit(stripe& s, const operation& op, std::uint64_t hash, lazy_clock& now);
+  op_result bit_operation(const operation& op, lazy_clock& now);
   op_result expire(stripe& s, const operation& op, std::uint64_t hash, lazy_clock& now);
   op_result get_and_expire(stripe& s, const operation& op, std::uint64_t hash, lazy_clock& now);
   op_result set_if_none_exist(std::span<const std::string_view> pairs, lazy_clock& now);

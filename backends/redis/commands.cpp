@@ -112,8 +112,96 @@ void add_expire(request& out, std::string_view prefix, const operation& op) {
   }
 }
 
+// BITFIELD's steps as Redis's arguments: offsets in plain bits, OVERFLOW before each write step
+// whose overflow differs from the one in force (WRAP at first; GET steps ignore it).
+void add_bitfield(request& out, std::string_view prefix, const operation& op) {
+  std::size_t argc = 2;
+  auto overflow = bitfield_step::overflow::wrap;
+  for (const auto& step : op.steps) {
+    const bool get = step.what == bitfield_step::kind::get;
+    if (!get && step.on_overflow != overflow) {
+      overflow = step.on_overflow;
+      argc += 2;
+    }
+    argc += get ? 3 : 4;
+  }
+  out.start(argc);
+  out.arg(op.read_only ? "BITFIELD_RO" : "BITFIELD");
+  out.key(prefix, op.key);
+  overflow = bitfield_step::overflow::wrap;
+  for (const auto& step : op.steps) {
+    const bool get = step.what == bitfield_step::kind::get;
+    if (!get && step.on_overflow != overflow) {
+      overflow = step.on_overflow;
+      out.arg("OVERFLOW");
+      out.arg(overflow == bitfield_step::overflow::wrap       ? "WRAP"
+              : overflow == bitfield_step::overflow::saturate ? "SAT"
+                                                              : "FAIL");
+    }
+    out.arg(get ? "GET" : step.what == bitfield_step::kind::set ? "SET" : "INCRBY");
+    out.arg(std::string(step.is_signed ? "i" : "u") + std::to_string(step.bits));
+    out.arg(static_cast<long long>(step.offset));
+    if (!get) {
+      out.arg(static_cast<long long>(step.value));
+    }
+  }
+}
+
+// A command of the key, its fixed arguments, then `rest` as given.
+void add_keyed(request& out, std::string_view prefix, std::string_view name, const operation& op,
+               std::initializer_list<std::string_view> fixed,
+               std::span<const std::string_view> rest = {}) {
+  out.start(2 + fixed.size() + rest.size());
+  out.arg(name);
+  out.key(prefix, op.key);
+  for (auto text : fixed) {
+    out.arg(text);
+  }
+  for (auto text : rest) {
+    out.arg(text);
+  }
+}
+
 void add_op(request& out, std::string_view prefix, const operation& op) {
   switch (op.what) {
+    case operation::kind::append:
+      add_keyed(out, prefix, "APPEND", op, {op.value});
+      return;
+    case operation::kind::get_range:
+      add_keyed(out, prefix, "GETRANGE", op, {std::to_string(op.offset), std::to_string(op.end)});
+      return;
+    case operation::kind::set_range:
+      add_keyed(out, prefix, "SETRANGE", op, {std::to_string(op.offset), op.value});
+      return;
+    case operation::kind::increment_float:
+      add_keyed(out, prefix, "INCRBYFLOAT", op, {op.value});
+      return;
+    case operation::kind::set_bit:
+      add_keyed(out, prefix, "SETBIT", op, {std::to_string(op.offset), std::to_string(op.delta)});
+      return;
+    case operation::kind::get_bit:
+      add_keyed(out, prefix, "GETBIT", op, {std::to_string(op.offset)});
+      return;
+    case operation::kind::bit_count:
+      add_keyed(out, prefix, "BITCOUNT", op, {}, op.arguments);
+      return;
+    case operation::kind::bit_position:
+      add_keyed(out, prefix, "BITPOS", op, {std::to_string(op.delta)}, op.arguments);
+      return;
+    case operation::kind::bitfield:
+      add_bitfield(out, prefix, op);
+      return;
+    case operation::kind::bit_operation: {
+      constexpr std::string_view kNames[] = {"AND", "OR", "XOR", "NOT"};
+      out.start(3 + op.arguments.size());
+      out.arg("BITOP");
+      out.arg(kNames[static_cast<std::size_t>(op.delta) & 3]);
+      out.key(prefix, op.key);
+      for (std::string_view source : op.arguments) {
+        out.key(prefix, source);
+      }
+      return;
+    }
     case operation::kind::get:
       out.start(2);
       out.arg("GET");
@@ -401,6 +489,31 @@ std::string glob_escape(std::string_view text) {
   return out;
 }
 
+namespace {
+
+// BITFIELD's array: integers, and nil for a step that failed under OVERFLOW FAIL.
+op_result integers_of(const redisReply& reply) {
+  if (reply.type != REDIS_REPLY_ARRAY) {
+    return reply.type == REDIS_REPLY_ERROR ? to_op_result(reply)
+                                           : op_result::failed("ERR unexpected reply from redis");
+  }
+  std::vector<std::optional<std::int64_t>> list;
+  list.reserve(reply.elements);
+  for (std::size_t i = 0; i < reply.elements; ++i) {
+    const redisReply& item = *reply.element[i];
+    if (item.type == REDIS_REPLY_INTEGER) {
+      list.emplace_back(item.integer);
+    } else if (item.type == REDIS_REPLY_NIL) {
+      list.emplace_back(std::nullopt);
+    } else {
+      return op_result::failed("ERR unexpected reply from redis");
+    }
+  }
+  return op_result::of_integers(std::move(list));
+}
+
+}  // namespace
+
 op_result to_op_result(const redisReply& reply) {
   switch (reply.type) {
     case REDIS_REPLY_STATUS:
@@ -439,6 +552,9 @@ void apply_call::note_forms(std::string_view prefix, std::span<const operation> 
       case operation::kind::expired_total:
         how = form::stats_expired;
         break;
+      case operation::kind::bitfield:
+        how = form::integer_array;
+        break;
       default:
         break;
     }
@@ -464,6 +580,8 @@ op_result apply_call::result_of(std::size_t index, const redisReply& reply) cons
       return keyspace_field(reply, db_, "avg_ttl");
     case form::stats_expired:
       return expired_keys(reply);
+    case form::integer_array:
+      return integers_of(reply);
     default:
       break;
   }

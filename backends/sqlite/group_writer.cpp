@@ -40,6 +40,7 @@ struct group_writer::request {
   job work;
   std::string storage;  // every key and value, sized once: the views into it stay valid
   std::vector<std::vector<std::string_view>> pairs;  // moving a vector keeps its elements
+  std::vector<std::vector<bitfield_step>> steps;     // BITFIELD's, kept the same way
   std::vector<operation> ops;
   bool writes_one_key_each = true;  // each operation writes one key at most
 
@@ -121,6 +122,9 @@ std::shared_ptr<group_writer::request> group_writer::make_request(std::string_vi
     for (std::string_view part : op.pairs) {
       bytes += part.size();
     }
+    for (std::string_view part : op.arguments) {
+      bytes += part.size();
+    }
   }
   r->storage.reserve(bytes);
   for (const auto& op : ops) {
@@ -136,6 +140,16 @@ std::shared_ptr<group_writer::request> group_writer::make_request(std::string_vi
         kept.push_back(r->keep(part));
       }
       copy.pairs = kept;
+    }
+    if (!op.arguments.empty()) {
+      auto& kept = r->pairs.emplace_back();
+      for (std::string_view part : op.arguments) {
+        kept.push_back(r->keep(part));
+      }
+      copy.arguments = kept;
+    }
+    if (!op.steps.empty()) {
+      copy.steps = r->steps.emplace_back(op.steps.begin(), op.steps.end());
     }
     if (op.what == operation::kind::set_if_none_exist) {
       r->writes_one_key_each = false;

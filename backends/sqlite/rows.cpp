@@ -4,8 +4,10 @@
 #include <charconv>
 #include <limits>
 
+#include "atomkv/bit_edits.hpp"
 #include "atomkv/counter.hpp"
 #include "atomkv/glob.hpp"
+#include "atomkv/value_edit.hpp"
 #include "schema.hpp"
 
 namespace atomkv::sqlite {
@@ -286,6 +288,46 @@ result<op_result> rows::increment(const operation& op, write_clock& clock) {
   return op_result::of_integer(*sum);
 }
 
+// A string edit of one row, inside the writer's group like increment: the deadline stays, and the
+// row is written only when the edit stores (when Redis signals the key modified).
+result<op_result> rows::edit(const operation& op, write_clock* clock) {
+  BOOST_OUTCOME_TRY(existing, find(op.key, true));
+  bool exists = existing && existing->present;
+  std::string value = exists ? std::move(existing->value) : std::string();
+  edit_outcome done = edit_value(op, value, exists);
+  if (done.store) {
+    if (clock == nullptr) {
+      return failure(error::other("sqlite: a write on a read connection"));
+    }
+    const auto deadline =
+        existing && existing->present ? existing->deadline : std::optional<std::int64_t>();
+    BOOST_OUTCOME_TRY(write(op.key, value, *clock, deadline));
+  }
+  return std::move(done.answer);
+}
+
+// BITOP: the destination is written as SET writes it (no deadline), or buried when every source
+// is empty.
+result<op_result> rows::bit_operation(const operation& op, write_clock& clock) {
+  std::vector<std::optional<std::string>> sources;
+  sources.reserve(op.arguments.size());
+  for (std::string_view key : op.arguments) {
+    BOOST_OUTCOME_TRY(found, find(key, true));
+    const bool present = found && found->present;
+    sources.push_back(present ? std::optional<std::string>(std::move(found->value)) : std::nullopt);
+  }
+  const std::string result = bit_edits::combine(static_cast<bitop>(op.delta), sources);
+  if (!result.empty()) {
+    BOOST_OUTCOME_TRY(write(op.key, result, clock));
+  } else {
+    BOOST_OUTCOME_TRY(found, find(op.key, false));
+    if (found && found->present) {
+      BOOST_OUTCOME_TRY(bury(op.key, clock));
+    }
+  }
+  return op_result::of_integer(static_cast<std::int64_t>(result.size()));
+}
+
 result<op_result> rows::execute(const operation& op, write_clock* clock) {
   if (op.writes() && !clock) {
     return failure(error::other("sqlite: a write on a read connection"));
@@ -382,6 +424,18 @@ result<op_result> rows::run(const operation& op, write_clock* clock) {
       return count_expiring(false);
     case operation::kind::average_ttl:
       return count_expiring(true);
+    case operation::kind::append:
+    case operation::kind::get_range:
+    case operation::kind::set_range:
+    case operation::kind::increment_float:
+    case operation::kind::set_bit:
+    case operation::kind::get_bit:
+    case operation::kind::bit_count:
+    case operation::kind::bit_position:
+    case operation::kind::bitfield:
+      return edit(op, clock);
+    case operation::kind::bit_operation:
+      return bit_operation(op, *clock);
     case operation::kind::expired_total: {
       if (clock != nullptr) {
         return op_result::of_integer(clock->expired);

@@ -80,6 +80,8 @@ class rows {
   result<void> flush_pending();
   result<op_result> set(const operation& op, write_clock& clock);
   result<op_result> increment(const operation& op, write_clock& clock);
+  result<op_result> edit(const operation& op, write_clock* clock);
+  result<op_result> bit_operation(const operation& op, write_clock& clock);
   result<op_result> set_if_none_exist(const operation& op, write_clock& clock);
   result<op_result> list(const operation& op);
   result<op_result> expire(const operation& op, write_clock& clock);

@@ -577,3 +577,33 @@ TEST_CASE("detaching with calls pending fails them, and nothing reaches the loop
   }
   CHECK(attached_loop::closed_cleanly());
 }
+
+TEST_CASE("an asynchronous call keeps its own copy of BITCOUNT's arguments and BITFIELD's steps",
+          "[async]") {
+  temp_file file;
+  opened o = open_store(file);
+  {
+    attached_loop loop(*o.store);
+    REQUIRE(o.bucket->set("k", "foobar"));
+    seen count, field;
+    {
+      // The caller's arguments are gone (and their bytes overwritten) before the loop runs.
+      auto range =
+          std::make_unique<std::vector<std::string>>(std::vector<std::string>{"1", "1", "BYTE"});
+      std::vector<std::string_view> views(range->begin(), range->end());
+      auto steps = std::make_unique<std::vector<atomkv::bitfield_step>>(1);
+      (*steps)[0] = {.what = atomkv::bitfield_step::kind::increment, .bits = 8, .value = 5};
+      apply_recorded(*o.bucket, {operation::bit_count("k", views)}, 0, count);
+      apply_recorded(*o.bucket, {operation::bitfield("k", *steps)}, 0, field);
+      for (auto& s : *range) {
+        s.assign(s.size(), 'x');
+      }
+      (*steps)[0].value = 1000;
+    }
+    loop.run();
+    CHECK(text_of(count) == "6");
+    REQUIRE(field.outcome);
+    CHECK(field.outcome.value().front() == op_result::of_integers({'f' + 5}));
+  }
+  CHECK(attached_loop::closed_cleanly());
+}

@@ -61,6 +61,24 @@ enum expire_flag : std::uint8_t {
   expire_if_earlier = 1 << 3,  // LT: only if the new deadline is earlier
 };
 
+// One GET, SET or INCRBY of BITFIELD, with the OVERFLOW in force for it (Redis's bitfieldOp).
+// `offset` is in bits, already multiplied out of the "#N" form; see bit_edits.hpp for the parser.
+struct bitfield_step {
+  enum class kind : std::uint8_t { get, set, increment };
+  enum class overflow : std::uint8_t { wrap, saturate, fail };
+  kind what = kind::get;
+  overflow on_overflow = overflow::wrap;
+  bool is_signed = false;
+  std::uint8_t bits = 0;     // 1..64 signed, 1..63 unsigned
+  std::uint64_t offset = 0;  // in bits
+  std::int64_t value = 0;    // SET: the value; INCRBY: the increment
+
+  bool operator==(const bitfield_step&) const = default;
+};
+
+// BITOP's operation.
+enum class bitop : std::uint8_t { and_, or_, xor_, not_ };
+
 struct operation {
   enum class kind : std::uint8_t {
     get,        // GET: value or nil
@@ -84,6 +102,18 @@ struct operation {
     count_expiring,  // INFO keyspace expires=: integer number of keys of the bucket with a deadline
     average_ttl,     // INFO keyspace avg_ttl=: integer ms, the mean time left of those keys, or 0
     expired_total,   // INFO stats expired_keys: integer keys the store has expired since it began
+    // Edits of a string value (Redis's t_string.c and bitops.c; see the constructors below).
+    // Each reads and writes one key atomically and keeps the key's deadline.
+    append,           // APPEND: integer length after; a missing key is created, even with ""
+    get_range,        // GETRANGE, SUBSTR: value ("" when missing)
+    set_range,        // SETRANGE: integer length after
+    increment_float,  // INCRBYFLOAT: value, the new number as Redis formats it
+    set_bit,          // SETBIT: integer, the bit before
+    get_bit,          // GETBIT: integer
+    bit_count,        // BITCOUNT: integer
+    bit_position,     // BITPOS: integer
+    bitfield,         // BITFIELD, BITFIELD_RO: integers, one per GET/SET/INCRBY (nil: FAIL)
+    bit_operation,    // BITOP: integer, the destination's length (see operation::bit_operation)
   };
   enum class condition : std::uint8_t { always, if_missing, if_present };
 
@@ -97,6 +127,14 @@ struct operation {
   std::optional<std::string_view> type_name;  // list: only keys of this type (SCAN ... TYPE)
   expiry deadline;                            // set, expire, get_and_expire
   std::uint8_t expire_flags = 0;              // expire: expire_flag bits
+  std::int64_t offset = 0;  // get_range: start; set_range: byte offset; set_bit, get_bit: bit
+  std::int64_t end = 0;     // get_range: end
+  // bit_count, bit_position: the range arguments as the client gave them (start, end, BYTE|BIT),
+  // parsed only once the key is found to exist, as Redis does (bit_edits.hpp); bit_operation:
+  // the source keys
+  std::span<const std::string_view> arguments;
+  std::span<const bitfield_step> steps;  // bitfield
+  bool read_only = false;                // bitfield: BITFIELD_RO (GET steps only)
 
   static operation get(std::string_view key) { return {.what = kind::get, .key = key}; }
   // SET: the key's deadline becomes `deadline` (none by default, as SET leaves it; keep for
@@ -167,6 +205,60 @@ struct operation {
   static operation average_ttl() { return {.what = kind::average_ttl}; }
   static operation expired_total() { return {.what = kind::expired_total}; }
 
+  // String edits. Arguments that Redis checks before it looks the key up (offsets, the bit) are
+  // the caller's to check (bit_edits.hpp, string_edits.hpp have the parsers); the rest (lengths
+  // past 512 MB, a value that is not a float, BITCOUNT/BITPOS ranges) the backend checks with
+  // Redis's errors, in Redis's order.
+  static operation append(std::string_view key, std::string_view tail) {
+    return {.what = kind::append, .key = key, .value = tail};
+  }
+  // GETRANGE key start end (inclusive, negative from the end).
+  static operation get_range(std::string_view key, std::int64_t start, std::int64_t end) {
+    return {.what = kind::get_range, .key = key, .offset = start, .end = end};
+  }
+  // SETRANGE key offset value; `offset` >= 0. An empty value writes nothing (not even a missing
+  // key), and then answers the length without a check of the 512 MB limit.
+  static operation set_range(std::string_view key, std::int64_t offset, std::string_view value) {
+    return {.what = kind::set_range, .key = key, .value = value, .offset = offset};
+  }
+  // INCRBYFLOAT key increment, with the increment as the client sent it: the backend parses it
+  // after the current value, as Redis does (both fail with "ERR value is not a valid float").
+  static operation increment_float(std::string_view key, std::string_view increment) {
+    return {.what = kind::increment_float, .key = key, .value = increment};
+  }
+  // SETBIT key offset bit: `offset` a valid bit offset (parse_bit_offset), `bit` 0 or 1.
+  static operation set_bit(std::string_view key, std::int64_t offset, int bit) {
+    return {.what = kind::set_bit, .key = key, .delta = bit, .offset = offset};
+  }
+  static operation get_bit(std::string_view key, std::int64_t offset) {
+    return {.what = kind::get_bit, .key = key, .offset = offset};
+  }
+  // BITCOUNT key [start end [BYTE|BIT]]: `range` the arguments after the key.
+  static operation bit_count(std::string_view key, std::span<const std::string_view> range = {}) {
+    return {.what = kind::bit_count, .key = key, .arguments = range};
+  }
+  // BITPOS key bit [start [end [BYTE|BIT]]]: `bit` 0 or 1, `range` the arguments after it.
+  static operation bit_position(std::string_view key, int bit,
+                                std::span<const std::string_view> range = {}) {
+    return {.what = kind::bit_position, .key = key, .delta = bit, .arguments = range};
+  }
+  // BITFIELD (or BITFIELD_RO with `read_only`, whose steps are all GETs).
+  static operation bitfield(std::string_view key, std::span<const bitfield_step> steps,
+                            bool read_only = false) {
+    return {.what = kind::bitfield, .key = key, .steps = steps, .read_only = read_only};
+  }
+
+  // BITOP how destination source...: `sources` (one for NOT) read as zero-padded bytes, a missing
+  // one as empty; the destination gets the result with no deadline, as SET leaves it, or is
+  // removed when every source is empty. Acts on the destination and every source.
+  static operation bit_operation(std::string_view destination, bitop how,
+                                 std::span<const std::string_view> sources) {
+    return {.what = kind::bit_operation,
+            .key = destination,
+            .delta = static_cast<std::int64_t>(how),
+            .arguments = sources};
+  }
+
   // Whether a listing with this type filter keeps a key that is a string (the only type atomkv
   // stores): no filter, or "string" in any case, compared as Redis's strcasecmp compares C
   // strings (up to a NUL byte), so "" keeps nothing.
@@ -193,19 +285,32 @@ struct operation {
     return what == kind::set || what == kind::remove || what == kind::increment ||
            what == kind::take || what == kind::clear || what == kind::set_if_none_exist ||
            what == kind::expire || what == kind::persist ||
-           (what == kind::get_and_expire && deadline.what != expiry::kind::keep);
+           (what == kind::get_and_expire && deadline.what != expiry::kind::keep) ||
+           what == kind::append || what == kind::set_range || what == kind::increment_float ||
+           what == kind::set_bit || (what == kind::bitfield && bitfield_writes()) ||
+           what == kind::bit_operation;
+  }
+  // Whether a BITFIELD has a SET or INCRBY (Redis then looks the key up for writing).
+  bool bitfield_writes() const {
+    for (const auto& step : steps) {
+      if (step.what != bitfield_step::kind::get) {
+        return true;
+      }
+    }
+    return false;
   }
 };
 
 // What one operation produced. Errors of one operation (a non-integer for INCRBY, a wrong type
 // on Redis) do not undo the others, exactly as inside Redis's EXEC.
 struct op_result {
-  enum class kind : std::uint8_t { nil, ok, value, integer, error, keys };
+  enum class kind : std::uint8_t { nil, ok, value, integer, error, keys, integers };
 
   kind what = kind::nil;
   std::string text;  // value; for error, the full RESP error line ("ERR ..."); for keys, the cursor
-  std::int64_t integer = 0;       // integer
-  std::vector<std::string> keys;  // keys
+  std::int64_t integer = 0;                           // integer
+  std::vector<std::string> keys;                      // keys
+  std::vector<std::optional<std::int64_t>> integers;  // integers: an array of integers or nils
 
   static op_result nil() { return {}; }
   static op_result ok() { return {.what = kind::ok}; }
@@ -216,6 +321,10 @@ struct op_result {
   }
   static op_result of_keys(std::vector<std::string> listed, std::string cursor = {}) {
     return {.what = kind::keys, .text = std::move(cursor), .keys = std::move(listed)};
+  }
+
+  static op_result of_integers(std::vector<std::optional<std::int64_t>> list) {
+    return {.what = kind::integers, .integers = std::move(list)};
   }
 
   bool operator==(const op_result&) const = default;
