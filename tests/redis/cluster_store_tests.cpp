@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <atomic>
 #include <catch2/catch.hpp>
+#include <chrono>
+#include <cstring>
 #include <memory>
 #include <set>
 #include <string>
@@ -403,4 +405,80 @@ TEST_CASE("cluster listing cursors carry the master and are never 0", "[cluster-
        {"0", "", "x", "-1", "1.5", "99999999999999999999999999999999999999"}) {
     CHECK_FALSE(decode_cursor(bad));
   }
+}
+
+namespace {
+
+redisReply status(const char* text) {
+  redisReply r{};
+  r.type = REDIS_REPLY_STATUS;
+  r.str = const_cast<char*>(text);
+  r.len = std::strlen(text);
+  return r;
+}
+
+redisReply error_reply(const char* text) {
+  redisReply r = status(text);
+  r.type = REDIS_REPLY_ERROR;
+  return r;
+}
+
+// Counts what reaches the call behind a redirect_sink.
+struct counting_sink final : atomkv::redis::reply_sink {
+  void on_reply(const redisReply&) override { ++seen; }
+  int seen = 0;
+};
+
+}  // namespace
+
+TEST_CASE("only a reply that proves the request did not run sends it again", "[cluster-slots]") {
+  using atomkv::redis::redirect_sink;
+  using atomkv::redis::retry_decision;
+  using kind = retry_decision::kind;
+  auto decide = [](std::vector<redisReply> replies, std::size_t skipped = 0) {
+    counting_sink call;
+    redirect_sink sink(call, skipped);
+    for (const auto& r : replies) {
+      sink.on_reply(r);
+    }
+    CHECK(call.seen == static_cast<int>(replies.size() - skipped));
+    return sink.decide();
+  };
+  auto moved = decide({error_reply("MOVED 12 127.0.0.1:7001")});
+  CHECK(moved.what == kind::moved);
+  CHECK(moved.to.port == 7001);
+  CHECK(decide({status("OK"), error_reply("ASK 12 127.0.0.1:7002")}, 1).what == kind::ask);
+  CHECK(decide({error_reply("TRYAGAIN Multiple keys request during rehashing of slot")}).what ==
+        kind::try_again);
+  CHECK(decide({error_reply("CLUSTERDOWN The cluster is down")}).what == kind::try_again);
+  // Inside MULTI a redirected command aborts EXEC: nothing ran.
+  CHECK(decide({status("OK"), error_reply("MOVED 12 127.0.0.1:7001"),
+                error_reply("EXECABORT Transaction discarded because of previous errors.")})
+            .what == kind::moved);
+  // EXEC answered (not an error): the replies are the answer, whatever came before.
+  redisReply executed{};
+  executed.type = REDIS_REPLY_ARRAY;
+  CHECK(decide({status("OK"), status("QUEUED"), executed}).what == kind::done);
+  CHECK(decide({error_reply("ERR value is not an integer or out of range")}).what == kind::done);
+}
+
+TEST_CASE("a call whose reply does not come is never sent again: its outcome is unknown",
+          "[cluster]") {
+  auto& cluster = shared_cluster();
+  auto store = connect_or_fail(cluster.url() + "?command_timeout_ms=300");
+  auto plain = open_or_fail(store, "");
+  const std::string key = fresh("unknown");
+  REQUIRE(plain.set(key, "0"));
+  redis_server* owner = cluster.master_of(hash_slot(key));
+  REQUIRE(owner);
+  owner->pause();  // well under the node timeout: no failover
+  const auto start = std::chrono::steady_clock::now();
+  auto added = atomkv::atomics::increment(plain, key, 1);
+  const auto waited = std::chrono::steady_clock::now() - start;
+  owner->resume();
+  REQUIRE_FALSE(added);
+  CHECK(atomkv::outcome_unknown(added.error()));
+  CHECK(waited < std::chrono::milliseconds(1500));
+  // The paused master ran the one INCRBY it had received, and nothing sent it a second.
+  CHECK(plain.get(key).value() == "1");
 }
