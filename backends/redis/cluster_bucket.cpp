@@ -78,11 +78,20 @@ result<std::vector<op_result>> cluster_bucket::apply(std::span<const operation> 
     return std::vector<op_result>{
         op_result::of_keys(std::move(page.value().first), page.value().second.value_or(""))};
   }
-  return apply_everywhere(slot, ops);
+  // A keyed master that redirected before any master ran anything: again, on the new map.
+  for (int attempt = 0;; ++attempt) {
+    bool not_applied = false;
+    auto applied = apply_everywhere(slot, ops, &not_applied);
+    if (applied || !not_applied || attempt >= cluster_nodes::kMaxRedirections) {
+      return applied;
+    }
+  }
 }
 
 result<std::vector<op_result>> cluster_bucket::apply_everywhere(std::optional<std::uint16_t> slot,
-                                                                std::span<const operation> ops) {
+                                                                std::span<const operation> ops,
+                                                                bool* not_applied) {
+  *not_applied = false;
   BOOST_OUTCOME_TRY(map, nodes_->map());
   const auto masters = masters_in_order(*map);
   const node_address* keyed_master = slot ? map->master_of(*slot) : nullptr;
@@ -107,14 +116,25 @@ result<std::vector<op_result>> cluster_bucket::apply_everywhere(std::optional<st
     }
   }
   std::vector<std::vector<op_result>> per_master(ops.size());
+  // The keyed master first: if the slot has moved, its refusal comes before any other master
+  // ran anything, so nothing is applied piecemeal.
+  std::vector<std::size_t> order;
   for (std::size_t m = 0; m < masters.size(); ++m) {
+    if (keyed_master && masters[m] == *keyed_master) {
+      order.insert(order.begin(), m);
+    } else {
+      order.push_back(m);
+    }
+  }
+  const std::uint64_t seen = nodes_->epoch();
+  for (std::size_t m : order) {
     std::vector<operation> sub;
     std::vector<std::size_t> index;
     for (std::size_t i = 0; i < ops.size(); ++i) {
       const bool here = decided[i]             ? false
                         : paged_list(ops[i])   ? cursors[i]->master == m
                         : spans_bucket(ops[i]) ? true
-                                               : masters[m] == *keyed_master;
+                                               : keyed_master && masters[m] == *keyed_master;
       if (here) {
         sub.push_back(ops[i]);
         if (paged_list(ops[i])) {
@@ -127,7 +147,18 @@ result<std::vector<op_result>> cluster_bucket::apply_everywhere(std::optional<st
       continue;
     }
     auto call = apply_call::for_apply(prefix_, 0, sub);
-    BOOST_OUTCOME_TRY(nodes_->run_on(masters[m], call));
+    redirect_sink sink(call, 0);
+    BOOST_OUTCOME_TRY(conn, nodes_->pool_for(masters[m])->acquire());
+    BOOST_OUTCOME_TRY(conn->exchange(call.command(), sink));
+    if (auto next = sink.decide(); next.what != retry_decision::kind::done) {
+      // The keyed master, asked first, moved: nothing was applied anywhere. A later master
+      // refusing (CLUSTERDOWN) leaves the earlier ones' parts applied: said so.
+      (void)nodes_->refresh(seen);
+      *not_applied = m == order.front();
+      return failure(error::other(
+          "redis cluster: " + next.line +
+          (m == order.front() ? " (nothing applied)" : " (applied on some masters only)")));
+    }
     BOOST_OUTCOME_TRY(answers, finished(call));
     for (std::size_t j = 0; j < index.size(); ++j) {
       per_master[index[j]].push_back(std::move(answers[j]));

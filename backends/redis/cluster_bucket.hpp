@@ -31,9 +31,12 @@ class cluster_bucket final : public backend::bucket {
  private:
   // Every operation on the master of `slot`.
   result<std::vector<op_result>> apply_on_slot(std::uint16_t slot, std::span<const operation> ops);
-  // Bucket-wide operations on every master, the keyed ones (of one slot) on theirs.
+  // Bucket-wide operations on every master, the keyed ones (of one slot) on theirs, asked
+  // first. `not_applied`: the failure came from that first master's redirection, before any
+  // master ran anything, so the whole step may be sent again.
   result<std::vector<op_result>> apply_everywhere(std::optional<std::uint16_t> slot,
-                                                  std::span<const operation> ops);
+                                                  std::span<const operation> ops,
+                                                  bool* not_applied);
   // One page of a listing from `cursor` ("" or nothing: the start): `page(master, node_cursor)`
   // lists one page of one master; an exhausted master moves on to the next.
   template <class Page>

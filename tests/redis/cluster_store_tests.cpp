@@ -241,6 +241,9 @@ TEST_CASE("a slot moved by hand is followed through MOVED", "[cluster]") {
   const std::string key = fresh("moved");
   const auto slot = hash_slot(key);
   REQUIRE(plain.set(key, "before"));  // the store has its slot map now
+  auto early = connect_or_fail(cluster.url());
+  auto early_plain = open_or_fail(early, "");
+  REQUIRE(early_plain.get(key));  // so has this one
   redis_server* from = cluster.master_of(slot);
   REQUIRE(from);
   redis_server* to = other_master(cluster, from);
@@ -262,6 +265,15 @@ TEST_CASE("a slot moved by hand is followed through MOVED", "[cluster]") {
   CHECK(atomkv::atomics::increment(plain, key + "n", 2).value() == 2);
   direct_client new_owner(to->port());
   CHECK(new_owner.run("GET %b", key) == "after");
+
+  // A step of a key and a bucket-wide count on a stale map: the key's master, asked first,
+  // redirects before any master ran anything, and the step runs again on the new map.
+  const operation mixed[] = {operation::set(key, "mixed"), operation::count()};
+  auto applied = early_plain.backend().apply(mixed);
+  REQUIRE(applied);
+  CHECK(applied.value()[0] == op_result::ok());
+  CHECK(applied.value()[1].integer >= 1);
+  CHECK(new_owner.run("GET %b", key) == "mixed");
 }
 
 TEST_CASE("a key being migrated is followed through ASK", "[cluster]") {
