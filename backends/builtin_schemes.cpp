@@ -2,6 +2,7 @@
 
 #include "atomkv/backend_registry.hpp"
 #include "memory/memory_store.hpp"
+#include "redis/cluster_store.hpp"
 #include "redis/redis_store.hpp"
 #include "sqlite/sqlite_store.hpp"
 
@@ -12,6 +13,7 @@ std::span<const scheme_entry> builtin_schemes() {
       {"memory", &memory::make_store},
       {"redis", &redis::make_store, &redis::make_store_unreached},
       {"redis+unix", &redis::make_store, &redis::make_store_unreached},
+      {"redis+cluster", &redis::make_cluster_store, &redis::make_cluster_store_unreached},
       {"sqlite", &sqlite::make_store},
   };
   return entries;

@@ -56,6 +56,14 @@ void request::add(std::initializer_list<std::string_view> args) {
   }
 }
 
+void request::append(const request& other) {
+  const std::size_t base = wire_.size();
+  wire_.append(other.wire_);
+  for (std::size_t end : other.ends_) {
+    ends_.push_back(base + end);
+  }
+}
+
 std::string_view request::command(std::size_t index) const {
   std::size_t begin = index == 0 ? 0 : ends_[index - 1];
   return std::string_view(wire_).substr(begin, ends_[index] - begin);

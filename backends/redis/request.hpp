@@ -23,6 +23,8 @@ class request {
 
   // A whole command at once.
   void add(std::initializer_list<std::string_view> args);
+  // Every command of `other`, after this one's (ASKING before a redirected request).
+  void append(const request& other);
 
   const std::string& wire() const { return wire_; }
   std::size_t commands() const { return ends_.size(); }

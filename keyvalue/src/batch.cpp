@@ -9,7 +9,7 @@ result<std::vector<std::optional<key_value>>> get_many(const bucket& bucket,
   for (const auto& key : keys) {
     ops.push_back(operation::get(key));
   }
-  BOOST_OUTCOME_TRY(results, bucket.backend().apply(ops));
+  BOOST_OUTCOME_TRY(results, bucket.backend().apply_batch(ops));
   std::vector<std::optional<key_value>> found(keys.size());
   for (std::size_t i = 0; i < keys.size() && i < results.size(); ++i) {
     if (results[i].what == op_result::kind::error) {
@@ -28,7 +28,7 @@ result<void> apply_all(const bucket& bucket, std::span<const operation> ops) {
   if (ops.empty()) {
     return outcome::success();
   }
-  BOOST_OUTCOME_TRY(results, bucket.backend().apply(ops));
+  BOOST_OUTCOME_TRY(results, bucket.backend().apply_batch(ops));
   for (const auto& r : results) {
     if (r.what == op_result::kind::error) {
       return failure(backend::to_error(r));

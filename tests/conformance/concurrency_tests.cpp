@@ -10,6 +10,7 @@
 using atomkv::op_result;
 using atomkv::operation;
 using atomkv::conformance::fixture;
+using atomkv::conformance::one_slot_fixture;
 
 namespace {
 
@@ -81,7 +82,8 @@ TEST_CASE_METHOD(fixture, "8 threads x 2,000 cas-retry increments end at exactly
   WARN("cas conflicts retried: " << conflicts.load());
 }
 
-TEST_CASE_METHOD(fixture, "concurrent multi-key transactions conserve a total", "[concurrency]") {
+TEST_CASE_METHOD(one_slot_fixture, "concurrent multi-key transactions conserve a total",
+                 "[concurrency]") {
   // Four threads move units between two accounts with WATCH/MULTI/EXEC retry loops.
   REQUIRE(bucket.set("left", "1000"));
   REQUIRE(bucket.set("right", "1000"));
@@ -126,7 +128,7 @@ TEST_CASE_METHOD(fixture, "concurrent multi-key transactions conserve a total", 
   CHECK(left == 1000);  // equal numbers of moves each way
 }
 
-TEST_CASE_METHOD(fixture, "no reader ever sees half of an apply", "[concurrency]") {
+TEST_CASE_METHOD(one_slot_fixture, "no reader ever sees half of an apply", "[concurrency]") {
   std::atomic<bool> done{false};
   std::atomic<int> torn{0};
   std::atomic<int> failures{0};

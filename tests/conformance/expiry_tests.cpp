@@ -16,6 +16,7 @@ using atomkv::expiry;
 using atomkv::op_result;
 using atomkv::operation;
 using atomkv::conformance::fixture;
+using atomkv::conformance::one_slot_fixture;
 using namespace std::chrono_literals;
 
 namespace {
@@ -305,7 +306,7 @@ TEST_CASE_METHOD(fixture, "swap replaces the deadline unless asked to keep it", 
   CHECK(has_minute_left(ttl_of(bucket, "k")));
 }
 
-TEST_CASE_METHOD(fixture, "a watched key that expires before commit fails the commit",
+TEST_CASE_METHOD(one_slot_fixture, "a watched key that expires before commit fails the commit",
                  "[expiry][transaction]") {
   REQUIRE(bucket.set("k", "v", expiry::after(300)));
   auto txn = bucket.backend().begin();
@@ -365,7 +366,8 @@ TEST_CASE_METHOD(fixture, "setting or removing a watched key's deadline is a wri
   CHECK(bucket.get("k").value() == std::optional<std::string>("v"));
 }
 
-TEST_CASE_METHOD(fixture, "expiry operations run inside a transaction", "[expiry][transaction]") {
+TEST_CASE_METHOD(one_slot_fixture, "expiry operations run inside a transaction",
+                 "[expiry][transaction]") {
   auto txn = bucket.backend().begin();
   REQUIRE(txn);
   const std::string_view keys[] = {"k"};

@@ -43,10 +43,14 @@ const std::string& backend_url() {
   return url_slot();
 }
 
-fixture::fixture()
-    : bucket_name(unique_bucket_name()),
+fixture::fixture() : fixture(unique_bucket_name()) {}
+
+fixture::fixture(std::string name)
+    : bucket_name(std::move(name)),
       store(connect_or_fail()),
       bucket(open_or_fail(store, bucket_name)) {}
+
+one_slot_fixture::one_slot_fixture() : fixture("{" + unique_bucket_name() + "}") {}
 
 atomkv::bucket fixture::other_client() const {
   // memory:// is one store per process object: another client shares this store.

@@ -14,12 +14,21 @@ const std::string& backend_url();
 
 struct fixture {
   fixture();
+  explicit fixture(std::string name);
   std::string bucket_name;
   atomkv::store store;
   atomkv::bucket bucket;
 
   // A second, independent connection to the same bucket, as another client would have.
   atomkv::bucket other_client() const;
+};
+
+// For cases that need several keys in one atomic step: the bucket's name is a {hash tag}, so
+// that on Redis Cluster every key of the bucket is in one hash slot (an atomic step over keys of
+// several slots is refused there, as Redis Cluster refuses it). Any other backend sees a bucket
+// name like any other.
+struct one_slot_fixture : fixture {
+  one_slot_fixture();
 };
 
 }  // namespace atomkv::conformance

@@ -8,6 +8,7 @@
 using atomkv::op_result;
 using atomkv::operation;
 using atomkv::conformance::fixture;
+using atomkv::conformance::one_slot_fixture;
 
 namespace {
 
@@ -63,7 +64,8 @@ std::vector<std::string> all_pages(const atomkv::bucket& bucket, const std::stri
 
 }  // namespace
 
-TEST_CASE_METHOD(fixture, "list sees the operations before it in the batch", "[apply][list]") {
+TEST_CASE_METHOD(one_slot_fixture, "list sees the operations before it in the batch",
+                 "[apply][list]") {
   REQUIRE(bucket.set("pre", "0"));
   auto results = apply(bucket, {
                                    operation::set("a", "1"),
@@ -164,7 +166,7 @@ TEST_CASE_METHOD(fixture, "a list from a cursor the backend never gave fails alo
   CHECK(results[2] == op_result::of_value("1"));
 }
 
-TEST_CASE_METHOD(fixture, "list inside a commit sees the batch, and nothing on conflict",
+TEST_CASE_METHOD(one_slot_fixture, "list inside a commit sees the batch, and nothing on conflict",
                  "[transaction][list]") {
   REQUIRE(bucket.set("k", "v"));
   auto begun = bucket.backend().begin();

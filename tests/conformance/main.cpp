@@ -11,7 +11,8 @@ int main(int argc, char* argv[]) {
   std::string spec = "memory://";
   using namespace Catch::clara;
   session.cli(session.cli() |
-              Opt(spec, "spec")["--backend"]("backend under test: a store URL, or redis-server"));
+              Opt(spec, "spec")["--backend"](
+                  "backend under test: a store URL, redis-server or redis-cluster"));
   if (int rc = session.applyCommandLine(argc, argv); rc != 0) {
     return rc;
   }

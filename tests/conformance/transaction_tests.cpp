@@ -8,6 +8,7 @@
 using atomkv::op_result;
 using atomkv::operation;
 using atomkv::conformance::fixture;
+using atomkv::conformance::one_slot_fixture;
 
 namespace {
 
@@ -25,7 +26,8 @@ std::vector<op_result> apply(const atomkv::bucket& bucket, std::vector<operation
 
 }  // namespace
 
-TEST_CASE_METHOD(fixture, "apply runs every operation kind with Redis's results", "[apply]") {
+TEST_CASE_METHOD(one_slot_fixture, "apply runs every operation kind with Redis's results",
+                 "[apply]") {
   auto results = apply(bucket, {
                                    operation::get("k"),
                                    operation::set("k", "v"),
@@ -86,7 +88,7 @@ TEST_CASE_METHOD(fixture, "clear empties the bucket and nothing else", "[apply]"
   CHECK(neighbour.value().get("theirs").value() == "v");
 }
 
-TEST_CASE_METHOD(fixture, "commit applies every operation when nothing watched changed",
+TEST_CASE_METHOD(one_slot_fixture, "commit applies every operation when nothing watched changed",
                  "[transaction]") {
   REQUIRE(bucket.set("a", "1"));
   auto txn = begin(bucket);
@@ -106,7 +108,7 @@ TEST_CASE_METHOD(fixture, "commit applies every operation when nothing watched c
   CHECK(bucket.get("b").value() == "3");
 }
 
-TEST_CASE_METHOD(fixture, "a write to any watched key makes commit apply nothing",
+TEST_CASE_METHOD(one_slot_fixture, "a write to any watched key makes commit apply nothing",
                  "[transaction]") {
   auto written = GENERATE(as<std::string>{}, "a", "b");
   REQUIRE(bucket.set("a", "1"));
@@ -158,7 +160,8 @@ TEST_CASE_METHOD(fixture, "a transaction can be reused after commit", "[transact
   }
 }
 
-TEST_CASE_METHOD(fixture, "set_if_none_exist sets every pair only when no key exists", "[apply]") {
+TEST_CASE_METHOD(one_slot_fixture, "set_if_none_exist sets every pair only when no key exists",
+                 "[apply]") {
   std::vector<std::string_view> fresh{"a", "1", "b", "2", "a", "3"};
   auto first = apply(bucket, {operation::set_if_none_exist(fresh)});
   CHECK(first[0] == op_result::of_integer(1));

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <memory>
 
+#include "support/redis_cluster.hpp"
 #include "support/redis_server.hpp"
 
 namespace atomkv::testing {
@@ -40,11 +41,28 @@ std::unique_ptr<redis_server>& shared_redis_server() {
   return server;
 }
 
+std::unique_ptr<redis_cluster>& shared_redis_cluster() {
+  static std::unique_ptr<redis_cluster> cluster;
+  return cluster;
+}
+
 }  // namespace
 
 std::string resolve_backend(const std::string& spec) {
   if (spec == "sqlite-temp") {
     return fresh_sqlite_file();
+  }
+  if (spec == "redis-cluster") {
+    auto& cluster = shared_redis_cluster();
+    if (!cluster) {
+      cluster = std::make_unique<redis_cluster>(
+          redis_cluster_options{.masters = 3, .replicas_per_master = 1});
+    }
+    if (!cluster->running()) {
+      std::fprintf(stderr, "cannot start a redis cluster: %s\n", cluster->error().c_str());
+      std::exit(2);
+    }
+    return cluster->url();
   }
   if (spec != "redis-server") {
     return spec;
@@ -61,6 +79,10 @@ std::string resolve_backend(const std::string& spec) {
     std::exit(2);
   }
   return server->url();
+}
+
+redis_cluster* backend_redis_cluster() {
+  return shared_redis_cluster().get();
 }
 
 redis_server* backend_redis_server() {

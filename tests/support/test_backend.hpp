@@ -9,7 +9,9 @@ namespace atomkv::testing {
 // "memory://" and any other URL pass through unchanged. "redis-server" starts a redis-server on
 // a free loopback port (kept for the life of the process) and returns its redis:// URL, or
 // returns $ATOMKV_TEST_REDIS_URL when that is set.
-// "sqlite-temp" is a fresh SQLite file in $TMPDIR, removed at exit.
+// "sqlite-temp" is a fresh SQLite file in $TMPDIR, removed at exit. "redis-cluster" starts a
+// Redis Cluster of 3 masters with a replica each (redis_cluster.hpp) and returns its
+// redis+cluster:// URL.
 std::string resolve_backend(const std::string& spec);
 
 class redis_server;
@@ -17,5 +19,8 @@ class redis_server;
 // backend directly or kill and restart it; null before that, or when $ATOMKV_TEST_REDIS_URL
 // named an external server.
 redis_server* backend_redis_server();
+class redis_cluster;
+// The cluster that resolve_backend("redis-cluster") started; null before that.
+redis_cluster* backend_redis_cluster();
 
 }  // namespace atomkv::testing

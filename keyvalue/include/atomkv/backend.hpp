@@ -82,6 +82,13 @@ class bucket {
 
   // MULTI ... EXEC: all-or-nothing and isolated; no other client sees part of it.
   virtual result<std::vector<op_result>> apply(std::span<const operation> ops) = 0;
+  // The batch interface's get_many/set_many/delete_many: every operation applied, with its
+  // result in order, but no atomicity promised (wasi:keyvalue/batch). By default the atomic
+  // apply; a backend that cannot apply some lists atomically (Redis Cluster, keys of several
+  // slots) splits them here.
+  virtual result<std::vector<op_result>> apply_batch(std::span<const operation> ops) {
+    return apply(ops);
+  }
   virtual void apply_async(std::span<const operation> ops, std::uint64_t lane, apply_done done) {
     (void)lane;
     done(apply(ops));

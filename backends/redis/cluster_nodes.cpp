@@ -1,0 +1,131 @@
+#include "cluster_nodes.hpp"
+
+#include <hiredis/hiredis.h>
+
+#include <algorithm>
+
+namespace atomkv::redis {
+namespace {
+
+// CLUSTER SLOTS, parsed as it arrives (the reply is freed after the sink returns).
+class slots_call final : public reply_sink {
+ public:
+  explicit slots_call(node_address asked) : asked_(std::move(asked)) {
+    request_.add({"CLUSTER", "SLOTS"});
+  }
+  const request& command() const { return request_; }
+  void on_reply(const redisReply& reply) override {
+    if (reply.type == REDIS_REPLY_ERROR) {
+      parsed_ = failure(error::other("redis cluster: " + asked_.text() + ": " +
+                                     std::string(reply.str, reply.len)));
+      return;
+    }
+    parsed_ = slot_map::from_cluster_slots(reply, asked_);
+  }
+  result<slot_map> finish() { return std::move(parsed_); }
+
+ private:
+  node_address asked_;
+  request request_;
+  result<slot_map> parsed_ = failure(error::other("redis cluster: no reply to CLUSTER SLOTS"));
+};
+
+}  // namespace
+
+std::uint64_t cluster_nodes::epoch() const {
+  std::lock_guard guard(lock_);
+  return epoch_;
+}
+
+std::shared_ptr<pool> cluster_nodes::pool_for(const node_address& node) {
+  std::lock_guard guard(lock_);
+  auto& slot = pools_[node.text()];
+  if (!slot) {
+    config settings = base_;
+    settings.host = node.host;
+    settings.port = node.port;
+    settings.db = 0;
+    slot = std::make_shared<pool>(std::move(settings));  // connects on first use
+  }
+  return slot;
+}
+
+result<std::shared_ptr<const slot_map>> cluster_nodes::map() {
+  std::uint64_t seen = 0;
+  {
+    std::lock_guard guard(lock_);
+    if (map_) {
+      return map_;
+    }
+    seen = epoch_;
+  }
+  BOOST_OUTCOME_TRY(refresh(seen));
+  std::lock_guard guard(lock_);
+  if (!map_) {
+    return failure(error::other("redis cluster: no slot map"));
+  }
+  return map_;
+}
+
+result<std::shared_ptr<const slot_map>> cluster_nodes::ask_for_map(const node_address& node) {
+  slots_call call(node);
+  BOOST_OUTCOME_TRY(run_on(node, call));
+  BOOST_OUTCOME_TRY(parsed, call.finish());
+  return std::make_shared<const slot_map>(std::move(parsed));
+}
+
+result<void> cluster_nodes::refresh(std::uint64_t seen) {
+  std::lock_guard one_at_a_time(refreshing_);
+  std::vector<node_address> candidates;
+  {
+    std::lock_guard guard(lock_);
+    if (epoch_ != seen && map_) {
+      return outcome::success();  // refreshed by someone else meanwhile
+    }
+    if (map_) {
+      candidates.assign(map_->masters().begin(), map_->masters().end());
+    }
+  }
+  for (const auto& seed : seeds_) {
+    if (std::find(candidates.begin(), candidates.end(), seed) == candidates.end()) {
+      candidates.push_back(seed);
+    }
+  }
+  // The first complete map wins; a partial one (slots not served during a failover) only when
+  // no node knows better.
+  std::shared_ptr<const slot_map> best;
+  std::optional<error> first_error;
+  for (const auto& node : candidates) {
+    auto asked = ask_for_map(node);
+    if (!asked) {
+      if (!first_error) {
+        first_error = asked.error();
+      }
+      continue;
+    }
+    if (asked.value()->complete()) {
+      best = std::move(asked).value();
+      break;
+    }
+    if (!best) {
+      best = std::move(asked).value();
+    }
+  }
+  if (!best) {
+    return failure(first_error ? *first_error : error::other("redis cluster: no node to ask"));
+  }
+  std::lock_guard guard(lock_);
+  map_ = std::move(best);
+  ++epoch_;
+  return outcome::success();
+}
+
+void cluster_nodes::wait_backoff(int attempt, clock::time_point deadline) const {
+  auto pause = std::chrono::milliseconds(std::min(10 << std::min(attempt, 4), 200));
+  auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock::now());
+  if (left.count() > 0) {
+    std::this_thread::sleep_for(std::min(pause, left));
+  }
+}
+
+}  // namespace atomkv::redis
