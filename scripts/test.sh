@@ -23,7 +23,7 @@ select=()  # which entries this run executes
 # The ctest entries this run must find: one per test program and proxy backend, so a missing
 # package or a stale option that drops a part of the suite fails here instead of passing quietly.
 expected=(consumer.find_package unit resp_tests redis sqlite memory
-  conformance.memory conformance.redis conformance.sqlite
+  conformance.memory conformance.redis conformance.sqlite conformance.cluster redis.cluster
   proxy.commands proxy.redis.commands proxy.sqlite.commands proxy.differential
   proxy.redis.differential proxy.sqlite.differential proxy.concurrent proxy.redis.upstream
   proxy.expiry-reclaim proxy.sqlite.expiry-reclaim)

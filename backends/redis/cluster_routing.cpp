@@ -113,6 +113,14 @@ result<std::optional<std::uint16_t>> common_slot(std::string_view prefix,
     if (!same_slot(found, slot_of(prefix, op.key))) {
       return failure(error::other(std::string(kCrossSlot)));
     }
+    if (op.what == operation::kind::bit_operation) {
+      // BITOP reads every source as well as writing the destination.
+      for (auto source : op.arguments) {
+        if (!same_slot(found, slot_of(prefix, source))) {
+          return failure(error::other(std::string(kCrossSlot)));
+        }
+      }
+    }
   }
   return found;
 }

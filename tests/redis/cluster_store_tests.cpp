@@ -129,6 +129,12 @@ TEST_CASE("an atomic step over several slots is refused with the node's own CROS
   std::vector<std::string_view> pairs{a, "1", b, "2"};
   const operation msetnx = operation::set_if_none_exist(pairs);
   CHECK_FALSE(plain.backend().apply(std::span(&msetnx, 1)));
+  // BITOP names its sources as keys too: a source in another slot is refused, nothing written.
+  std::vector<std::string_view> sources{b};
+  const operation bitop = operation::bit_operation(a, atomkv::bitop::or_, sources);
+  auto combined = plain.backend().apply(std::span(&bitop, 1));
+  REQUIRE_FALSE(combined);
+  CHECK(combined.error().message == node_says);
 
   auto txn = plain.backend().begin();
   REQUIRE(txn);
