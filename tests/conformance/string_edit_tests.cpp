@@ -14,6 +14,7 @@ using atomkv::expiry;
 using atomkv::op_result;
 using atomkv::operation;
 using atomkv::conformance::fixture;
+using atomkv::conformance::one_slot_fixture;
 
 namespace {
 
@@ -220,7 +221,8 @@ TEST_CASE_METHOD(fixture, "the edits keep the key's deadline", "[string-edit]") 
   }
 }
 
-TEST_CASE_METHOD(fixture, "an edit is a write for WATCH exactly when Redis signals the key",
+TEST_CASE_METHOD(one_slot_fixture,
+                 "an edit is a write for WATCH exactly when Redis signals the key",
                  "[string-edit][transaction]") {
   REQUIRE(bucket.set("k", "abc"));
   CHECK(breaks_watch(*this, "k", operation::append("k", "")));
@@ -295,7 +297,7 @@ TEST_CASE_METHOD(fixture, "8 threads append, add floats and bitfield-increment o
   CHECK(run(bucket, operation::bitfield("bits", get)) == integers({threads * per_thread * 3}));
 }
 
-TEST_CASE_METHOD(fixture, "bitop combines zero-padded sources into a key with no deadline",
+TEST_CASE_METHOD(one_slot_fixture, "bitop combines zero-padded sources into a key with no deadline",
                  "[string-edit]") {
   REQUIRE(bucket.set("a", "\xf0\x0f"));
   REQUIRE(bucket.set("b", "\x3c"));
