@@ -180,5 +180,6 @@ std::span<const command_spec> server_commands();
 std::span<const command_spec> config_commands();
 std::span<const command_spec> introspection_commands();  // COMMAND
 std::span<const command_spec> transaction_commands();
+std::span<const command_spec> function_commands();  // FUNCTION FLUSH, LIST (no scripts run)
 
 }  // namespace atomkv::proxy

@@ -170,7 +170,7 @@ std::vector<script> connection_scripts() {
 }
 
 // The commands with subcommands, whose lists of subcommands differ from Redis's.
-const std::vector<std::string> kContainers = {"client", "config", "command"};
+const std::vector<std::string> kContainers = {"client", "config", "command", "function"};
 
 // COMMAND INFO and COMMAND DOCS of each command, byte for byte; of the containers, all but the
 // list of subcommands (compare_mode::command_container).
@@ -996,6 +996,21 @@ std::vector<script> transaction_scripts() {
   };
 }
 
+// The proxy runs no scripts; what Redis's clients and test suites send to a server with no
+// functions loaded gets Redis's answers.
+std::vector<script> function_scripts() {
+  return {{"function flush and list with no functions",
+           {A({"FUNCTION", "FLUSH"}), A({"FUNCTION", "flush", "ASYNC"}),
+            A({"FUNCTION", "FLUSH", "sync"}), A({"FUNCTION", "FLUSH", "x"}),
+            A({"FUNCTION", "FLUSH", "SYNC", "x"}), A({"FUNCTION", "LIST"}),
+            A({"FUNCTION", "LIST", "WITHCODE"}), A({"FUNCTION", "list", "libraryname", "lib*"}),
+            A({"FUNCTION", "LIST", "WITHCODE", "LIBRARYNAME", "x"}),
+            A({"FUNCTION", "LIST", "LIBRARYNAME"}), A({"FUNCTION", "LIST", "WITHCODE", "WITHCODE"}),
+            A({"FUNCTION", "LIST", "LIBRARYNAME", "a", "LIBRARYNAME", "b"}),
+            A({"FUNCTION", "LIST", "foo"}), A({"FUNCTION"}), A({"FUNCTION", "nosuch"}),
+            A({"MULTI"}), A({"FUNCTION", "FLUSH"}), A({"FUNCTION", "LIST"}), A({"EXEC"})}}};
+}
+
 std::vector<script> error_scripts() {
   std::string long_arg(300, 'x');
   return {
@@ -1135,8 +1150,8 @@ std::vector<script> auth_scripts() {
 std::vector<script> all_scripts() {
   std::vector<script> out;
   for (auto part : {connection_scripts(), introspection_scripts(), string_scripts(),
-                    counter_scripts(), expiry_scripts(), transaction_scripts(), error_scripts(),
-                    protocol_scripts(), auth_scripts()}) {
+                    counter_scripts(), expiry_scripts(), transaction_scripts(), function_scripts(),
+                    error_scripts(), protocol_scripts(), auth_scripts()}) {
     out.insert(out.end(), part.begin(), part.end());
   }
   return out;
@@ -1160,6 +1175,8 @@ const std::vector<std::string>& compared_command_names() {
       // server
       "command", "command|count", "command|list", "command|info", "command|docs", "command|help",
       "info", "config", "config|get", "config|set", "config|help", "flushall",
+      // scripting: the proxy's function library, always empty
+      "function", "function|flush", "function|list",
       // transactions
       "multi", "exec", "discard", "watch", "unwatch"};
   return names;
