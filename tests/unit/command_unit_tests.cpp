@@ -136,7 +136,7 @@ TEST_CASE("SET's planner turns its options into one operation", "[command-unit]"
   REQUIRE(set.behaviour.kind == behaviour_kind::planned);
   CHECK(set.behaviour.in_exec == in_exec_kind::planned_ops);
   std::vector<operation> ops;
-  std::deque<std::string> owned;
+  plan_storage owned;
 
   auto plan = [&](std::vector<std::string_view> args, planned& target) {
     ops.clear();
