@@ -196,5 +196,6 @@ std::span<const command_spec> server_commands();
 std::span<const command_spec> config_commands();
 std::span<const command_spec> introspection_commands();  // COMMAND
 std::span<const command_spec> transaction_commands();
+std::span<const command_spec> bit_commands();  // SETBIT, GETBIT, BITCOUNT, BITPOS, BITOP, BITFIELD
 
 }  // namespace atomkv::proxy
