@@ -25,7 +25,7 @@ struct registry {
   registry() {
     for (auto table : {string_commands(), key_commands(), expiry_commands(), connection_commands(),
                        server_commands(), config_commands(), introspection_commands(),
-                       transaction_commands(), function_commands()}) {
+                       transaction_commands(), bit_commands(), function_commands()}) {
       all.insert(all.end(), table.begin(), table.end());
     }
     std::size_t size = 16;

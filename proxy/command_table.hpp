@@ -28,18 +28,34 @@ struct command_context;
 
 using args_view = std::span<const std::string_view>;
 
+// What the operations of a plan point to, other than the arguments: kept by whoever keeps the
+// operations (EXEC's batch, or the loop until the backend has taken its copy).
+struct plan_storage {
+  std::deque<std::string> text;
+  std::deque<std::vector<bitfield_step>> steps;  // BITFIELD's
+
+  void clear() {
+    text.clear();
+    steps.clear();
+  }
+};
+
 // Collects the operations of one or more data commands.
 struct plan_builder {
   std::vector<operation>& ops;
-  planned& target;                 // the command being planned
-  std::deque<std::string>& owned;  // text the operations point to, other than the arguments
+  planned& target;  // the command being planned
+  plan_storage& owned;
 
   void add(const operation& op) {
     ops.push_back(op);
     ++target.count;
   }
   // Keeps `text` (a normalised argument, say) alive for as long as the operations.
-  std::string_view keep(std::string text) { return owned.emplace_back(std::move(text)); }
+  std::string_view keep(std::string text) { return owned.text.emplace_back(std::move(text)); }
+  // Keeps BITFIELD's parsed steps alive for as long as the operations.
+  std::span<const bitfield_step> keep(std::vector<bitfield_step> steps) {
+    return owned.steps.emplace_back(std::move(steps));
+  }
 };
 
 // Plans a data command of the current database; on bad arguments returns the error line instead
@@ -180,6 +196,7 @@ std::span<const command_spec> server_commands();
 std::span<const command_spec> config_commands();
 std::span<const command_spec> introspection_commands();  // COMMAND
 std::span<const command_spec> transaction_commands();
+std::span<const command_spec> bit_commands();  // SETBIT, GETBIT, BITCOUNT, BITPOS, BITOP, BITFIELD
 std::span<const command_spec> function_commands();  // FUNCTION FLUSH, LIST (no scripts run)
 
 }  // namespace atomkv::proxy

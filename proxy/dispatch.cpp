@@ -31,7 +31,7 @@ void reject(client& c, std::string_view line, const command_spec* spec = nullptr
 void run_data_command(client& c, const command_spec& spec, args_view args) {
   // Reused across commands: the loop is single-threaded and the backend copies what it keeps.
   static thread_local std::vector<operation> ops;
-  static thread_local std::deque<std::string> owned;
+  static thread_local plan_storage owned;
   ops.clear();
   owned.clear();
   planned plan;

@@ -293,7 +293,9 @@ result<op_result> rows::increment(const operation& op, write_clock& clock) {
 result<op_result> rows::edit(const operation& op, write_clock* clock) {
   BOOST_OUTCOME_TRY(existing, find(op.key, true));
   bool exists = existing && existing->present;
+  const bool existed = exists;
   std::string value = exists ? std::move(existing->value) : std::string();
+  const std::size_t size_before = value.size();
   edit_outcome done = edit_value(op, value, exists);
   if (done.store) {
     if (clock == nullptr) {
@@ -302,6 +304,13 @@ result<op_result> rows::edit(const operation& op, write_clock* clock) {
     const auto deadline =
         existing && existing->present ? existing->deadline : std::optional<std::int64_t>();
     BOOST_OUTCOME_TRY(write(op.key, value, *clock, deadline));
+  } else if (existed && value.size() != size_before) {
+    // A BITFIELD whose writes all failed under OVERFLOW FAIL still grows the value, and Redis
+    // does not signal the key: the bytes are stored under the same version (WATCH sees nothing).
+    if (clock == nullptr || pending_ == nullptr) {
+      return failure(error::other("sqlite: a write on a read connection"));
+    }
+    pending_->write(bucket_, op.key, value, existing->version, existing->deadline);
   }
   return std::move(done.answer);
 }

@@ -137,7 +137,7 @@ struct exec_batch {
   std::vector<queued_command> queued;
   std::vector<std::vector<std::string_view>> views;
   std::vector<operation> ops;
-  std::deque<std::string> owned;
+  plan_storage owned;
   std::vector<exec_entry> entries;
   connection_settings before;
   connection_settings after;

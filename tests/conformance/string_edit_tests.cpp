@@ -244,6 +244,19 @@ TEST_CASE_METHOD(one_slot_fixture,
   CHECK_FALSE(breaks_watch(*this, "missing", operation::set_range("missing", 3, "")));
 }
 
+// Redis pads the value to the farthest bit a BITFIELD may write before it runs the steps, and
+// signals the key only if a step wrote: the padding stays, unseen by WATCH.
+TEST_CASE_METHOD(fixture, "a bitfield whose writes all fail still grows the value, unseen by WATCH",
+                 "[string-edit][transaction]") {
+  REQUIRE(bucket.set("k", "\x01"));
+  auto failing = steps_of({"OVERFLOW", "FAIL", "INCRBY", "u8", "8", "300"});
+  CHECK_FALSE(breaks_watch(*this, "k", operation::bitfield("k", failing)));
+  CHECK(bucket.get("k").value() == std::string("\x01\x00", 2));
+  auto succeeding = steps_of({"OVERFLOW", "FAIL", "INCRBY", "u8", "16", "3"});
+  CHECK(breaks_watch(*this, "k", operation::bitfield("k", succeeding)));
+  CHECK(bucket.get("k").value() == std::string("\x01\x00\x03", 3));
+}
+
 TEST_CASE_METHOD(fixture, "edits run inside a commit in order", "[string-edit][transaction]") {
   auto txn = bucket.backend().begin();
   REQUIRE(txn);

@@ -58,6 +58,42 @@ TEST_CASE("50 clients x 2000 INCR end at exactly 100000", "[concurrent]") {
   CHECK(str(c.cmd({"GET", "counter"})) == std::to_string(clients * each));
 }
 
+// BITFIELD INCRBY is one read-modify-write of the key on every backend: two counters in one
+// value, one of them wrapping as u8, end exact.
+TEST_CASE("50 clients x 100 BITFIELD INCRBY end at the exact totals", "[concurrent]") {
+  auto srv = started();
+  constexpr int clients = 50, each = 100;
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < clients; ++t) {
+    threads.emplace_back([&] {
+      hiredis_client c(*srv, 10000);
+      if (!c.ok()) {
+        failures++;
+        return;
+      }
+      for (int i = 0; i < each; ++i) {
+        auto r = c.cmd({"BITFIELD", "bits", "INCRBY", "i32", "0", "3", "INCRBY", "u8", "#4", "1"});
+        if (!r || r->type != REDIS_REPLY_ARRAY || r->elements != 2) {
+          failures++;
+          return;
+        }
+      }
+    });
+  }
+  for (auto& t : threads) {
+    t.join();
+  }
+  CHECK(failures == 0);
+  hiredis_client c(*srv);
+  auto totals = c.cmd({"BITFIELD_RO", "bits", "GET", "i32", "0", "GET", "u8", "#4"});
+  REQUIRE(totals);
+  REQUIRE(totals->type == REDIS_REPLY_ARRAY);
+  REQUIRE(totals->elements == 2);
+  CHECK(totals->element[0]->integer == 3 * clients * each);
+  CHECK(totals->element[1]->integer == (clients * each) % 256);
+}
+
 TEST_CASE("16 clients retrying WATCH/GET/MULTI/SET/EXEC end at the exact total", "[concurrent]") {
   auto srv = started();
   constexpr int clients = 16, each = 200;

@@ -58,6 +58,8 @@ struct script {
 };
 
 const std::vector<script>& differential_scripts();
+// Those of SETBIT, GETBIT, BITCOUNT, BITPOS, BITOP, BITFIELD, BITFIELD_RO (a file of their own).
+std::vector<script> bit_scripts();
 
 // The commands and subcommands ("client|setname") whose COMMAND INFO and COMMAND DOCS replies the
 // "command info and docs" script compares with redis-server's; and those the proxy implements but

@@ -1151,7 +1151,7 @@ std::vector<script> all_scripts() {
   std::vector<script> out;
   for (auto part : {connection_scripts(), introspection_scripts(), string_scripts(),
                     counter_scripts(), expiry_scripts(), transaction_scripts(), function_scripts(),
-                    error_scripts(), protocol_scripts(), auth_scripts()}) {
+                    error_scripts(), protocol_scripts(), auth_scripts(), bit_scripts()}) {
     out.insert(out.end(), part.begin(), part.end());
   }
   return out;
@@ -1164,6 +1164,8 @@ const std::vector<std::string>& compared_command_names() {
       // strings
       "get", "set", "setnx", "getset", "getdel", "setex", "psetex", "getex", "mget", "mset",
       "msetnx", "strlen", "incr", "decr", "incrby", "decrby",
+      // bits
+      "setbit", "getbit", "bitcount", "bitpos", "bitop", "bitfield", "bitfield_ro",
       // expiry
       "expire", "pexpire", "expireat", "pexpireat", "ttl", "pttl", "expiretime", "pexpiretime",
       "persist",

@@ -221,6 +221,63 @@ TEST_CASE("TYPE and SCAN ... TYPE through the proxy see Redis's own types", "[.u
   }
 }
 
+TEST_CASE("bit commands on keys of other types answer as Redis does, errors in its order",
+          "[.upstream]") {
+  // A list another client stored: WRONGTYPE, unless Redis refuses an argument before it looks
+  // the key up. The same server answers directly, so each reply is compared with its own.
+  auto srv = started();
+  auto& redis = backend();
+  hiredis_client proxy(*srv);
+  hiredis_client direct("127.0.0.1", redis.port());
+  REQUIRE(proxy.ok());
+  REQUIRE(direct.ok());
+  CHECK(integer(direct.cmd({"RPUSH", "a-list", "x"})) == 1);
+  CHECK(str(direct.cmd({"SET", "a-string", "\x0f"})) == "OK");
+  const std::vector<std::vector<std::string>> commands = {
+      {"SETBIT", "a-list", "0", "1"},
+      {"SETBIT", "a-list", "-1", "1"},
+      {"SETBIT", "a-list", "0", "2"},
+      {"GETBIT", "a-list", "0"},
+      {"GETBIT", "a-list", "x"},
+      {"BITCOUNT", "a-list"},
+      {"BITCOUNT", "a-list", "x"},
+      {"BITPOS", "a-list", "1"},
+      {"BITPOS", "a-list", "2"},
+      {"BITPOS", "a-list", "1", "x"},
+      {"BITOP", "OR", "dest", "a-string", "a-list"},
+      {"BITOP", "NOT", "dest", "a-list", "a-string"},
+      {"BITFIELD", "a-list", "GET", "u8", "0"},
+      {"BITFIELD", "a-list", "INCRBY", "u8", "0", "1"},
+      {"BITFIELD", "a-list", "GET", "u64", "0"},
+      {"BITFIELD_RO", "a-list", "GET", "u8", "0"},
+      {"BITFIELD_RO", "a-list", "SET", "u8", "0", "1"},
+  };
+  for (const auto& command : commands) {
+    INFO(command[0] << " " << command[1] << " " << command[2]);
+    const std::string expected = str(direct.cmd(command));
+    CHECK(str(proxy.cmd(command)) == expected);
+  }
+  CHECK(str(proxy.cmd({"TYPE", "a-list"})) == "list");
+  CHECK(str(proxy.cmd({"GET", "a-string"})) == "\x0f");
+
+  // Inside EXEC, each is its own entry.
+  CHECK(str(proxy.cmd({"MULTI"})) == "OK");
+  CHECK(str(proxy.cmd({"SETBIT", "a-list", "0", "1"})) == "QUEUED");
+  CHECK(str(proxy.cmd({"BITFIELD", "a-string", "INCRBY", "u8", "0", "1"})) == "QUEUED");
+  auto exec = proxy.cmd({"EXEC"});
+  REQUIRE(exec);
+  REQUIRE(exec->type == REDIS_REPLY_ARRAY);
+  REQUIRE(exec->elements == 2);
+  CHECK(exec->element[0]->type == REDIS_REPLY_ERROR);
+  CHECK(std::string(exec->element[0]->str, exec->element[0]->len).rfind("WRONGTYPE", 0) == 0);
+  REQUIRE(exec->element[1]->type == REDIS_REPLY_ARRAY);
+  CHECK(exec->element[1]->element[0]->integer == 16);
+
+  // BITOP's destination is overwritten whatever its type, as Redis overwrites it.
+  CHECK(integer(proxy.cmd({"BITOP", "OR", "a-list", "a-string"})) == 1);
+  CHECK(str(direct.cmd({"TYPE", "a-list"})) == "string");
+}
+
 TEST_CASE("clients that vanish mid-WATCH or mid-MULTI leave nothing behind", "[.upstream]") {
   auto srv = started();
   auto& redis = backend();

@@ -85,11 +85,21 @@ TEST_CASE("key specifications agree with the first, last and step key positions"
       CHECK(spec.key_step == 0);
       continue;
     }
-    REQUIRE(info->key_specs.size() == 1);  // the only form the proxy's commands need
-    const key_spec& keys = *info->key_specs.begin();
-    CHECK(spec.first_key == keys.begin_index);
-    CHECK(spec.last_key == (keys.last_key < 0 ? keys.last_key : keys.begin_index + keys.last_key));
-    CHECK(spec.key_step == keys.key_step);
+    // Several specifications (BITOP's destination, then its sources) follow one another: the
+    // positions span them, from the first one's first key to the last one's last.
+    const key_spec* previous = nullptr;
+    for (const key_spec& keys : info->key_specs) {
+      CHECK(spec.key_step == keys.key_step);
+      if (previous != nullptr) {
+        REQUIRE(previous->last_key >= 0);
+        CHECK(keys.begin_index == previous->begin_index + previous->last_key + 1);
+      }
+      previous = &keys;
+    }
+    const key_spec& first = *info->key_specs.begin();
+    const key_spec& last = *previous;
+    CHECK(spec.first_key == first.begin_index);
+    CHECK(spec.last_key == (last.last_key < 0 ? last.last_key : last.begin_index + last.last_key));
   }
 }
 

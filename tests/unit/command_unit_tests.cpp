@@ -136,7 +136,7 @@ TEST_CASE("SET's planner turns its options into one operation", "[command-unit]"
   REQUIRE(set.behaviour.kind == behaviour_kind::planned);
   CHECK(set.behaviour.in_exec == in_exec_kind::planned_ops);
   std::vector<operation> ops;
-  std::deque<std::string> owned;
+  plan_storage owned;
 
   auto plan = [&](std::vector<std::string_view> args, planned& target) {
     ops.clear();
@@ -168,6 +168,68 @@ TEST_CASE("SET's planner turns its options into one operation", "[command-unit]"
   CHECK(plan({"SET", "k", "v", "EX", "0"}, bad_time) == "ERR invalid expire time in 'set' command");
   CHECK(!arity_allows(set, 2));
   CHECK(arity_allows(set, 3));
+}
+
+// The plan's storage holds BITFIELD's parsed steps: they outlive the arguments' text, which an
+// asynchronous backend may no longer have when it runs them.
+TEST_CASE("the bit planners check Redis's arguments first and keep BITFIELD's steps",
+          "[command-unit]") {
+  std::vector<operation> ops;
+  plan_storage owned;
+  std::deque<std::vector<std::string>> texts;  // the arguments, as long as the operations
+  std::deque<std::vector<std::string_view>> views;
+  auto plan = [&](std::vector<std::string> text, planned& target) {
+    auto& kept = texts.emplace_back(std::move(text));
+    auto& args = views.emplace_back(kept.begin(), kept.end());
+    const command_spec& spec = unit(args[0]);
+    plan_builder builder{ops, target, owned};
+    return spec.behaviour.plan(args, builder);
+  };
+
+  planned field;
+  REQUIRE(!plan({"bitfield", "k", "OVERFLOW", "SAT", "INCRBY", "i5", "#2", "-3", "GET", "u8", "0"},
+                field));
+  for (auto& argument : texts.back()) {
+    std::fill(argument.begin(), argument.end(), 'x');  // the steps do not point into these
+  }
+  REQUIRE(ops.size() == 1);
+  CHECK(ops[0].what == operation::kind::bitfield);
+  CHECK(!ops[0].read_only);
+  REQUIRE(ops[0].steps.size() == 2);
+  CHECK(ops[0].steps[0].what == bitfield_step::kind::increment);
+  CHECK(ops[0].steps[0].on_overflow == bitfield_step::overflow::saturate);
+  CHECK(ops[0].steps[0].offset == 10);
+  CHECK(ops[0].steps[0].value == -3);
+  CHECK(ops[0].steps[1].what == bitfield_step::kind::get);
+  CHECK(ops[0].writes());
+
+  planned read;
+  REQUIRE(!plan({"BITFIELD_RO", "k", "GET", "u8", "0"}, read));
+  CHECK(ops.back().read_only);
+  CHECK(!ops.back().writes());
+  planned no_set;
+  CHECK(plan({"BITFIELD_RO", "k", "SET", "u8", "0", "1"}, no_set) ==
+        "ERR BITFIELD_RO only supports the GET subcommand");
+
+  // SETBIT: the offset before the bit; BITPOS: the bit; BITOP: the name, then NOT's one source.
+  planned setbit;
+  CHECK(plan({"SETBIT", "k", "-1", "2"}, setbit) ==
+        "ERR bit offset is not an integer or out of range");
+  CHECK(plan({"SETBIT", "k", "0", "2"}, setbit) == "ERR bit is not an integer or out of range");
+  planned bitpos;
+  CHECK(plan({"BITPOS", "k", "2", "x"}, bitpos) == "ERR The bit argument must be 1 or 0.");
+  planned bitop;
+  CHECK(plan({"BITOP", "NAND", "d", "a", "b"}, bitop) == "ERR syntax error");
+  CHECK(plan({"BITOP", "NOT", "d", "a", "b"}, bitop) ==
+        "ERR BITOP NOT must be called with a single source key.");
+  const std::size_t before = ops.size();
+  REQUIRE(!plan({"BITOP", "xor", "d", "a", "b"}, bitop));
+  REQUIRE(ops.size() == before + 1);
+  CHECK(ops.back().key == "d");
+  CHECK(ops.back().arguments.size() == 2);
+  // BITCOUNT's range is the operation's to read, once the key is found.
+  planned bitcount;
+  CHECK(!plan({"BITCOUNT", "k", "x"}, bitcount));
 }
 
 TEST_CASE("every unit's behaviour is complete for its kind", "[command-unit]") {

@@ -50,6 +50,9 @@ using list_done = std::function<void(result<key_page>)>;
 // same `lane` take effect in call order, each seeing the effects of the ones before it (the proxy
 // gives each client its own lane). Nothing is promised between lanes or between a bucket and a
 // transaction: a caller that needs that order waits for the earlier callback first.
+// The operations given, and what they point to (keys, values, arguments, BITFIELD steps), need
+// to stay valid only until the call returns: a backend that needs them later keeps its own copy
+// (the proxy reuses its storage for the next command at once).
 
 class transaction {
  public:
