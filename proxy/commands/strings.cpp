@@ -1,10 +1,11 @@
 // String and counter commands: GET, SET and its relatives (SETEX, PSETEX, GETEX), MGET/MSET/MSETNX,
-// STRLEN, INCR...
+// STRLEN, INCR..., and the edits APPEND, GETRANGE, SETRANGE, INCRBYFLOAT.
 
 #include <limits>
 
 #include "../command_table.hpp"
 #include "../redis_errors.hpp"
+#include "atomkv/string_edits.hpp"
 #include "expiry_args.hpp"
 #include "parse.hpp"
 #include "strings.hpp"
@@ -166,6 +167,47 @@ maybe_error plan_decrby(args_view a, plan_builder& p) {
     return std::string(errors::decrement_overflow);  // -delta does not exist
   }
   p.add(operation::increment(a[1], -*delta));
+  return {};
+}
+
+// The edits below check here only what Redis checks before it looks the key up (t_string.c); the
+// backend checks the rest (a wrong type, the 512 MB limit, a value that is not a float) in Redis's
+// order.
+
+maybe_error plan_append(args_view a, plan_builder& p) {
+  p.add(operation::append(a[1], a[2]));
+  return {};
+}
+
+// GETRANGE key start end (SUBSTR is the same command): start is read before end.
+maybe_error plan_getrange(args_view a, plan_builder& p) {
+  auto start = parse_integer(a[2]);
+  if (!start) {
+    return std::string(errors::not_integer);
+  }
+  auto end = parse_integer(a[3]);
+  if (!end) {
+    return std::string(errors::not_integer);
+  }
+  p.add(operation::get_range(a[1], *start, *end));
+  return {};
+}
+
+maybe_error plan_setrange(args_view a, plan_builder& p) {
+  auto offset = parse_integer(a[2]);
+  if (!offset) {
+    return std::string(errors::not_integer);
+  }
+  if (*offset < 0) {
+    return std::string(string_edits::offset_out_of_range);
+  }
+  p.add(operation::set_range(a[1], *offset, a[3]));
+  return {};
+}
+
+// The increment is parsed by the backend, after the current value, as Redis does.
+maybe_error plan_incrbyfloat(args_view a, plan_builder& p) {
+  p.add(operation::increment_float(a[1], a[2]));
   return {};
 }
 
