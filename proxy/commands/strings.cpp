@@ -1,6 +1,7 @@
 // String and counter commands: GET, SET and its relatives (SETEX, PSETEX, GETEX), MGET/MSET/MSETNX,
 // STRLEN, INCR..., and the edits APPEND, GETRANGE, SETRANGE, INCRBYFLOAT.
 
+#include <algorithm>
 #include <limits>
 
 #include "../command_table.hpp"
@@ -208,6 +209,42 @@ maybe_error plan_setrange(args_view a, plan_builder& p) {
 // The increment is parsed by the backend, after the current value, as Redis does.
 maybe_error plan_incrbyfloat(args_view a, plan_builder& p) {
   p.add(operation::increment_float(a[1], a[2]));
+  return {};
+}
+
+// LCS key1 key2 [LEN] [IDX] [MINMATCHLEN len] [WITHMATCHLEN]: both values in one atomic read,
+// the subsequence computed here (lcs.hpp). Redis looks the keys up before it reads the options,
+// so a bad option is the reply only once both keys are found to hold strings.
+maybe_error plan_lcs(args_view a, plan_builder& p) {
+  p.target.shape = reply_shape::lcs;
+  lcs_options& o = p.target.lcs;
+  for (std::size_t i = 3; i < a.size() && p.target.error.empty(); ++i) {
+    const std::string_view option = c_string(a[i]);
+    if (equals_ignoring_case(option, "IDX")) {
+      o.ranges = true;
+    } else if (equals_ignoring_case(option, "LEN")) {
+      o.length_only = true;
+    } else if (equals_ignoring_case(option, "WITHMATCHLEN")) {
+      o.with_match_length = true;
+    } else if (equals_ignoring_case(option, "MINMATCHLEN") && i + 1 < a.size()) {
+      auto length = parse_integer(a[++i]);
+      if (!length) {
+        p.target.error = errors::not_integer;
+      } else {
+        o.min_match_length = std::max<std::int64_t>(*length, 0);
+      }
+    } else {
+      p.target.error = errors::syntax;
+    }
+  }
+  if (p.target.error.empty() && o.ranges && o.length_only) {
+    p.target.error = errors::lcs_len_and_idx;
+  }
+  // GETRANGE 0 -1 rather than GET: in front of Redis two GETs become one MGET, which answers nil
+  // for a list or a hash where LCS must refuse it.
+  constexpr std::int64_t whole_start = 0, whole_end = -1;
+  p.add(operation::get_range(a[1], whole_start, whole_end));
+  p.add(operation::get_range(a[2], whole_start, whole_end));
   return {};
 }
 

@@ -26,5 +26,6 @@ std::optional<std::string> plan_append(args_view args, plan_builder& plan);
 std::optional<std::string> plan_getrange(args_view args, plan_builder& plan);  // and SUBSTR
 std::optional<std::string> plan_setrange(args_view args, plan_builder& plan);
 std::optional<std::string> plan_incrbyfloat(args_view args, plan_builder& plan);
+std::optional<std::string> plan_lcs(args_view args, plan_builder& plan);
 
 }  // namespace atomkv::proxy::strings_family

@@ -462,6 +462,31 @@ const command_spec kCommands[] = {
              .complexity = "O(1)",
              .arguments = {{.name = "key", .type = "key", .key_spec_index = 0},
                            {.name = "increment", .type = "double"}}}},
+    {.name = "lcs",
+     .arity = -3,
+     .flags = flag_readonly,
+     .behaviour = planned_by(plan_lcs),
+     .first_key = 1,
+     .last_key = 2,
+     .key_step = 1,
+     .info = {.flags = {"readonly"},
+              .acl_categories = {"@read", "@string", "@slow"},
+              .key_specs =
+                  {{.flags = {"RO", "access"}, .begin_index = 1, .last_key = 1, .key_step = 1}}},
+     .doc = {.summary = "Find longest common substring",
+             .since = "7.0.0",
+             .group = "string",
+             .complexity = "O(N*M) where N and M are the lengths of s1 and s2, respectively",
+             .arguments =
+                 {{.name = "key1", .type = "key", .key_spec_index = 0},
+                  {.name = "key2", .type = "key", .key_spec_index = 0},
+                  {.name = "len", .type = "pure-token", .token = "LEN", .flags = {"optional"}},
+                  {.name = "idx", .type = "pure-token", .token = "IDX", .flags = {"optional"}},
+                  {.name = "len", .type = "integer", .token = "MINMATCHLEN", .flags = {"optional"}},
+                  {.name = "withmatchlen",
+                   .type = "pure-token",
+                   .token = "WITHMATCHLEN",
+                   .flags = {"optional"}}}}},
 };
 
 }  // namespace
