@@ -806,8 +806,8 @@ std::vector<script> expiry_scripts() {
   return out;
 }
 
-// APPEND, GETRANGE, SUBSTR, SETRANGE, INCRBYFLOAT (Redis's t_string.c): replies, errors in
-// Redis's order, kept deadlines, and when WATCH sees them as writes.
+// APPEND, GETRANGE, SUBSTR, SETRANGE, INCRBYFLOAT and LCS (Redis's t_string.c): replies, errors
+// in Redis's order, kept deadlines, and when WATCH sees them as writes.
 std::vector<script> string_edit_scripts() {
   const std::string at_ms = std::to_string(unix_seconds_from_now(1500) * 1000 + 123);
   const std::string binary("a\0\r\nb", 5);
@@ -918,6 +918,52 @@ std::vector<script> string_edit_scripts() {
         A({"MULTI"}), A({"GETRANGE", "k", "1"}), A({"SUBSTR", "k"}), A({"SETRANGE", "k", "1"}),
         A({"INCRBYFLOAT", "k"}), A({"INCRBYFLOAT", "k", "1"}), A({"EXEC"}), A({"EXISTS", "k"})}},
   };
+  // LCS: Redis's table and walk back through it, so that ties and ranges come out the same.
+  std::string x, y;
+  std::uint32_t seed = 12345;
+  for (int i = 0; i < 300; ++i) {  // a small alphabet: many equally long answers
+    seed = seed * 1103515245 + 12345;
+    x += static_cast<char>('a' + (seed >> 16) % 4);
+    seed = seed * 1103515245 + 12345;
+    y += static_cast<char>('a' + (seed >> 16) % 4);
+  }
+  // (12001 x 12001) table cells of 4 bytes pass Redis's 512 MB proto-max-bulk-len.
+  const std::string wide_a(12000, 'a'), wide_b(12000, 'b');
+  out.push_back(
+      {"lcs",
+       {A({"MSET", "a", "ohmytext", "b", "mynewtext"}), A({"LCS", "a", "b"}),
+        A({"LCS", "a", "b", "LEN"}), A({"LCS", "a", "b", "IDX"}),
+        A({"LCS", "a", "b", "IDX", "MINMATCHLEN", "4"}),
+        A({"LCS", "a", "b", "IDX", "MINMATCHLEN", "4", "WITHMATCHLEN"}),
+        A({"LCS", "a", "b", "WITHMATCHLEN", "IDX"}),
+        A({"LCS", "a", "b", "idx", "minmatchlen", "-5"}),
+        A({"LCS", "a", "b", "MINMATCHLEN", "100", "IDX", "MINMATCHLEN", "2"}),
+        A({"LCS", "a", "b", "LEN", "LEN"}), A({"LCS", "a", "b", "WITHMATCHLEN"}),
+        A({"LCS", "a", "b", "MINMATCHLEN", "3"}), A({"LCS", "b", "a", "IDX", "WITHMATCHLEN"}),
+        A({"LCS", "a", "a", "IDX", "WITHMATCHLEN"}), A({"LCS", "a", "missing"}),
+        A({"LCS", "missing", "a", "LEN"}), A({"LCS", "missing", "other", "IDX"}),
+        A({"MSET", "x", x, "y", y}), A({"LCS", "x", "y"}), A({"LCS", "x", "y", "LEN"}),
+        A({"LCS", "x", "y", "IDX", "WITHMATCHLEN"}),
+        A({"LCS", "y", "x", "IDX", "MINMATCHLEN", "3"}),
+        A({"MSET", "bin1", binary + "xyz", "bin2", "zz" + binary}), A({"LCS", "bin1", "bin2"}),
+        A({"LCS", "bin1", "bin2", "IDX", "WITHMATCHLEN"}), A({"SET", "n", "12345"}),
+        A({"LCS", "n", "a", "IDX"}), A({"SET", "e", ""}), A({"LCS", "e", "a", "IDX"}),
+        // Errors: options in order, both LEN and IDX only after them all.
+        A({"LCS", "a", "b", "LEN", "IDX"}), A({"LCS", "a", "b", "IDX", "LEN", "FOO"}),
+        A({"LCS", "a", "b", "FOO"}), A({"LCS", "a", "b", "MINMATCHLEN"}),
+        A({"LCS", "a", "b", "IDX", "MINMATCHLEN"}), A({"LCS", "a", "b", "MINMATCHLEN", "x"}),
+        A({"LCS", "a", "b", "MINMATCHLEN", "1.5", "LEN", "IDX"}),
+        A({"LCS", "a", "b", "FOO", "MINMATCHLEN", "x"}), A({"LCS", "a", "b", "LEN", "IDX", "FOO"}),
+        A({"LCS", "missing", "other", "FOO"}), A({"LCS", "a", "b", std::string("IDX\0x", 5)}),
+        A({"MSET", "wa", wide_a, "wb", wide_b}), A({"LCS", "wa", "wb"}),
+        A({"LCS", "wa", "wb", "FOO"}), A({"LCS", "wa", "missing"}), A({"LCS", "a"}), A({"LCS"}),
+        A({"lcs", "a", "b"})}});
+  out.push_back({"lcs inside multi",
+                 {A({"SET", "a", "ohmytext"}), A({"MULTI"}), A({"LCS", "a", "b"}),
+                  A({"SET", "b", "mynewtext"}), A({"LCS", "a", "b", "IDX", "WITHMATCHLEN"}),
+                  A({"LCS", "a", "b", "LEN", "IDX"}), A({"LCS", "a", "b", "MINMATCHLEN", "x"}),
+                  A({"APPEND", "a", "s"}), A({"LCS", "a", "b", "LEN"}), A({"EXEC"}), A({"MULTI"}),
+                  A({"LCS", "a"}), A({"EXEC"})}});
   // Whether client B's `edit` of the key, as `before` left it, counts as a write for A's WATCH
   // (EXEC answers nil) exactly where Redis signals the key.
   struct watch_case {
@@ -939,6 +985,7 @@ std::vector<script> string_edit_scripts() {
       {"an infinite incrbyfloat", {"SET", "k", "1"}, {"INCRBYFLOAT", "k", "inf"}},
       {"getrange", {"SET", "k", "v"}, {"GETRANGE", "k", "0", "-1"}},
       {"substr", {"SET", "k", "v"}, {"SUBSTR", "k", "0", "-1"}},
+      {"lcs", {"SET", "k", "v"}, {"LCS", "k", "k"}},
   };
   for (const auto& c : cases) {
     script sc{"watched key and " + c.name, {}};
@@ -1296,7 +1343,7 @@ const std::vector<std::string>& compared_command_names() {
       // strings
       "get", "set", "setnx", "getset", "getdel", "setex", "psetex", "getex", "mget", "mset",
       "msetnx", "strlen", "incr", "decr", "incrby", "decrby", "append", "getrange", "substr",
-      "setrange", "incrbyfloat",
+      "setrange", "incrbyfloat", "lcs",
       // expiry
       "expire", "pexpire", "expireat", "pexpireat", "ttl", "pttl", "expiretime", "pexpiretime",
       "persist",
