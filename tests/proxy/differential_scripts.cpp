@@ -987,16 +987,26 @@ std::vector<script> string_edit_scripts() {
       {"substr", {"SET", "k", "v"}, {"SUBSTR", "k", "0", "-1"}},
       {"lcs", {"SET", "k", "v"}, {"LCS", "k", "k"}},
   };
+  // One script (each case on a fresh key, since EXEC ends the watch), to keep the run short.
+  script watched{"watched keys and string edits", {}};
   for (const auto& c : cases) {
-    script sc{"watched key and " + c.name, {}};
+    auto on_own_key = [&](std::vector<std::string> args) {
+      args[1] += ":" + c.name;
+      if (args[0] == "LCS") {
+        args[2] = args[1];
+      }
+      return args;
+    };
+    const std::string key = "k:" + c.name;
     if (!c.before.empty()) {
-      sc.steps.push_back(A(c.before));
+      watched.steps.push_back(A(on_own_key(c.before)));
     }
-    for (auto s : {A({"WATCH", "k"}), B(c.edit), A({"MULTI"}), A({"GET", "k"}), A({"EXEC"})}) {
-      sc.steps.push_back(s);
+    for (auto s :
+         {A({"WATCH", key}), B(on_own_key(c.edit)), A({"MULTI"}), A({"GET", key}), A({"EXEC"})}) {
+      watched.steps.push_back(s);
     }
-    out.push_back(sc);
   }
+  out.push_back(watched);
   return out;
 }
 
