@@ -49,7 +49,7 @@ namespace {
 void write_lcs_reply(const planned& p, const op_result* values, resp::reply_writer& out) {
   for (int i = 0; i < 2; ++i) {
     if (values[i].what == op_result::kind::error) {
-      // On Redis, GET of a list, a hash, ... is refused as LCS refuses it, in its own words.
+      // On Redis, reading a list, a hash, ... is WRONGTYPE; LCS says it in its own words.
       out.error(values[i].text.starts_with("WRONGTYPE ") ? lcs_wrong_type
                                                          : std::string_view(values[i].text));
       return;

@@ -1,5 +1,5 @@
 // String and counter commands: GET, SET and its relatives (SETEX, PSETEX, GETEX), MGET/MSET/MSETNX,
-// STRLEN, INCR..., and the edits APPEND, GETRANGE, SETRANGE, INCRBYFLOAT.
+// STRLEN, INCR..., the edits APPEND, GETRANGE, SETRANGE, INCRBYFLOAT, and LCS.
 
 #include <algorithm>
 #include <limits>
