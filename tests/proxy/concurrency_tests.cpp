@@ -63,7 +63,7 @@ TEST_CASE("50 clients x 2000 INCR end at exactly 100000", "[concurrent]") {
 // adding at the same time lose nothing, and no two of them are handed the same result.
 TEST_CASE("50 clients APPEND to one key and 50 INCRBYFLOAT another, all exact", "[concurrent]") {
   auto srv = started();
-  constexpr int clients = 50, each = 200;
+  constexpr int clients = 50, each = 100;
   constexpr std::size_t token_length = 4;  // "007." for client 7
   std::atomic<int> failures{0};
   std::mutex seen_mutex;
