@@ -1,5 +1,7 @@
 #include "plan.hpp"
 
+#include "atomkv/string_edits.hpp"
+
 namespace atomkv::proxy {
 
 void write_result(const op_result& result, resp::reply_writer& out) {
@@ -42,8 +44,33 @@ void write_keys(const std::vector<std::string>& keys, resp::reply_writer& out) {
   }
 }
 
+namespace {
+
+void write_lcs_reply(const planned& p, const op_result* values, resp::reply_writer& out) {
+  for (int i = 0; i < 2; ++i) {
+    if (values[i].what == op_result::kind::error) {
+      // On Redis, reading a list, a hash, ... is WRONGTYPE; LCS says it in its own words.
+      out.error(values[i].text.starts_with("WRONGTYPE ") ? lcs_wrong_type
+                                                         : std::string_view(values[i].text));
+      return;
+    }
+  }
+  if (!p.error.empty()) {
+    out.error(p.error);
+    return;
+  }
+  // Redis's default proto-max-bulk-len bounds the table LCS builds.
+  write_lcs(values[0].text, values[1].text, p.lcs, string_edits::max_length, out);
+}
+
+}  // namespace
+
 void write_reply(const planned& p, const std::vector<op_result>& results, resp::reply_writer& out) {
   const op_result* first = results.data() + p.first;
+  if (p.shape == reply_shape::lcs) {
+    write_lcs_reply(p, first, out);
+    return;
+  }
   // An error of any operation is the command's reply (a wrong type on Redis, for example).
   for (std::size_t i = 0; i < p.count; ++i) {
     if (first[i].what == op_result::kind::error) {
@@ -93,6 +120,8 @@ void write_reply(const planned& p, const std::vector<op_result>& results, resp::
           ms < 0 ? ms : static_cast<std::int64_t>((static_cast<std::uint64_t>(ms) + 500) / 1000));
       return;
     }
+    case reply_shape::lcs:
+      return;  // written above
     case reply_shape::nil_or_error:
       if (first->what == op_result::kind::nil) {
         out.null();

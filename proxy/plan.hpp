@@ -9,6 +9,7 @@
 
 #include "atomkv/operation.hpp"
 #include "atomkv/resp/reply_writer.hpp"
+#include "lcs.hpp"
 
 namespace atomkv::proxy {
 
@@ -27,6 +28,10 @@ enum class reply_shape : std::uint8_t {
   // Nil when the result is nil (a missing key), else planned::error (GETEX with a bad time: Redis
   // looks the key up before it reads the time).
   nil_or_error,
+  // LCS from its two values (whole GETRANGEs): a wrong type in either is LCS's own error, then
+  // planned::error if any (a bad option: Redis reads the options after the keys), then the reply
+  // for planned::lcs.
+  lcs,
 };
 
 // One planned command's share of a batch of operations.
@@ -34,7 +39,9 @@ struct planned {
   std::size_t first = 0;  // index of its first operation in the batch
   std::size_t count = 0;
   reply_shape shape = reply_shape::single;
-  std::string_view error;  // nil_or_error: a line of static storage (the plan outlives its text)
+  std::string_view
+      error;        // nil_or_error, lcs: a line of static storage (the plan outlives its text)
+  lcs_options lcs;  // lcs
 };
 
 // Writes the reply of `p` from `results` (the whole batch's results).

@@ -11,6 +11,8 @@ inline constexpr std::string_view not_integer = "ERR value is not an integer or 
 inline constexpr std::string_view overflow = "ERR increment or decrement would overflow";
 inline constexpr std::string_view decrement_overflow = "ERR decrement would overflow";
 inline constexpr std::string_view invalid_cursor = "ERR invalid cursor";
+inline constexpr std::string_view lcs_len_and_idx =
+    "ERR If you want both the length and indexes, please just use IDX.";
 inline constexpr std::string_view int_out_of_range =
     "ERR value is out of range, value must between -2147483648 and 2147483647";
 inline constexpr std::string_view db_out_of_range = "ERR DB index is out of range";

@@ -1,10 +1,12 @@
 // String and counter commands: GET, SET and its relatives (SETEX, PSETEX, GETEX), MGET/MSET/MSETNX,
-// STRLEN, INCR...
+// STRLEN, INCR..., the edits APPEND, GETRANGE, SETRANGE, INCRBYFLOAT, and LCS.
 
+#include <algorithm>
 #include <limits>
 
 #include "../command_table.hpp"
 #include "../redis_errors.hpp"
+#include "atomkv/string_edits.hpp"
 #include "expiry_args.hpp"
 #include "parse.hpp"
 #include "strings.hpp"
@@ -166,6 +168,83 @@ maybe_error plan_decrby(args_view a, plan_builder& p) {
     return std::string(errors::decrement_overflow);  // -delta does not exist
   }
   p.add(operation::increment(a[1], -*delta));
+  return {};
+}
+
+// The edits below check here only what Redis checks before it looks the key up (t_string.c); the
+// backend checks the rest (a wrong type, the 512 MB limit, a value that is not a float) in Redis's
+// order.
+
+maybe_error plan_append(args_view a, plan_builder& p) {
+  p.add(operation::append(a[1], a[2]));
+  return {};
+}
+
+// GETRANGE key start end (SUBSTR is the same command): start is read before end.
+maybe_error plan_getrange(args_view a, plan_builder& p) {
+  auto start = parse_integer(a[2]);
+  if (!start) {
+    return std::string(errors::not_integer);
+  }
+  auto end = parse_integer(a[3]);
+  if (!end) {
+    return std::string(errors::not_integer);
+  }
+  p.add(operation::get_range(a[1], *start, *end));
+  return {};
+}
+
+maybe_error plan_setrange(args_view a, plan_builder& p) {
+  auto offset = parse_integer(a[2]);
+  if (!offset) {
+    return std::string(errors::not_integer);
+  }
+  if (*offset < 0) {
+    return std::string(string_edits::offset_out_of_range);
+  }
+  p.add(operation::set_range(a[1], *offset, a[3]));
+  return {};
+}
+
+// The increment is parsed by the backend, after the current value, as Redis does.
+maybe_error plan_incrbyfloat(args_view a, plan_builder& p) {
+  p.add(operation::increment_float(a[1], a[2]));
+  return {};
+}
+
+// LCS key1 key2 [LEN] [IDX] [MINMATCHLEN len] [WITHMATCHLEN]: both values in one atomic read,
+// the subsequence computed here (lcs.hpp). Redis looks the keys up before it reads the options,
+// so a bad option is the reply only once both keys are found to hold strings.
+maybe_error plan_lcs(args_view a, plan_builder& p) {
+  p.target.shape = reply_shape::lcs;
+  lcs_options& o = p.target.lcs;
+  for (std::size_t i = 3; i < a.size() && p.target.error.empty(); ++i) {
+    const std::string_view option = c_string(a[i]);
+    if (equals_ignoring_case(option, "IDX")) {
+      o.ranges = true;
+    } else if (equals_ignoring_case(option, "LEN")) {
+      o.length_only = true;
+    } else if (equals_ignoring_case(option, "WITHMATCHLEN")) {
+      o.with_match_length = true;
+    } else if (equals_ignoring_case(option, "MINMATCHLEN") && i + 1 < a.size()) {
+      auto length = parse_integer(a[++i]);
+      if (!length) {
+        p.target.error = errors::not_integer;
+      } else {
+        o.min_match_length = std::max<std::int64_t>(*length, 0);
+      }
+    } else {
+      p.target.error = errors::syntax;
+    }
+  }
+  if (p.target.error.empty() && o.ranges && o.length_only) {
+    p.target.error = errors::lcs_len_and_idx;
+  }
+  // GETRANGE 0 -1 rather than GET: in front of Redis two GETs become one MGET, which answers nil
+  // for a list or a hash where LCS must refuse it.
+  constexpr std::int64_t whole_start = 0, whole_end = -1;
+  p.add(operation::get_range(a[1], whole_start, whole_end));
+  p.add(operation::get_range(a[2], whole_start, whole_end));
   return {};
 }
 

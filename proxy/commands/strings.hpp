@@ -22,5 +22,10 @@ std::optional<std::string> plan_incr(args_view args, plan_builder& plan);
 std::optional<std::string> plan_decr(args_view args, plan_builder& plan);
 std::optional<std::string> plan_incrby(args_view args, plan_builder& plan);
 std::optional<std::string> plan_decrby(args_view args, plan_builder& plan);
+std::optional<std::string> plan_append(args_view args, plan_builder& plan);
+std::optional<std::string> plan_getrange(args_view args, plan_builder& plan);  // and SUBSTR
+std::optional<std::string> plan_setrange(args_view args, plan_builder& plan);
+std::optional<std::string> plan_incrbyfloat(args_view args, plan_builder& plan);
+std::optional<std::string> plan_lcs(args_view args, plan_builder& plan);
 
 }  // namespace atomkv::proxy::strings_family

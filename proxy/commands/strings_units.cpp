@@ -13,6 +13,12 @@ using namespace strings_family;
 constexpr std::uint32_t kReadFast = flag_readonly | flag_fast;
 constexpr std::uint32_t kWriteFast = flag_write | flag_fast;
 
+// GETRANGE's and SUBSTR's.
+constexpr std::string_view kRangeComplexity =
+    "O(N) where N is the length of the returned string. The complexity is ultimately determined "
+    "by the returned length, but because creating a substring from an existing string is very "
+    "cheap, it can be considered O(1) for small strings.";
+
 // const, not constexpr: GCC 12 rejects std::initializer_list members in constant expressions.
 const command_spec kCommands[] = {
     {.name = "get",
@@ -357,6 +363,130 @@ const command_spec kCommands[] = {
              .complexity = "O(1)",
              .arguments = {{.name = "key", .type = "key", .key_spec_index = 0},
                            {.name = "decrement", .type = "integer"}}}},
+    {.name = "append",
+     .arity = 3,
+     .flags = kWriteFast,
+     .behaviour = planned_by(plan_append),
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .info = {.flags = {"write", "denyoom", "fast"},
+              .acl_categories = {"@write", "@string", "@fast"},
+              .key_specs =
+                  {{.flags = {"RW", "insert"}, .begin_index = 1, .last_key = 0, .key_step = 1}}},
+     .doc = {.summary = "Append a value to a key",
+             .since = "2.0.0",
+             .group = "string",
+             .complexity = "O(1). The amortized time complexity is O(1) assuming the appended "
+                           "value is small and the already present value is of any size, since "
+                           "the dynamic string library used by Redis will double the free space "
+                           "available on every reallocation.",
+             .arguments = {{.name = "key", .type = "key", .key_spec_index = 0},
+                           {.name = "value", .type = "string"}}}},
+    {.name = "getrange",
+     .arity = 4,
+     .flags = flag_readonly,
+     .behaviour = planned_by(plan_getrange),
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .info = {.flags = {"readonly"},
+              .acl_categories = {"@read", "@string", "@slow"},
+              .key_specs =
+                  {{.flags = {"RO", "access"}, .begin_index = 1, .last_key = 0, .key_step = 1}}},
+     .doc = {.summary = "Get a substring of the string stored at a key",
+             .since = "2.4.0",
+             .group = "string",
+             .complexity = kRangeComplexity,
+             .arguments = {{.name = "key", .type = "key", .key_spec_index = 0},
+                           {.name = "start", .type = "integer"},
+                           {.name = "end", .type = "integer"}}}},
+    {.name = "substr",
+     .arity = 4,
+     .flags = flag_readonly,
+     .behaviour = planned_by(plan_getrange),
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .info = {.flags = {"readonly"},
+              .acl_categories = {"@read", "@string", "@slow"},
+              .key_specs =
+                  {{.flags = {"RO", "access"}, .begin_index = 1, .last_key = 0, .key_step = 1}}},
+     .doc = {.summary = "Get a substring of the string stored at a key",
+             .since = "1.0.0",
+             .group = "string",
+             .complexity = kRangeComplexity,
+             .doc_flags = {"deprecated"},
+             .deprecated_since = "2.0.0",
+             .replaced_by = "`GETRANGE`",
+             .arguments = {{.name = "key", .type = "key", .key_spec_index = 0},
+                           {.name = "start", .type = "integer"},
+                           {.name = "end", .type = "integer"}}}},
+    {.name = "setrange",
+     .arity = 4,
+     .flags = flag_write,
+     .behaviour = planned_by(plan_setrange),
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .info = {.flags = {"write", "denyoom"},
+              .acl_categories = {"@write", "@string", "@slow"},
+              .key_specs =
+                  {{.flags = {"RW", "update"}, .begin_index = 1, .last_key = 0, .key_step = 1}}},
+     .doc = {.summary = "Overwrite part of a string at key starting at the specified offset",
+             .since = "2.2.0",
+             .group = "string",
+             .complexity = "O(1), not counting the time taken to copy the new string in place. "
+                           "Usually, this string is very small so the amortized complexity is "
+                           "O(1). Otherwise, complexity is O(M) with M being the length of the "
+                           "value argument.",
+             .arguments = {{.name = "key", .type = "key", .key_spec_index = 0},
+                           {.name = "offset", .type = "integer"},
+                           {.name = "value", .type = "string"}}}},
+    {.name = "incrbyfloat",
+     .arity = 3,
+     .flags = kWriteFast,
+     .behaviour = planned_by(plan_incrbyfloat),
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .info = {.flags = {"write", "denyoom", "fast"},
+              .acl_categories = {"@write", "@string", "@fast"},
+              .key_specs = {{.flags = {"RW", "access", "update"},
+                             .begin_index = 1,
+                             .last_key = 0,
+                             .key_step = 1}}},
+     .doc = {.summary = "Increment the float value of a key by the given amount",
+             .since = "2.6.0",
+             .group = "string",
+             .complexity = "O(1)",
+             .arguments = {{.name = "key", .type = "key", .key_spec_index = 0},
+                           {.name = "increment", .type = "double"}}}},
+    {.name = "lcs",
+     .arity = -3,
+     .flags = flag_readonly,
+     .behaviour = planned_by(plan_lcs),
+     .first_key = 1,
+     .last_key = 2,
+     .key_step = 1,
+     .info = {.flags = {"readonly"},
+              .acl_categories = {"@read", "@string", "@slow"},
+              .key_specs =
+                  {{.flags = {"RO", "access"}, .begin_index = 1, .last_key = 1, .key_step = 1}}},
+     .doc = {.summary = "Find longest common substring",
+             .since = "7.0.0",
+             .group = "string",
+             .complexity = "O(N*M) where N and M are the lengths of s1 and s2, respectively",
+             .arguments =
+                 {{.name = "key1", .type = "key", .key_spec_index = 0},
+                  {.name = "key2", .type = "key", .key_spec_index = 0},
+                  {.name = "len", .type = "pure-token", .token = "LEN", .flags = {"optional"}},
+                  {.name = "idx", .type = "pure-token", .token = "IDX", .flags = {"optional"}},
+                  {.name = "len", .type = "integer", .token = "MINMATCHLEN", .flags = {"optional"}},
+                  {.name = "withmatchlen",
+                   .type = "pure-token",
+                   .token = "WITHMATCHLEN",
+                   .flags = {"optional"}}}}},
 };
 
 }  // namespace

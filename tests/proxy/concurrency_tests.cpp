@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cstdio>
 #include <map>
 #include <mutex>
 #include <string>
@@ -92,6 +93,91 @@ TEST_CASE("50 clients x 100 BITFIELD INCRBY end at the exact totals", "[concurre
   REQUIRE(totals->elements == 2);
   CHECK(totals->element[0]->integer == 3 * clients * each);
   CHECK(totals->element[1]->integer == (clients * each) % 256);
+}
+
+// APPEND and INCRBYFLOAT read and write one key in one atomic step: 50 clients appending and 50
+// adding at the same time lose nothing, and no two of them are handed the same result.
+TEST_CASE("50 clients APPEND to one key and 50 INCRBYFLOAT another, all exact", "[concurrent]") {
+  auto srv = started();
+  constexpr int clients = 50, each = 100;
+  constexpr std::size_t token_length = 4;  // "007." for client 7
+  std::atomic<int> failures{0};
+  std::mutex seen_mutex;
+  std::vector<long long> lengths;  // APPEND's replies
+  std::vector<double> sums;        // INCRBYFLOAT's replies
+  std::string first_failure;
+  auto fail = [&](std::string what) {
+    std::lock_guard lock(seen_mutex);
+    if (first_failure.empty()) {
+      first_failure = std::move(what);
+    }
+    failures++;
+  };
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 2 * clients; ++t) {
+    threads.emplace_back([&, t] {
+      hiredis_client c(*srv, 10000);
+      if (!c.ok()) {
+        fail("connect: " + c.error());
+        return;
+      }
+      const bool appends = t < clients;
+      char token[token_length + 1];
+      std::snprintf(token, sizeof token, "%03d.", t);
+      std::vector<long long> my_lengths;
+      std::vector<double> my_sums;
+      for (int i = 0; i < each; ++i) {
+        if (appends) {
+          auto r = c.cmd({"APPEND", "text", token});
+          if (!r || r->type != REDIS_REPLY_INTEGER) {
+            fail("APPEND: " + str(r));
+            return;
+          }
+          my_lengths.push_back(r->integer);
+        } else {
+          auto r = c.cmd({"INCRBYFLOAT", "sum", "0.25"});
+          if (!r || r->type != REDIS_REPLY_STRING) {
+            fail("INCRBYFLOAT: " + str(r));
+            return;
+          }
+          my_sums.push_back(std::stod(str(r)));
+        }
+      }
+      std::lock_guard lock(seen_mutex);
+      lengths.insert(lengths.end(), my_lengths.begin(), my_lengths.end());
+      sums.insert(sums.end(), my_sums.begin(), my_sums.end());
+    });
+  }
+  for (auto& t : threads) {
+    t.join();
+  }
+  INFO(first_failure);
+  REQUIRE(failures == 0);
+  // Each step saw the one before it: the replies are 1..n steps, each once (quarters are exact).
+  const int n = clients * each;
+  std::sort(lengths.begin(), lengths.end());
+  std::sort(sums.begin(), sums.end());
+  REQUIRE(lengths.size() == static_cast<std::size_t>(n));
+  REQUIRE(sums.size() == static_cast<std::size_t>(n));
+  int out_of_place = 0;
+  for (int i = 0; i < n; ++i) {
+    out_of_place += lengths[i] != static_cast<long long>((i + 1) * token_length);
+    out_of_place += sums[i] != (i + 1) * 0.25;
+  }
+  CHECK(out_of_place == 0);
+  hiredis_client c(*srv);
+  CHECK(str(c.cmd({"GET", "sum"})) == std::to_string(n / 4));
+  std::string text = str(c.cmd({"GET", "text"}));
+  REQUIRE(text.size() == n * token_length);
+  std::map<std::string, int> per_client;
+  for (std::size_t at = 0; at < text.size(); at += token_length) {
+    per_client[text.substr(at, token_length)]++;
+  }
+  CHECK(per_client.size() == static_cast<std::size_t>(clients));
+  for (const auto& [token, count] : per_client) {
+    INFO(token);
+    CHECK(count == each);
+  }
 }
 
 TEST_CASE("16 clients retrying WATCH/GET/MULTI/SET/EXEC end at the exact total", "[concurrent]") {

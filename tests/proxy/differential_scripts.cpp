@@ -806,6 +806,210 @@ std::vector<script> expiry_scripts() {
   return out;
 }
 
+// APPEND, GETRANGE, SUBSTR, SETRANGE, INCRBYFLOAT and LCS (Redis's t_string.c): replies, errors
+// in Redis's order, kept deadlines, and when WATCH sees them as writes.
+std::vector<script> string_edit_scripts() {
+  const std::string at_ms = std::to_string(unix_seconds_from_now(1500) * 1000 + 123);
+  const std::string binary("a\0\r\nb", 5);
+  std::vector<script> out = {
+      {"append",
+       {A({"APPEND", "k", "hello"}),
+        A({"APPEND", "k", " world"}),
+        A({"GET", "k"}),
+        A({"APPEND", "k", ""}),
+        A({"STRLEN", "k"}),
+        A({"APPEND", "e", ""}),
+        A({"EXISTS", "e"}),
+        A({"GET", "e"}),
+        A({"APPEND", "b", binary}),
+        A({"APPEND", "b", binary}),
+        A({"GET", "b"}),
+        A({"SET", "n", "10"}),
+        A({"APPEND", "n", "5"}),
+        A({"INCR", "n"}),
+        A({"APPEND", "n", "x"}),
+        A({"INCR", "n"}),
+        A({"append", "n", "!"}),
+        A({"APPEND"}),
+        A({"APPEND", "k"}),
+        A({"APPEND", "k", "a", "b"})}},
+      {"getrange and substr",
+       {A({"SET", "k", "Hello World"}), A({"GETRANGE", "k", "0", "4"}),
+        A({"GETRANGE", "k", "-5", "-1"}), A({"GETRANGE", "k", "0", "-1"}),
+        A({"GETRANGE", "k", "5", "3"}), A({"GETRANGE", "k", "-100", "100"}),
+        A({"GETRANGE", "k", "100", "200"}), A({"GETRANGE", "k", "0", "0"}),
+        A({"GETRANGE", "k", "-1", "-1"}), A({"GETRANGE", "k", "-1", "-5"}),
+        A({"GETRANGE", "k", "0", "-100"}), A({"GETRANGE", "k", "10", "-1"}),
+        A({"GETRANGE", "k", kMin, kMax}), A({"GETRANGE", "k", kMax, kMin}),
+        A({"GETRANGE", "missing", "0", "-1"}), A({"GETRANGE", "missing", "5", "1"}),
+        A({"SET", "e", ""}), A({"GETRANGE", "e", "0", "-1"}), A({"GETRANGE", "e", "-1", "-1"}),
+        A({"SET", "i", "12345"}), A({"GETRANGE", "i", "1", "2"}), A({"SUBSTR", "k", "0", "2"}),
+        A({"SUBSTR", "k", "-3", "-1"}), A({"SUBSTR", "missing", "0", "1"}),
+        A({"substr", "k", "6", "100"}), A({"getrange", "k", "1", "1"}),
+        // The start is read first, then the end; both before the key.
+        A({"GETRANGE", "k", "x", "1"}), A({"GETRANGE", "k", "1", "x"}),
+        A({"GETRANGE", "missing", "1.5", "2"}), A({"GETRANGE", "k", "9223372036854775808", "1"}),
+        A({"SUBSTR", "k", "0", " 1"}), A({"GETRANGE", "k", "0"}), A({"GETRANGE", "k"}),
+        A({"GETRANGE", "k", "0", "1", "2"}), A({"SUBSTR", "k", "0"}), A({"SUBSTR"})}},
+      {"setrange",
+       {A({"SETRANGE", "k", "0", "hello"}), A({"SETRANGE", "k", "8", "world"}), A({"GET", "k"}),
+        A({"SETRANGE", "k", "1", "EL"}), A({"GET", "k"}), A({"SETRANGE", "k", "0", ""}),
+        A({"SETRANGE", "k", "100", ""}), A({"GET", "k"}), A({"SETRANGE", "k", "13", binary}),
+        A({"GET", "k"}),
+        // An empty value writes nothing, not even a missing key.
+        A({"SETRANGE", "missing", "0", ""}), A({"SETRANGE", "missing", "5", ""}),
+        A({"EXISTS", "missing"}), A({"SETRANGE", "pad", "3", "x"}), A({"GET", "pad"}),
+        A({"SET", "n", "123"}), A({"SETRANGE", "n", "1", "x"}), A({"GET", "n"}),
+        A({"SETRANGE", "n", "3", "4"}), A({"INCR", "n"}),
+        // The offset is checked before the key; the 512 MB limit after it, and not for "".
+        A({"SETRANGE", "k", "-1", "x"}), A({"SETRANGE", "missing", "-1", ""}),
+        A({"SETRANGE", "k", "x", "x"}), A({"SETRANGE", "k", "1.5", "x"}),
+        A({"SETRANGE", "k", "9223372036854775808", "x"}), A({"SETRANGE", "k", kMin, "x"}),
+        A({"SETRANGE", "k", "536870912", "x"}), A({"SETRANGE", "k", "536870911", "xy"}),
+        A({"SETRANGE", "k", kMax, "x"}), A({"SETRANGE", "missing", "536870912", "x"}),
+        A({"SETRANGE", "missing", "536870912", ""}), A({"SETRANGE", "k", kMax, ""}),
+        A({"EXISTS", "missing"}), A({"GET", "k"}), A({"setrange", "k", "0", "H"}),
+        A({"SETRANGE", "k", "0"}), A({"SETRANGE", "k"}), A({"SETRANGE", "k", "0", "a", "b"})}},
+      {"incrbyfloat",
+       {A({"INCRBYFLOAT", "f", "10.5"}), A({"INCRBYFLOAT", "f", "0.1"}),
+        A({"INCRBYFLOAT", "f", "-5"}), A({"GET", "f"}), A({"INCRBYFLOAT", "f", "5.0e3"}),
+        A({"INCRBYFLOAT", "f", "2.0e2"}), A({"INCRBYFLOAT", "f", "1e-5"}),
+        A({"INCRBYFLOAT", "f", "0x10"}), A({"INCRBYFLOAT", "f", "-10000"}),
+        A({"INCRBYFLOAT", "p", "0.1"}), A({"INCRBYFLOAT", "p", "0.2"}),
+        A({"INCRBYFLOAT", "p", "0.3"}), A({"INCRBYFLOAT", "z", "-0.0"}), A({"GET", "z"}),
+        A({"SET", "i", "5"}), A({"INCRBYFLOAT", "i", "1"}), A({"INCR", "i"}),
+        A({"INCRBYFLOAT", "i", "1.5"}), A({"INCR", "i"}), A({"SET", "s", "1.0"}),
+        A({"INCRBYFLOAT", "s", "0"}), A({"SET", "s", "-0"}), A({"INCRBYFLOAT", "s", "0"}),
+        A({"SET", "big", "1.7e308"}), A({"INCRBYFLOAT", "big", "1.7e308"}),
+        A({"INCRBYFLOAT", "small", "1e-300"}), A({"INCRBYFLOAT", "small", "-1e-300"}),
+        A({"INCRBYFLOAT", "q", "1e400"}),
+        // Not floats: the current value is read first, then the increment.
+        A({"INCRBYFLOAT", "f", "abc"}), A({"INCRBYFLOAT", "f", ""}), A({"INCRBYFLOAT", "f", " 1"}),
+        A({"INCRBYFLOAT", "f", "1 "}), A({"INCRBYFLOAT", "f", "nan"}),
+        A({"INCRBYFLOAT", "f", "1e5000"}), A({"SET", "v", "abc"}), A({"INCRBYFLOAT", "v", "1"}),
+        A({"INCRBYFLOAT", "v", "abc"}), A({"SET", "v", " 1"}), A({"INCRBYFLOAT", "v", "1"}),
+        A({"SET", "v", ""}), A({"INCRBYFLOAT", "v", "1"}), A({"GET", "v"}),
+        // NaN or Infinity: nothing changes.
+        A({"INCRBYFLOAT", "f", "inf"}), A({"INCRBYFLOAT", "f", "-inf"}),
+        A({"INCRBYFLOAT", "new", "inf"}), A({"EXISTS", "new"}), A({"SET", "h", "inf"}),
+        A({"INCRBYFLOAT", "h", "-inf"}), A({"INCRBYFLOAT", "h", "1"}), A({"GET", "f"}),
+        A({"incrbyfloat", "f", "1"}), A({"INCRBYFLOAT", "f"}), A({"INCRBYFLOAT", "f", "1", "2"}),
+        A({"INCRBYFLOAT"})}},
+      {"string edits keep the deadline",
+       {A({"SET", "k", "v", "PXAT", at_ms}), A({"APPEND", "k", "x"}), A({"PEXPIRETIME", "k"}),
+        A({"SETRANGE", "k", "0", "z"}), A({"PEXPIRETIME", "k"}), A({"SETRANGE", "k", "0", ""}),
+        A({"PEXPIRETIME", "k"}), A({"GETRANGE", "k", "0", "-1"}), A({"PEXPIRETIME", "k"}),
+        A({"SET", "f", "1", "PXAT", at_ms}), A({"INCRBYFLOAT", "f", "1.5"}),
+        A({"PEXPIRETIME", "f"}), A({"INCRBYFLOAT", "f", "x"}), A({"PEXPIRETIME", "f"}),
+        // A key past its deadline is missing to the edit, which makes a new one without any.
+        A({"SET", "k", "v", "PX", "100"}), A({"SET", "f", "1", "PX", "100"}),
+        A({"SET", "r", "v", "PX", "100"}), wait_ms(150), A({"APPEND", "k", "new"}),
+        A({"PEXPIRETIME", "k"}), A({"GET", "k"}), A({"INCRBYFLOAT", "f", "2"}), A({"TTL", "f"}),
+        A({"SETRANGE", "r", "2", "x"}), A({"GET", "r"}), A({"TTL", "r"})}},
+      {"string edits inside multi",
+       {A({"MULTI"}), A({"APPEND", "k", "ab"}), A({"SETRANGE", "k", "1", "Z"}),
+        A({"GETRANGE", "k", "0", "-1"}), A({"SUBSTR", "k", "0", "0"}),
+        A({"INCRBYFLOAT", "f", "1.5"}), A({"INCRBYFLOAT", "k", "1"}),
+        A({"SETRANGE", "k", "-1", "x"}), A({"GETRANGE", "k", "a", "b"}),
+        A({"SETRANGE", "k", "536870912", "x"}), A({"SETRANGE", "missing", "0", ""}),
+        A({"APPEND", "f", "0"}), A({"GET", "f"}), A({"EXEC"}), A({"MGET", "k", "f", "missing"})}},
+      {"string edit arity while queuing aborts exec",
+       {A({"MULTI"}), A({"APPEND", "k"}), A({"SET", "a", "1"}), A({"EXEC"}), A({"GET", "a"}),
+        A({"MULTI"}), A({"GETRANGE", "k", "1"}), A({"SUBSTR", "k"}), A({"SETRANGE", "k", "1"}),
+        A({"INCRBYFLOAT", "k"}), A({"INCRBYFLOAT", "k", "1"}), A({"EXEC"}), A({"EXISTS", "k"})}},
+  };
+  // LCS: Redis's table and walk back through it, so that ties and ranges come out the same.
+  std::string x, y;
+  std::uint32_t seed = 12345;
+  for (int i = 0; i < 300; ++i) {  // a small alphabet: many equally long answers
+    seed = seed * 1103515245 + 12345;
+    x += static_cast<char>('a' + (seed >> 16) % 4);
+    seed = seed * 1103515245 + 12345;
+    y += static_cast<char>('a' + (seed >> 16) % 4);
+  }
+  // (12001 x 12001) table cells of 4 bytes pass Redis's 512 MB proto-max-bulk-len.
+  const std::string wide_a(12000, 'a'), wide_b(12000, 'b');
+  out.push_back(
+      {"lcs",
+       {A({"MSET", "a", "ohmytext", "b", "mynewtext"}), A({"LCS", "a", "b"}),
+        A({"LCS", "a", "b", "LEN"}), A({"LCS", "a", "b", "IDX"}),
+        A({"LCS", "a", "b", "IDX", "MINMATCHLEN", "4"}),
+        A({"LCS", "a", "b", "IDX", "MINMATCHLEN", "4", "WITHMATCHLEN"}),
+        A({"LCS", "a", "b", "WITHMATCHLEN", "IDX"}),
+        A({"LCS", "a", "b", "idx", "minmatchlen", "-5"}),
+        A({"LCS", "a", "b", "MINMATCHLEN", "100", "IDX", "MINMATCHLEN", "2"}),
+        A({"LCS", "a", "b", "LEN", "LEN"}), A({"LCS", "a", "b", "WITHMATCHLEN"}),
+        A({"LCS", "a", "b", "MINMATCHLEN", "3"}), A({"LCS", "b", "a", "IDX", "WITHMATCHLEN"}),
+        A({"LCS", "a", "a", "IDX", "WITHMATCHLEN"}), A({"LCS", "a", "missing"}),
+        A({"LCS", "missing", "a", "LEN"}), A({"LCS", "missing", "other", "IDX"}),
+        A({"MSET", "x", x, "y", y}), A({"LCS", "x", "y"}), A({"LCS", "x", "y", "LEN"}),
+        A({"LCS", "x", "y", "IDX", "WITHMATCHLEN"}),
+        A({"LCS", "y", "x", "IDX", "MINMATCHLEN", "3"}),
+        A({"MSET", "bin1", binary + "xyz", "bin2", "zz" + binary}), A({"LCS", "bin1", "bin2"}),
+        A({"LCS", "bin1", "bin2", "IDX", "WITHMATCHLEN"}), A({"SET", "n", "12345"}),
+        A({"LCS", "n", "a", "IDX"}), A({"SET", "e", ""}), A({"LCS", "e", "a", "IDX"}),
+        // Errors: options in order, both LEN and IDX only after them all.
+        A({"LCS", "a", "b", "LEN", "IDX"}), A({"LCS", "a", "b", "IDX", "LEN", "FOO"}),
+        A({"LCS", "a", "b", "FOO"}), A({"LCS", "a", "b", "MINMATCHLEN"}),
+        A({"LCS", "a", "b", "IDX", "MINMATCHLEN"}), A({"LCS", "a", "b", "MINMATCHLEN", "x"}),
+        A({"LCS", "a", "b", "MINMATCHLEN", "1.5", "LEN", "IDX"}),
+        A({"LCS", "a", "b", "FOO", "MINMATCHLEN", "x"}), A({"LCS", "a", "b", "LEN", "IDX", "FOO"}),
+        A({"LCS", "missing", "other", "FOO"}), A({"LCS", "a", "b", std::string("IDX\0x", 5)}),
+        A({"MSET", "wa", wide_a, "wb", wide_b}), A({"LCS", "wa", "wb"}),
+        A({"LCS", "wa", "wb", "FOO"}), A({"LCS", "wa", "missing"}), A({"LCS", "a"}), A({"LCS"}),
+        A({"lcs", "a", "b"})}});
+  out.push_back({"lcs inside multi",
+                 {A({"SET", "a", "ohmytext"}), A({"MULTI"}), A({"LCS", "a", "b"}),
+                  A({"SET", "b", "mynewtext"}), A({"LCS", "a", "b", "IDX", "WITHMATCHLEN"}),
+                  A({"LCS", "a", "b", "LEN", "IDX"}), A({"LCS", "a", "b", "MINMATCHLEN", "x"}),
+                  A({"APPEND", "a", "s"}), A({"LCS", "a", "b", "LEN"}), A({"EXEC"}), A({"MULTI"}),
+                  A({"LCS", "a"}), A({"EXEC"})}});
+  // Whether client B's `edit` of the key, as `before` left it, counts as a write for A's WATCH
+  // (EXEC answers nil) exactly where Redis signals the key.
+  struct watch_case {
+    std::string name;
+    std::vector<std::string> before;
+    std::vector<std::string> edit;
+  };
+  const std::vector<watch_case> cases = {
+      {"append", {"SET", "k", "v"}, {"APPEND", "k", "x"}},
+      {"an empty append", {"SET", "k", "v"}, {"APPEND", "k", ""}},
+      {"an empty append on a missing key", {}, {"APPEND", "k", ""}},
+      {"setrange", {"SET", "k", "v"}, {"SETRANGE", "k", "0", "v"}},
+      {"an empty setrange", {"SET", "k", "v"}, {"SETRANGE", "k", "5", ""}},
+      {"an empty setrange on a missing key", {}, {"SETRANGE", "k", "5", ""}},
+      {"a setrange past 512 MB", {"SET", "k", "v"}, {"SETRANGE", "k", "536870912", "x"}},
+      {"incrbyfloat", {"SET", "k", "1"}, {"INCRBYFLOAT", "k", "0"}},
+      {"incrbyfloat on a missing key", {}, {"INCRBYFLOAT", "k", "1"}},
+      {"a failing incrbyfloat", {"SET", "k", "abc"}, {"INCRBYFLOAT", "k", "1"}},
+      {"an infinite incrbyfloat", {"SET", "k", "1"}, {"INCRBYFLOAT", "k", "inf"}},
+      {"getrange", {"SET", "k", "v"}, {"GETRANGE", "k", "0", "-1"}},
+      {"substr", {"SET", "k", "v"}, {"SUBSTR", "k", "0", "-1"}},
+      {"lcs", {"SET", "k", "v"}, {"LCS", "k", "k"}},
+  };
+  // One script (each case on a fresh key, since EXEC ends the watch), to keep the run short.
+  script watched{"watched keys and string edits", {}};
+  for (const auto& c : cases) {
+    auto on_own_key = [&](std::vector<std::string> args) {
+      args[1] += ":" + c.name;
+      if (args[0] == "LCS") {
+        args[2] = args[1];
+      }
+      return args;
+    };
+    const std::string key = "k:" + c.name;
+    if (!c.before.empty()) {
+      watched.steps.push_back(A(on_own_key(c.before)));
+    }
+    for (auto s :
+         {A({"WATCH", key}), B(on_own_key(c.edit)), A({"MULTI"}), A({"GET", key}), A({"EXEC"})}) {
+      watched.steps.push_back(s);
+    }
+  }
+  out.push_back(watched);
+  return out;
+}
+
 std::vector<script> transaction_scripts() {
   return {
       {"multi exec",
@@ -1149,9 +1353,10 @@ std::vector<script> auth_scripts() {
 
 std::vector<script> all_scripts() {
   std::vector<script> out;
-  for (auto part : {connection_scripts(), introspection_scripts(), string_scripts(),
-                    counter_scripts(), expiry_scripts(), transaction_scripts(), function_scripts(),
-                    error_scripts(), protocol_scripts(), auth_scripts(), bit_scripts()}) {
+  for (auto part :
+       {connection_scripts(), introspection_scripts(), string_scripts(), counter_scripts(),
+        expiry_scripts(), string_edit_scripts(), transaction_scripts(), function_scripts(),
+        error_scripts(), protocol_scripts(), auth_scripts(), bit_scripts()}) {
     out.insert(out.end(), part.begin(), part.end());
   }
   return out;
@@ -1163,7 +1368,8 @@ const std::vector<std::string>& compared_command_names() {
   static const std::vector<std::string> names = {
       // strings
       "get", "set", "setnx", "getset", "getdel", "setex", "psetex", "getex", "mget", "mset",
-      "msetnx", "strlen", "incr", "decr", "incrby", "decrby",
+      "msetnx", "strlen", "incr", "decr", "incrby", "decrby", "append", "getrange", "substr",
+      "setrange", "incrbyfloat", "lcs",
       // bits
       "setbit", "getbit", "bitcount", "bitpos", "bitop", "bitfield", "bitfield_ro",
       // expiry

@@ -278,6 +278,72 @@ TEST_CASE("bit commands on keys of other types answer as Redis does, errors in i
   CHECK(str(direct.cmd({"TYPE", "a-list"})) == "string");
 }
 
+namespace {
+
+// A reply as the test below compares them: its type, then its text or its elements.
+std::string shown(const redisReply* r) {
+  if (r == nullptr) {
+    return "(no reply)";
+  }
+  std::string out = std::to_string(r->type) + ":";
+  if (r->type == REDIS_REPLY_INTEGER) {
+    return out + std::to_string(r->integer);
+  }
+  if (r->type == REDIS_REPLY_ARRAY) {
+    for (std::size_t i = 0; i < r->elements; ++i) {
+      out += "[" + shown(r->element[i]) + "]";
+    }
+    return out;
+  }
+  return out + std::string(r->str != nullptr ? r->str : "", r->len);
+}
+
+}  // namespace
+
+TEST_CASE("string edits and LCS through the proxy answer keys of other types as Redis does",
+          "[.upstream]") {
+  auto srv = started();
+  auto& redis = backend();
+  hiredis_client proxy(*srv);
+  hiredis_client direct("127.0.0.1", redis.port());
+  REQUIRE(proxy.ok());
+  REQUIRE(direct.ok());
+  CHECK(integer(direct.cmd({"RPUSH", "a-list", "x"})) == 1);
+  CHECK(str(direct.cmd({"SET", "a-string", "ohmytext"})) == "OK");
+  // Each is sent to Redis directly and through the proxy: the same reply, the same effect (none).
+  const std::vector<std::vector<std::string>> commands = {
+      {"APPEND", "a-list", "x"},
+      {"GETRANGE", "a-list", "0", "-1"},
+      {"GETRANGE", "a-list", "x", "1"},
+      {"SUBSTR", "a-list", "0", "1"},
+      {"SETRANGE", "a-list", "0", "x"},
+      {"SETRANGE", "a-list", "0", ""},
+      {"SETRANGE", "a-list", "-1", "x"},
+      {"SETRANGE", "a-list", "536870912", "x"},
+      {"INCRBYFLOAT", "a-list", "1"},
+      {"INCRBYFLOAT", "a-list", "abc"},
+      {"LCS", "a-list", "a-string"},
+      {"LCS", "a-string", "a-list", "IDX"},
+      {"LCS", "missing", "a-list", "FOO"},
+      {"LCS", "a-string", "a-list", "LEN", "IDX"},
+      {"LCS", "a-string", "missing", "FOO"},
+  };
+  for (const auto& args : commands) {
+    INFO(args[0] << " " << args[1] << " " << args[2]);
+    CHECK(shown(proxy.cmd(args).get()) == shown(direct.cmd(args).get()));
+  }
+  // Inside EXEC too, each its own entry.
+  CHECK(str(proxy.cmd({"MULTI"})) == "OK");
+  CHECK(str(direct.cmd({"MULTI"})) == "OK");
+  for (const auto& args : commands) {
+    CHECK(str(proxy.cmd(args)) == "QUEUED");
+    CHECK(str(direct.cmd(args)) == "QUEUED");
+  }
+  CHECK(shown(proxy.cmd({"EXEC"}).get()) == shown(direct.cmd({"EXEC"}).get()));
+  CHECK(integer(direct.cmd({"LLEN", "a-list"})) == 1);
+  CHECK(str(direct.cmd({"GET", "a-string"})) == "ohmytext");
+}
+
 TEST_CASE("clients that vanish mid-WATCH or mid-MULTI leave nothing behind", "[.upstream]") {
   auto srv = started();
   auto& redis = backend();
