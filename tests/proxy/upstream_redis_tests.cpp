@@ -253,7 +253,11 @@ TEST_CASE("bit commands on keys of other types answer as Redis does, errors in i
       {"BITFIELD_RO", "a-list", "SET", "u8", "0", "1"},
   };
   for (const auto& command : commands) {
-    INFO(command[0] << " " << command[1] << " " << command[2]);
+    std::string shown_command;
+    for (const auto& word : command) {
+      shown_command += word + " ";
+    }
+    INFO(shown_command);
     const std::string expected = str(direct.cmd(command));
     CHECK(str(proxy.cmd(command)) == expected);
   }
