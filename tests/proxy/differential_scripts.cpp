@@ -1387,7 +1387,7 @@ const std::vector<std::string>& compared_command_names() {
       "command", "command|count", "command|list", "command|info", "command|docs", "command|help",
       "info", "config", "config|get", "config|set", "config|help", "flushall", "time",
       // scripting: the proxy's function library, always empty
-      "function", "function|flush", "function|list",
+      "function", "function|flush", "function|list", "function|help",
       // transactions
       "multi", "exec", "discard", "watch", "unwatch"};
   return names;
