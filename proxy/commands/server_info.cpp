@@ -1,7 +1,8 @@
-// Server commands: INFO and FLUSHALL (CONFIG is in config.cpp, COMMAND in introspection.cpp).
+// Server commands: INFO, FLUSHALL and TIME (CONFIG is in config.cpp, COMMAND in introspection.cpp).
 
 #include <algorithm>
 #include <chrono>
+#include <string>
 
 #include "../client.hpp"
 #include "../command_table.hpp"
@@ -296,6 +297,17 @@ exec_finish plan_info_in_exec(client& c, std::size_t db, args_view a, plan_build
     take_figures(results, mine.first, db, asks.keyspace, asks.expired, figures);
     gather_figures(*requester, asks, db, true, std::move(figures), answer);
   };
+}
+
+// TIME: the clock deadlines are kept by (the system clock, as Redis's), in seconds and
+// microseconds, each a bulk string as Redis writes them in RESP2 and RESP3.
+void run_time(command_context&, args_view, resp::reply_writer& out) {
+  const auto us = std::chrono::duration_cast<std::chrono::microseconds>(
+                      std::chrono::system_clock::now().time_since_epoch())
+                      .count();
+  out.array_header(2);
+  out.bulk(std::to_string(us / 1000000));
+  out.bulk(std::to_string(us % 1000000));
 }
 
 }  // namespace server_family

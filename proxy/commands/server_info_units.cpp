@@ -1,5 +1,5 @@
-// The units of INFO and FLUSHALL: each command's facts, COMMAND INFO and COMMAND DOCS data (what
-// redis-server 7.0.15 shows for the same command), and its behaviour, whose handlers are in
+// The units of INFO, FLUSHALL and TIME: each command's facts, COMMAND INFO and COMMAND DOCS data
+// (what redis-server 7.0.15 shows for the same command), and its behaviour, whose handlers are in
 // server_info.cpp.
 
 #include "../command_table.hpp"
@@ -48,6 +48,17 @@ const command_spec kCommands[] = {
                 .arguments =
                     {{.name = "async", .type = "pure-token", .token = "ASYNC", .since = "4.0.0"},
                      {.name = "sync", .type = "pure-token", .token = "SYNC", .since = "6.2.0"}}}}}},
+    {.name = "time",
+     .arity = 1,
+     .flags = flag_fast,
+     .behaviour = local(run_time),
+     .info = {.flags = {"loading", "stale", "fast"},
+              .acl_categories = {"@fast"},
+              .tips = {"nondeterministic_output"}},
+     .doc = {.summary = "Return the current server time",
+             .since = "2.6.0",
+             .group = "server",
+             .complexity = "O(1)"}},
 };
 
 }  // namespace
