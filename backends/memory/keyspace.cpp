@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <limits>
+#include <random>
 
 #include "atomkv/bit_edits.hpp"
 #include "atomkv/clock.hpp"
@@ -25,6 +26,7 @@ bool is_whole_bucket(const operation& op) {
     case operation::kind::count_expiring:
     case operation::kind::average_ttl:
     case operation::kind::expired_total:
+    case operation::kind::random_key:
       return true;
     default:
       return false;
@@ -33,7 +35,8 @@ bool is_whole_bucket(const operation& op) {
 
 bool is_multi_key(const operation& op) {
   return is_whole_bucket(op) || op.what == operation::kind::set_if_none_exist ||
-         op.what == operation::kind::bit_operation;
+         op.what == operation::kind::bit_operation || op.what == operation::kind::rename ||
+         op.what == operation::kind::copy;
 }
 
 }  // namespace
@@ -97,6 +100,11 @@ op_result keyspace::execute(const operation& op, lazy_clock& now) {
       return list(op, now);
     case operation::kind::bit_operation:
       return bit_operation(op, now);
+    case operation::kind::rename:
+    case operation::kind::copy:
+      return move_or_copy(op, now);
+    case operation::kind::random_key:
+      return random_key(now);
     default:
       return execute_single(op, key_hash(op.key), now);
   }
@@ -218,6 +226,9 @@ op_result keyspace::execute_single(const operation& op, std::uint64_t hash, lazy
     case operation::kind::set_if_none_exist:
     case operation::kind::list:
     case operation::kind::bit_operation:
+    case operation::kind::rename:
+    case operation::kind::copy:
+    case operation::kind::random_key:
     case operation::kind::count_expiring:
     case operation::kind::average_ttl:
     case operation::kind::expired_total:
@@ -269,6 +280,90 @@ op_result keyspace::bit_operation(const operation& op, lazy_clock& now) {
     remove_entry(s, *target, hash);
   }
   return op_result::of_integer(static_cast<std::int64_t>(result.size()));
+}
+
+// RENAME, RENAMENX and COPY, with the stripes of both keys held, in the order of Redis's
+// renameGenericCommand and copyCommand: the source is looked up first (a key past its deadline is
+// reclaimed there), then the destination. The destination takes the value and the deadline.
+op_result keyspace::move_or_copy(const operation& op, lazy_clock& now) {
+  const bool renames = op.what == operation::kind::rename;
+  const bool only_if_missing = op.when == operation::condition::if_missing;
+  const std::uint64_t from_hash = key_hash(op.key);
+  stripe& from_stripe = stripe_at(from_hash);
+  entry* from = find_live(from_stripe, op.key, from_hash, now);
+  if (!from) {
+    return renames ? op_result::failed("ERR no such key") : op_result::of_integer(0);
+  }
+  if (renames && op.key == op.value) {
+    // Redis changes nothing then, and signals no key: no write for a watch either.
+    return only_if_missing ? op_result::of_integer(0) : op_result::ok();
+  }
+  const std::uint64_t to_hash = key_hash(op.value);
+  stripe& to_stripe = stripe_at(to_hash);
+  entry* to = find_live(to_stripe, op.value, to_hash, now);
+  if (to && only_if_missing) {
+    return op_result::of_integer(0);
+  }
+  const std::int64_t deadline = from->deadline;
+  std::string value = renames ? std::move(from->value) : from->value;
+  if (renames) {
+    remove_entry(from_stripe, *from, from_hash);
+  }
+  entry& target = to ? *to : to_stripe.entries.find_or_add(op.value, to_hash);
+  write(to_stripe, target, value);
+  set_deadline(to_stripe, target, to_hash, deadline);
+  if (!renames) {
+    return op_result::of_integer(1);
+  }
+  return only_if_missing ? op_result::of_integer(1) : op_result::ok();
+}
+
+// RANDOMKEY, with every stripe held: a stripe drawn in proportion to its keys, then the keys of
+// one table bucket from a random cursor on (tables stay at least one eighth full, so few buckets
+// are visited), one of them drawn. Keys past their deadline are passed over, as Redis's
+// dbRandomKey passes over (and reclaims) them.
+op_result keyspace::random_key(lazy_clock& now) {
+  thread_local std::mt19937_64 draw{std::random_device{}()};
+  const std::size_t total = count_all();
+  if (total == 0) {
+    return op_result::nil();
+  }
+  std::size_t pick = std::uniform_int_distribution<std::size_t>(0, total - 1)(draw);
+  std::size_t first = 0;
+  while (pick >= stripes_[first].present) {
+    pick -= stripes_[first].present;
+    ++first;
+  }
+  std::vector<std::string_view> candidates;
+  auto visit = [&](std::string_view key, const entry& e) {
+    if (e.present && (e.deadline == 0 || e.deadline > now.ms())) {
+      candidates.push_back(key);
+    }
+  };
+  for (std::size_t n = 0; n < stripe_count; ++n) {
+    const stripe& s = stripes_[(first + n) % stripe_count];
+    if (s.present == 0) {
+      continue;
+    }
+    // From a random bucket round the whole table, until a bucket holds a live key.
+    const std::uint64_t start = draw() & key_table<entry>::cursor_space;
+    std::uint64_t cursor = start;
+    do {
+      cursor = s.entries.scan(cursor, visit);
+      if (!candidates.empty()) {
+        const std::size_t at =
+            std::uniform_int_distribution<std::size_t>(0, candidates.size() - 1)(draw);
+        return op_result::of_value(std::string(candidates[at]));
+      }
+    } while (cursor != 0);
+    // Wrapped past the end: the buckets before the start are still to visit.
+    for (cursor = 0; (cursor = s.entries.scan(cursor, visit)) != 0 && candidates.empty();) {
+    }
+    if (!candidates.empty()) {
+      return op_result::of_value(std::string(candidates.front()));
+    }
+  }
+  return op_result::nil();  // every key is past its deadline
 }
 
 op_result keyspace::set_if_none_exist(std::span<const std::string_view> pairs, lazy_clock& now) {
@@ -332,6 +427,9 @@ void keyspace::add_stripes(std::span<const operation> ops, stripe_set& set) cons
       for (std::string_view source : op.arguments) {
         set.set(stripe_of(source));
       }
+    }
+    if (op.what == operation::kind::rename || op.what == operation::kind::copy) {
+      set.set(stripe_of(op.value));  // the destination
     }
     set.set(stripe_of(op.key));
   }

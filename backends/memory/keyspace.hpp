@@ -109,6 +109,8 @@ class keyspace final : public backend::bucket, public std::enable_shared_from_th
   op_result execute_single(const operation& op, std::uint64_t hash, lazy_clock& now);
   op_result edit(stripe& s, const operation& op, std::uint64_t hash, lazy_clock& now);
   op_result bit_operation(const operation& op, lazy_clock& now);
+  op_result move_or_copy(const operation& op, lazy_clock& now);
+  op_result random_key(lazy_clock& now);
   op_result expire(stripe& s, const operation& op, std::uint64_t hash, lazy_clock& now);
   op_result get_and_expire(stripe& s, const operation& op, std::uint64_t hash, lazy_clock& now);
   op_result set_if_none_exist(std::span<const std::string_view> pairs, lazy_clock& now);

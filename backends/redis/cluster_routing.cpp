@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <random>
 
 #include "hash_slot.hpp"
 
@@ -53,6 +54,7 @@ bool spans_bucket(const operation& op) {
     case operation::kind::count_expiring:
     case operation::kind::average_ttl:
     case operation::kind::expired_total:
+    case operation::kind::random_key:
       return true;
     default:
       return false;
@@ -121,6 +123,10 @@ result<std::optional<std::uint16_t>> common_slot(std::string_view prefix,
         }
       }
     }
+    if ((op.what == operation::kind::rename || op.what == operation::kind::copy) &&
+        !same_slot(found, slot_of(prefix, op.value))) {
+      return failure(error::other(std::string(kCrossSlot)));  // the destination's slot
+    }
   }
   return found;
 }
@@ -182,6 +188,20 @@ op_result combine(const operation& op, std::span<const op_result> per_master) {
         keys.insert(keys.end(), one.keys.begin(), one.keys.end());
       }
       return op_result::of_keys(std::move(keys));
+    }
+    case operation::kind::random_key: {
+      // A key of one of the masters that have any, drawn alike among them.
+      std::vector<const op_result*> found;
+      for (const auto& one : per_master) {
+        if (one.what == op_result::kind::value) {
+          found.push_back(&one);
+        }
+      }
+      if (found.empty()) {
+        return op_result::nil();
+      }
+      thread_local std::mt19937 draw{std::random_device{}()};
+      return *found[std::uniform_int_distribution<std::size_t>(0, found.size() - 1)(draw)];
     }
     case operation::kind::average_ttl: {
       std::int64_t sum = 0;

@@ -4,6 +4,7 @@
 
 #include <cassert>
 #include <charconv>
+#include <random>
 #include <utility>
 
 namespace atomkv::redis {
@@ -18,6 +19,12 @@ constexpr std::string_view kClearScript =
     "end "
     "return redis.status_reply('OK')";
 constexpr std::string_view kCountScript = "return #redis.call('KEYS', ARGV[1])";
+// random_key of a prefixed bucket: one of its keys, drawn by ARGV[2] (a script's own random
+// numbers are the same on every run), or nil.
+constexpr std::string_view kRandomKeyScript =
+    "local keys = redis.call('KEYS', ARGV[1]) "
+    "if #keys == 0 then return false end "
+    "return keys[tonumber(ARGV[2]) % #keys + 1]";
 // count_expiring (ARGV[2] "count") and average_ttl ("mean") of a prefixed bucket: INFO keyspace
 // counts the whole database, so the bucket's keys are read as count reads them, at one frozen
 // moment of the script, exactly (Redis's avg_ttl is an estimate from its expiry sampling; this
@@ -200,6 +207,37 @@ void add_op(request& out, std::string_view prefix, const operation& op) {
       for (std::string_view source : op.arguments) {
         out.key(prefix, source);
       }
+      return;
+    }
+    case operation::kind::rename:
+      out.start(3);
+      out.arg(op.when == operation::condition::if_missing ? "RENAMENX" : "RENAME");
+      out.key(prefix, op.key);
+      out.key(prefix, op.value);
+      return;
+    case operation::kind::copy: {
+      const bool replace = op.when != operation::condition::if_missing;
+      out.start(replace ? 4 : 3);
+      out.arg("COPY");
+      out.key(prefix, op.key);
+      out.key(prefix, op.value);
+      if (replace) {
+        out.arg("REPLACE");
+      }
+      return;
+    }
+    case operation::kind::random_key: {
+      if (prefix.empty()) {
+        out.add({"RANDOMKEY"});
+        return;
+      }
+      thread_local std::mt19937_64 draw{std::random_device{}()};
+      out.start(5);
+      out.arg("EVAL");
+      out.arg(kRandomKeyScript);
+      out.arg("0");
+      out.arg(glob_escape(prefix) + "*");
+      out.arg(static_cast<long long>(draw() >> 12));  // exact in Lua's doubles
       return;
     }
     case operation::kind::get:
@@ -555,6 +593,9 @@ void apply_call::note_forms(std::string_view prefix, std::span<const operation> 
       case operation::kind::bitfield:
         how = form::integer_array;
         break;
+      case operation::kind::random_key:
+        how = prefix.empty() ? form::plain : form::prefixed_key;
+        break;
       default:
         break;
     }
@@ -582,6 +623,11 @@ op_result apply_call::result_of(std::size_t index, const redisReply& reply) cons
       return expired_keys(reply);
     case form::integer_array:
       return integers_of(reply);
+    case form::prefixed_key:
+      if (reply.type == REDIS_REPLY_STRING && text_of(reply).starts_with(prefix_)) {
+        return op_result::of_value(std::string(text_of(reply).substr(prefix_.size())));
+      }
+      return to_op_result(reply);
     default:
       break;
   }

@@ -75,6 +75,7 @@ class apply_call final : public reply_sink {
     keyspace_avg_ttl,  // INFO keyspace: avg_ttl= of database db_
     stats_expired,     // INFO stats: expired_keys
     integer_array,     // BITFIELD: integers and nils
+    prefixed_key,      // RANDOMKEY of a prefixed bucket: the key without the prefix
   };
   apply_call(shape how, std::size_t ops, int db) : how_(how), ops_(ops), db_(db) {}
 

@@ -151,7 +151,7 @@ std::shared_ptr<group_writer::request> group_writer::make_request(std::string_vi
     if (!op.steps.empty()) {
       copy.steps = r->steps.emplace_back(op.steps.begin(), op.steps.end());
     }
-    if (op.what == operation::kind::set_if_none_exist) {
+    if (op.what == operation::kind::set_if_none_exist || op.what == operation::kind::rename) {
       r->writes_one_key_each = false;
     }
     r->ops.push_back(copy);
@@ -447,11 +447,11 @@ group_writer::outcome_type group_writer::run_request(request& r, write_clock& cl
   // a clear, count or list) by a savepoint. The group's earlier writes are flushed before that
   // savepoint, so undoing it never takes them away.
   const bool guarded = r.ops.size() > 1 || !r.writes_one_key_each;
-  const bool writes_file = guarded && std::any_of(r.ops.begin(), r.ops.end(), [](const auto& op) {
-                             return op.what == operation::kind::clear ||
-                                    op.what == operation::kind::count ||
-                                    op.what == operation::kind::list;
-                           });
+  const bool writes_file =
+      guarded && std::any_of(r.ops.begin(), r.ops.end(), [](const auto& op) {
+        return op.what == operation::kind::clear || op.what == operation::kind::count ||
+               op.what == operation::kind::list || op.what == operation::kind::random_key;
+      });
   if (writes_file) {
     BOOST_OUTCOME_TRY(pending_.flush(*c_));
     BOOST_OUTCOME_TRY(c_->run(sql::savepoint));

@@ -337,6 +337,46 @@ result<op_result> rows::bit_operation(const operation& op, write_clock& clock) {
   return op_result::of_integer(static_cast<std::int64_t>(result.size()));
 }
 
+// RENAME, RENAMENX and COPY in the order of Redis's renameGenericCommand and copyCommand: the
+// source first, then the destination, which takes the value and the deadline.
+result<op_result> rows::move_or_copy(const operation& op, write_clock& clock) {
+  const bool renames = op.what == operation::kind::rename;
+  const bool only_if_missing = op.when == operation::condition::if_missing;
+  BOOST_OUTCOME_TRY(from, find(op.key, true));
+  if (!from || !from->present) {
+    return renames ? op_result::failed("ERR no such key") : op_result::of_integer(0);
+  }
+  if (renames && op.key == op.value) {
+    // Redis changes nothing then, and signals no key: no write for a watch either.
+    return only_if_missing ? op_result::of_integer(0) : op_result::ok();
+  }
+  BOOST_OUTCOME_TRY(to, find(op.value, false));
+  if (to && to->present && only_if_missing) {
+    return op_result::of_integer(0);
+  }
+  BOOST_OUTCOME_TRY(write(op.value, from->value, clock, from->deadline));
+  if (!renames) {
+    return op_result::of_integer(1);
+  }
+  BOOST_OUTCOME_TRY(bury(op.key, clock));
+  return only_if_missing ? op_result::of_integer(1) : op_result::ok();
+}
+
+// RANDOMKEY: the first live row from a random seq on, or else the first one before it.
+result<op_result> rows::random_key() {
+  BOOST_OUTCOME_TRY(flush_pending());
+  BOOST_OUTCOME_TRY(q, c_.prepare(sql::random_key));
+  q.bind_bytes(1, bucket_).bind(2, now_);
+  const int code = q.step();
+  if (code == SQLITE_DONE) {
+    return op_result::nil();
+  }
+  if (code != SQLITE_ROW) {
+    return failure(c_.failed("drawing a key"));
+  }
+  return op_result::of_value(q.bytes(0));
+}
+
 result<op_result> rows::execute(const operation& op, write_clock* clock) {
   if (op.writes() && !clock) {
     return failure(error::other("sqlite: a write on a read connection"));
@@ -445,6 +485,11 @@ result<op_result> rows::run(const operation& op, write_clock* clock) {
       return edit(op, clock);
     case operation::kind::bit_operation:
       return bit_operation(op, *clock);
+    case operation::kind::rename:
+    case operation::kind::copy:
+      return move_or_copy(op, *clock);
+    case operation::kind::random_key:
+      return random_key();
     case operation::kind::expired_total: {
       if (clock != nullptr) {
         return op_result::of_integer(clock->expired);

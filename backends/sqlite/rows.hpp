@@ -50,7 +50,7 @@ class rows {
   result<std::optional<row>> find(std::string_view key, bool with_value);
 
   // Runs one operation. `clock` is null on a read connection (read-only operations only).
-  // Every operation writes one key at most, except set_if_none_exist.
+  // Every operation writes one key at most, except set_if_none_exist and rename.
   result<op_result> execute(const operation& op, write_clock* clock);
 
   // Up to `limit` rows of live keys (every one if negative) from seq `from` on, those matching
@@ -82,6 +82,8 @@ class rows {
   result<op_result> increment(const operation& op, write_clock& clock);
   result<op_result> edit(const operation& op, write_clock* clock);
   result<op_result> bit_operation(const operation& op, write_clock& clock);
+  result<op_result> move_or_copy(const operation& op, write_clock& clock);
+  result<op_result> random_key();
   result<op_result> set_if_none_exist(const operation& op, write_clock& clock);
   result<op_result> list(const operation& op);
   result<op_result> expire(const operation& op, write_clock& clock);

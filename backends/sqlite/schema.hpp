@@ -81,6 +81,17 @@ inline constexpr const char* count_expiring =
 inline constexpr const char* page =
     "SELECT seq, key FROM kv WHERE bucket = ?1 AND seq >= ?3 AND " ATOMKV_SQLITE_LIVE
     " ORDER BY seq LIMIT ?4";
+// A live row drawn at random: the first from a seq drawn between the bucket's lowest and highest
+// on (both read from kv_pages), else the bucket's first.
+inline constexpr const char* random_key =
+    "WITH drawn(at) AS (SELECT min(seq) + (random() & 9223372036854775807) % "
+    "(max(seq) - min(seq) + 1) FROM kv WHERE bucket = ?1) "
+    "SELECT key FROM ("
+    "SELECT * FROM (SELECT key, 0 AS pass FROM kv, drawn WHERE bucket = ?1 AND seq >= drawn.at "
+    "AND " ATOMKV_SQLITE_LIVE
+    " ORDER BY seq LIMIT 1) UNION ALL "
+    "SELECT * FROM (SELECT key, 1 AS pass FROM kv WHERE bucket = ?1 AND " ATOMKV_SQLITE_LIVE
+    " ORDER BY seq LIMIT 1)) ORDER BY pass LIMIT 1";
 #undef ATOMKV_SQLITE_LIVE
 inline constexpr const char* any_deadline = "SELECT 1 FROM kv WHERE deadline IS NOT NULL LIMIT 1";
 inline constexpr const char* any_due =

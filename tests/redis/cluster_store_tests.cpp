@@ -135,6 +135,16 @@ TEST_CASE("an atomic step over several slots is refused with the node's own CROS
   auto combined = plain.backend().apply(std::span(&bitop, 1));
   REQUIRE_FALSE(combined);
   CHECK(combined.error().message == node_says);
+  // RENAME and COPY name their destination as a key: one in another slot is refused the same way.
+  REQUIRE(plain.set(a, "1"));
+  for (const operation& step : {operation::rename(a, b), operation::copy(a, b, true)}) {
+    auto moved = plain.backend().apply(std::span(&step, 1));
+    REQUIRE_FALSE(moved);
+    CHECK(moved.error().message == node_says);
+  }
+  CHECK(plain.get(a).value() == "1");
+  CHECK_FALSE(plain.exists(b).value());
+  REQUIRE(plain.remove(a));
 
   auto txn = plain.backend().begin();
   REQUIRE(txn);

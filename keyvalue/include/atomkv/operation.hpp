@@ -3,8 +3,9 @@
 //
 // A list of operations is what MULTI ... EXEC queues, and also what `cas` (one set) and
 // `increment` (one increment) are made of. Each operation acts on one key of one bucket, except
-// `clear`, `count` and `list`, which act on the whole bucket, and `set_if_none_exist`, which acts
-// on the keys of its `pairs`. Keys and values are borrowed for the
+// `clear`, `count`, `list` and `random_key`, which act on the whole bucket, `set_if_none_exist`,
+// which acts on the keys of its `pairs`, and the steps over several keys (bit_operation, rename,
+// copy). Keys and values are borrowed for the
 // duration of the call that receives them: a backend copies what it keeps.
 
 #include <cstdint>
@@ -114,14 +115,18 @@ struct operation {
     bit_position,     // BITPOS: integer
     bitfield,         // BITFIELD, BITFIELD_RO: integers, one per GET/SET/INCRBY (nil: FAIL)
     bit_operation,    // BITOP: integer, the destination's length (see operation::bit_operation)
+    // Keyspace steps over two keys (Redis's db.c; see the constructors below).
+    rename,  // RENAME: ok; RENAMENX: integer 1 or 0; "ERR no such key" when the source is missing
+    copy,    // COPY: integer 1, or 0 (no source, or a destination and no REPLACE)
+    random_key,  // RANDOMKEY: a key of the bucket as a value, or nil when it has none
   };
   enum class condition : std::uint8_t { always, if_missing, if_present };
 
   kind what = kind::get;
   std::string_view key;                       // list: the cursor
-  std::string_view value;                     // set; list: the pattern
+  std::string_view value;                     // set; list: the pattern; rename, copy: destination
   std::int64_t delta = 0;                     // increment; list: the page size
-  condition when = condition::always;         // set
+  condition when = condition::always;         // set; rename, copy: if_missing (NX, no REPLACE)
   bool return_previous = false;               // set
   std::span<const std::string_view> pairs;    // set_if_none_exist: key, value, key, value, ...
   std::optional<std::string_view> type_name;  // list: only keys of this type (SCAN ... TYPE)
@@ -259,6 +264,31 @@ struct operation {
             .arguments = sources};
   }
 
+  // RENAME source destination (RENAMENX with `only_if_missing`): the value moves to the
+  // destination with its deadline, and the source is gone. A missing source fails the step with
+  // Redis's "ERR no such key" (RENAMENX too); a source renamed to itself changes nothing (OK, or 0
+  // for RENAMENX); RENAMENX onto an existing destination changes nothing and answers 0. Acts on
+  // both keys.
+  static operation rename(std::string_view source, std::string_view destination,
+                          bool only_if_missing = false) {
+    return {.what = kind::rename,
+            .key = source,
+            .value = destination,
+            .when = only_if_missing ? condition::if_missing : condition::always};
+  }
+  // COPY source destination [REPLACE]: the destination gets the source's value and deadline and
+  // answers 1; a missing source, or an existing destination without `replace`, answers 0 and
+  // changes nothing. The caller refuses a source copied onto itself, as Redis does before it looks
+  // the key up. Acts on both keys; writes only the destination.
+  static operation copy(std::string_view source, std::string_view destination, bool replace) {
+    return {.what = kind::copy,
+            .key = source,
+            .value = destination,
+            .when = replace ? condition::always : condition::if_missing};
+  }
+  // RANDOMKEY: any live key of the bucket, nil when there is none.
+  static operation random_key() { return {.what = kind::random_key}; }
+
   // Whether a listing with this type filter keeps a key that is a string (the only type atomkv
   // stores): no filter, or "string" in any case, compared as Redis's strcasecmp compares C
   // strings (up to a NUL byte), so "" keeps nothing.
@@ -288,7 +318,7 @@ struct operation {
            (what == kind::get_and_expire && deadline.what != expiry::kind::keep) ||
            what == kind::append || what == kind::set_range || what == kind::increment_float ||
            what == kind::set_bit || (what == kind::bitfield && bitfield_writes()) ||
-           what == kind::bit_operation;
+           what == kind::bit_operation || what == kind::rename || what == kind::copy;
   }
   // Whether a BITFIELD has a SET or INCRBY (Redis then looks the key up for writing).
   bool bitfield_writes() const {

@@ -1,0 +1,164 @@
+// The keyspace steps of the backend contract (RENAME, RENAMENX, COPY, RANDOMKEY) with Redis 7.0's
+// results and errors on every backend (src/db.c): the deadline moves or is copied with the value,
+// and a step is a write for WATCH on exactly the keys Redis signals modified. Steps over two keys
+// use a one-slot bucket, as Redis Cluster requires.
+
+#include <catch2/catch.hpp>
+#include <set>
+
+#include "conformance/fixture.hpp"
+
+using atomkv::expiry;
+using atomkv::op_result;
+using atomkv::operation;
+using atomkv::conformance::fixture;
+using atomkv::conformance::one_slot_fixture;
+
+namespace {
+
+constexpr std::int64_t kMinute = 60'000;
+
+op_result run(const atomkv::bucket& bucket, const operation& op) {
+  std::vector<operation> ops{op};
+  auto applied = bucket.backend().apply(ops);
+  REQUIRE(applied);
+  REQUIRE(applied.value().size() == 1);
+  return applied.value()[0];
+}
+
+op_result integer(std::int64_t i) {
+  return op_result::of_integer(i);
+}
+
+// Milliseconds the key has left; -1 with no deadline, -2 when missing.
+std::int64_t left(const atomkv::bucket& bucket, std::string_view key) {
+  return run(bucket, operation::time_left(key)).integer;
+}
+
+// Whether a commit watching `key` fails after another client ran `op`.
+bool breaks_watch(const fixture& f, std::string_view key, const operation& op) {
+  auto txn = f.bucket.backend().begin();
+  REQUIRE(txn);
+  std::vector<std::string_view> keys{key};
+  REQUIRE(txn.value()->watch(keys, false));
+  run(f.other_client(), op);
+  std::vector<operation> ops{operation::set("after", "x")};
+  auto committed = txn.value()->commit(ops);
+  REQUIRE(committed);
+  return !committed.value().has_value();
+}
+
+}  // namespace
+
+TEST_CASE_METHOD(one_slot_fixture, "rename moves the value and its deadline", "[keyspace-step]") {
+  REQUIRE(bucket.set("a", "1", expiry::after(kMinute)));
+  REQUIRE(bucket.set("b", "2"));
+  CHECK(run(bucket, operation::rename("a", "b")) == op_result::ok());
+  CHECK_FALSE(bucket.exists("a").value());
+  CHECK(bucket.get("b").value() == "1");
+  CHECK(left(bucket, "b") > 0);
+  // A destination's own deadline goes with its old value.
+  REQUIRE(bucket.set("c", "3"));
+  REQUIRE(bucket.set("d", "4", expiry::after(kMinute)));
+  CHECK(run(bucket, operation::rename("c", "d")) == op_result::ok());
+  CHECK(left(bucket, "d") == -1);
+  CHECK(run(bucket, operation::rename("missing", "d")) == op_result::failed("ERR no such key"));
+  CHECK(run(bucket, operation::rename("missing", "missing")) ==
+        op_result::failed("ERR no such key"));
+  CHECK(run(bucket, operation::rename("d", "d")) == op_result::ok());
+  CHECK(bucket.get("d").value() == "3");
+}
+
+TEST_CASE_METHOD(one_slot_fixture, "renamenx moves only onto a missing key", "[keyspace-step]") {
+  REQUIRE(bucket.set("a", "1", expiry::after(kMinute)));
+  REQUIRE(bucket.set("b", "2"));
+  CHECK(run(bucket, operation::rename("a", "b", true)) == integer(0));
+  CHECK(bucket.get("a").value() == "1");
+  CHECK(bucket.get("b").value() == "2");
+  CHECK(run(bucket, operation::rename("a", "a", true)) == integer(0));
+  CHECK(run(bucket, operation::rename("a", "c", true)) == integer(1));
+  CHECK_FALSE(bucket.exists("a").value());
+  CHECK(bucket.get("c").value() == "1");
+  CHECK(left(bucket, "c") > 0);
+  CHECK(run(bucket, operation::rename("missing", "b", true)) ==
+        op_result::failed("ERR no such key"));
+}
+
+TEST_CASE_METHOD(one_slot_fixture,
+                 "rename is a write for WATCH on both keys, unless it moves nothing",
+                 "[keyspace-step][transaction]") {
+  REQUIRE(bucket.set("a", "1"));
+  CHECK(breaks_watch(*this, "a", operation::rename("a", "b")));
+  CHECK(breaks_watch(*this, "a", operation::rename("b", "a")));  // the destination
+  CHECK_FALSE(breaks_watch(*this, "a", operation::rename("a", "a")));
+  CHECK_FALSE(breaks_watch(*this, "a", operation::rename("a", "a", true)));
+  CHECK_FALSE(breaks_watch(*this, "b", operation::rename("b", "a")));  // no source: an error
+  REQUIRE(bucket.set("b", "2"));
+  CHECK_FALSE(breaks_watch(*this, "a", operation::rename("b", "a", true)));
+  CHECK_FALSE(breaks_watch(*this, "b", operation::rename("b", "a", true)));
+  CHECK(breaks_watch(*this, "c", operation::rename("b", "c", true)));
+}
+
+TEST_CASE_METHOD(one_slot_fixture, "copy copies the value and its deadline, REPLACE overwrites",
+                 "[keyspace-step]") {
+  REQUIRE(bucket.set("a", "1", expiry::after(kMinute)));
+  CHECK(run(bucket, operation::copy("a", "b", false)) == integer(1));
+  CHECK(bucket.get("a").value() == "1");
+  CHECK(bucket.get("b").value() == "1");
+  CHECK(left(bucket, "b") > 0);
+  REQUIRE(bucket.set("c", "3"));
+  CHECK(run(bucket, operation::copy("c", "b", false)) == integer(0));
+  CHECK(bucket.get("b").value() == "1");
+  CHECK(run(bucket, operation::copy("c", "b", true)) == integer(1));
+  CHECK(bucket.get("b").value() == "3");
+  CHECK(left(bucket, "b") == -1);
+  CHECK(run(bucket, operation::copy("missing", "b", true)) == integer(0));
+  CHECK(bucket.get("b").value() == "3");
+  CHECK(run(bucket, operation::copy("missing", "new", false)) == integer(0));
+  CHECK_FALSE(bucket.exists("new").value());
+}
+
+TEST_CASE_METHOD(one_slot_fixture, "copy is a write for WATCH on the destination only",
+                 "[keyspace-step][transaction]") {
+  REQUIRE(bucket.set("a", "1"));
+  CHECK(breaks_watch(*this, "b", operation::copy("a", "b", false)));
+  CHECK_FALSE(breaks_watch(*this, "a", operation::copy("a", "c", false)));
+  CHECK_FALSE(breaks_watch(*this, "b", operation::copy("a", "b", false)));  // b exists
+  CHECK(breaks_watch(*this, "b", operation::copy("a", "b", true)));
+  CHECK_FALSE(breaks_watch(*this, "d", operation::copy("missing", "d", true)));
+}
+
+TEST_CASE_METHOD(one_slot_fixture, "rename and copy run inside a commit in order",
+                 "[keyspace-step][transaction]") {
+  auto txn = bucket.backend().begin();
+  REQUIRE(txn);
+  std::vector<operation> ops{operation::set("a", "1"), operation::rename("a", "b"),
+                             operation::copy("b", "c", false), operation::rename("a", "d"),
+                             operation::get("c")};
+  auto committed = txn.value()->commit(ops);
+  REQUIRE(committed);
+  REQUIRE(committed.value().has_value());
+  const auto& results = *committed.value();
+  CHECK(results[1] == op_result::ok());
+  CHECK(results[2] == integer(1));
+  CHECK(results[3] == op_result::failed("ERR no such key"));
+  CHECK(results[4] == op_result::of_value("1"));
+}
+
+TEST_CASE_METHOD(fixture, "randomkey draws a live key of the bucket, nil when there is none",
+                 "[keyspace-step]") {
+  CHECK(run(bucket, operation::random_key()) == op_result::nil());
+  REQUIRE(bucket.set("a", "1"));
+  CHECK(run(bucket, operation::random_key()) == op_result::of_value("a"));
+  REQUIRE(bucket.set("b", "2"));
+  REQUIRE(bucket.set("c", "3"));
+  std::set<std::string> seen;
+  for (int i = 0; i < 100 && seen.size() < 3; ++i) {
+    op_result drawn = run(bucket, operation::random_key());
+    REQUIRE(drawn.what == op_result::kind::value);
+    seen.insert(drawn.text);
+  }
+  CHECK(seen == std::set<std::string>{"a", "b", "c"});
+  REQUIRE(run(bucket, operation::clear()) == op_result::ok());
+  CHECK(run(bucket, operation::random_key()) == op_result::nil());
+}
