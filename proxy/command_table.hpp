@@ -45,6 +45,8 @@ struct plan_builder {
   std::vector<operation>& ops;
   planned& target;  // the command being planned
   plan_storage& owned;
+  std::size_t db = 0;         // the database the command acts on (COPY ... DB compares it)
+  std::size_t databases = 0;  // how many the server has (COPY ... DB checks the range)
 
   void add(const operation& op) {
     ops.push_back(op);

@@ -1,4 +1,5 @@
-// Keyspace commands: DEL, UNLINK, EXISTS, TYPE, KEYS, SCAN, DBSIZE, FLUSHDB.
+// Keyspace commands: DEL, UNLINK, EXISTS, TYPE, KEYS, SCAN, DBSIZE, FLUSHDB, RENAME, RENAMENX,
+// COPY, RANDOMKEY.
 
 #include <cctype>
 #include <cerrno>
@@ -55,6 +56,52 @@ maybe_error plan_flushdb(args_view a, plan_builder& p) {
   }
   p.target.shape = reply_shape::ok;
   p.add(operation::clear());
+  return {};
+}
+
+// RENAME and RENAMENX: every check is the backend's (Redis looks the source up first).
+maybe_error plan_rename(args_view a, plan_builder& p) {
+  p.add(operation::rename(a[1], a[2]));
+  return {};
+}
+
+maybe_error plan_renamenx(args_view a, plan_builder& p) {
+  p.add(operation::rename(a[1], a[2], true));
+  return {};
+}
+
+// COPY source destination [DB destination-db] [REPLACE], checked in copyCommand's order: the
+// options (each DB index as SELECT reads it), then a key copied onto itself in one database, and
+// only then the keys. A copy to another database is refused: a step spans one database here.
+maybe_error plan_copy(args_view a, plan_builder& p) {
+  bool replace = false;
+  std::size_t db = p.db;
+  for (std::size_t i = 3; i < a.size(); ++i) {
+    if (equals_ignoring_case(c_string(a[i]), "replace")) {
+      replace = true;
+    } else if (equals_ignoring_case(c_string(a[i]), "db") && i + 1 < a.size()) {
+      std::string_view problem;
+      auto index = parse_db_index(a[++i], p.databases, problem);
+      if (!index) {
+        return std::string(problem);
+      }
+      db = *index;
+    } else {
+      return std::string(errors::syntax);
+    }
+  }
+  if (db != p.db) {
+    return std::string(errors::copy_across_databases);
+  }
+  if (a[1] == a[2]) {
+    return std::string(errors::same_object);
+  }
+  p.add(operation::copy(a[1], a[2], replace));
+  return {};
+}
+
+maybe_error plan_randomkey(args_view, plan_builder& p) {
+  p.add(operation::random_key());
   return {};
 }
 

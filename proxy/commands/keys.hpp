@@ -13,5 +13,9 @@ std::optional<std::string> plan_keys(args_view args, plan_builder& plan);
 std::optional<std::string> plan_scan(args_view args, plan_builder& plan);
 std::optional<std::string> plan_dbsize(args_view args, plan_builder& plan);
 std::optional<std::string> plan_flushdb(args_view args, plan_builder& plan);
+std::optional<std::string> plan_rename(args_view args, plan_builder& plan);
+std::optional<std::string> plan_renamenx(args_view args, plan_builder& plan);
+std::optional<std::string> plan_copy(args_view args, plan_builder& plan);
+std::optional<std::string> plan_randomkey(args_view args, plan_builder& plan);
 
 }  // namespace atomkv::proxy::keys_family

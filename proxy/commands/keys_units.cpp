@@ -1,6 +1,6 @@
-// The units of DEL, EXISTS, KEYS, SCAN and the other key commands: each command's facts, COMMAND
-// INFO and COMMAND DOCS data (what redis-server 7.0.15 shows for the same command), and its
-// behaviour, whose handlers are in keys.cpp.
+// The units of DEL, EXISTS, KEYS, SCAN, RENAME, COPY and the other key commands: each command's
+// facts, COMMAND INFO and COMMAND DOCS data (what redis-server 7.0.15 shows for the same command),
+// and its behaviour, whose handlers are in keys.cpp.
 
 #include "../command_table.hpp"
 #include "keys.hpp"
@@ -166,6 +166,90 @@ const command_spec kCommands[] = {
                 .arguments =
                     {{.name = "async", .type = "pure-token", .token = "ASYNC", .since = "4.0.0"},
                      {.name = "sync", .type = "pure-token", .token = "SYNC", .since = "6.2.0"}}}}}},
+    {.name = "rename",
+     .arity = 3,
+     .flags = flag_write,
+     .behaviour = planned_by(plan_rename),
+     .first_key = 1,
+     .last_key = 2,
+     .key_step = 1,
+     .info = {.flags = {"write"},
+              .acl_categories = {"@keyspace", "@write", "@slow"},
+              .key_specs =
+                  {{.flags = {"RW", "access", "delete"},
+                    .begin_index = 1,
+                    .last_key = 0,
+                    .key_step = 1},
+                   {.flags = {"OW", "update"}, .begin_index = 2, .last_key = 0, .key_step = 1}}},
+     .doc = {.summary = "Rename a key",
+             .since = "1.0.0",
+             .group = "generic",
+             .complexity = "O(1)",
+             .arguments = {{.name = "key", .type = "key", .key_spec_index = 0},
+                           {.name = "newkey", .type = "key", .key_spec_index = 1}}}},
+    {.name = "renamenx",
+     .arity = 3,
+     .flags = flag_write | flag_fast,
+     .behaviour = planned_by(plan_renamenx),
+     .first_key = 1,
+     .last_key = 2,
+     .key_step = 1,
+     .info = {.flags = {"write", "fast"},
+              .acl_categories = {"@keyspace", "@write", "@fast"},
+              .key_specs =
+                  {{.flags = {"RW", "access", "delete"},
+                    .begin_index = 1,
+                    .last_key = 0,
+                    .key_step = 1},
+                   {.flags = {"OW", "insert"}, .begin_index = 2, .last_key = 0, .key_step = 1}}},
+     .doc = {.summary = "Rename a key, only if the new key does not exist",
+             .since = "1.0.0",
+             .group = "generic",
+             .complexity = "O(1)",
+             .history = {{"3.2.0",
+                          "The command no longer returns an error when source and destination "
+                          "names are the same."}},
+             .arguments = {{.name = "key", .type = "key", .key_spec_index = 0},
+                           {.name = "newkey", .type = "key", .key_spec_index = 1}}}},
+    {.name = "copy",
+     .arity = -3,
+     .flags = flag_write,
+     .behaviour = planned_by(plan_copy),
+     .first_key = 1,
+     .last_key = 2,
+     .key_step = 1,
+     .info = {.flags = {"write", "denyoom"},
+              .acl_categories = {"@keyspace", "@write", "@slow"},
+              .key_specs =
+                  {{.flags = {"RO", "access"}, .begin_index = 1, .last_key = 0, .key_step = 1},
+                   {.flags = {"OW", "update"}, .begin_index = 2, .last_key = 0, .key_step = 1}}},
+     .doc = {.summary = "Copy a key",
+             .since = "6.2.0",
+             .group = "generic",
+             .complexity =
+                 "O(N) worst case for collections, where N is the number of nested items. "
+                 "O(1) for string values.",
+             .arguments = {{.name = "source", .type = "key", .key_spec_index = 0},
+                           {.name = "destination", .type = "key", .key_spec_index = 1},
+                           {.name = "destination-db",
+                            .type = "integer",
+                            .token = "DB",
+                            .flags = {"optional"}},
+                           {.name = "replace",
+                            .type = "pure-token",
+                            .token = "REPLACE",
+                            .flags = {"optional"}}}}},
+    {.name = "randomkey",
+     .arity = 1,
+     .flags = flag_readonly,
+     .behaviour = planned_by(plan_randomkey),
+     .info = {.flags = {"readonly"},
+              .acl_categories = {"@keyspace", "@read", "@slow"},
+              .tips = {"request_policy:all_shards", "nondeterministic_output"}},
+     .doc = {.summary = "Return a random key from the keyspace",
+             .since = "1.0.0",
+             .group = "generic",
+             .complexity = "O(1)"}},
 };
 
 }  // namespace

@@ -244,7 +244,8 @@ void run_exec(client& c, args_view) {
       case in_exec_kind::exec_planner: {
         entry.is_planned = true;
         entry.plan.first = batch->ops.size();
-        plan_builder builder{batch->ops, entry.plan, batch->owned};
+        plan_builder builder{batch->ops, entry.plan, batch->owned, db,
+                             c.owner().config().databases};
         if (behaviour.in_exec == in_exec_kind::exec_planner) {
           entry.finish = behaviour.plan_in_exec(c, db, args, builder);
         } else if (auto problem = behaviour.plan(args, builder)) {

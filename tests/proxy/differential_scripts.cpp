@@ -1354,12 +1354,103 @@ std::vector<script> auth_scripts() {
   };
 }
 
+// RENAME, RENAMENX, COPY and RANDOMKEY (src/db.c): replies, errors in Redis's order, deadlines
+// that move or are copied, inside MULTI, and the keys WATCH sees them write.
+std::vector<script> keyspace_step_scripts() {
+  const std::string at = std::to_string(unix_seconds_from_now(1000));
+  return {
+      {"keyspace step rename",
+       {A({"SET", "a", "1"}),
+        A({"RENAME", "a", "b"}),
+        A({"MGET", "a", "b"}),
+        A({"RENAME", "a", "b"}),
+        A({"RENAME", "a", "a"}),
+        A({"RENAMENX", "a", "a"}),
+        A({"RENAMENX", "a", "b"}),
+        A({"RENAME", "b", "b"}),
+        A({"RENAMENX", "b", "b"}),
+        A({"SET", "c", "2"}),
+        A({"RENAMENX", "b", "c"}),
+        A({"RENAMENX", "b", "d"}),
+        A({"MGET", "b", "c", "d"}),
+        A({"RENAME", "d", "c"}),
+        A({"MGET", "c", "d"}),
+        A({"rename", "c", ""}),
+        A({"GET", ""}),
+        A({"DBSIZE"}),
+        A({"RENAME", "a"}),
+        A({"RENAMENX", "a", "b", "c"})}},
+      {"keyspace step rename moves the deadline",
+       {A({"SET", "a", "1", "EXAT", at}), A({"RENAME", "a", "b"}), A({"EXPIRETIME", "b"}),
+        A({"SET", "c", "2"}), A({"RENAME", "c", "b"}), A({"TTL", "b"}),
+        A({"SET", "d", "3", "EXAT", at}), A({"RENAMENX", "d", "e"}), A({"EXPIRETIME", "e"}),
+        A({"SET", "f", "4", "PX", "1"}), wait_ms(20), A({"RENAME", "f", "g"}),
+        A({"EXISTS", "f", "g"})}},
+      {"keyspace step copy",
+       {A({"SET", "a", "1", "EXAT", at}),
+        A({"COPY", "a", "b"}),
+        A({"MGET", "a", "b"}),
+        A({"EXPIRETIME", "b"}),
+        A({"SET", "c", "2"}),
+        A({"COPY", "c", "b"}),
+        A({"GET", "b"}),
+        A({"COPY", "c", "b", "REPLACE"}),
+        A({"GET", "b"}),
+        A({"TTL", "b"}),
+        A({"COPY", "c", "b", "replace", "db", "0"}),
+        A({"COPY", "x", "y"}),
+        A({"COPY", "x", "b", "REPLACE"}),
+        A({"EXISTS", "x", "y", "b"}),
+        A({"COPY", "a", "a"}),
+        A({"COPY", "x", "x"}),
+        A({"COPY", "a", "a", "DB", "0"}),
+        A({"COPY", "a", "d", "DB", "0"}),
+        A({"GET", "d"}),
+        A({"COPY", "a"})}},
+      {"keyspace step copy errors in order",
+       {A({"SET", "a", "1"}), A({"COPY", "a", "b", "DB", "x"}),
+        A({"COPY", "a", "b", "DB", "99999999999"}), A({"COPY", "a", "b", "DB", "16"}),
+        A({"COPY", "a", "b", "DB", "-1"}), A({"COPY", "a", "b", "DB"}),
+        A({"COPY", "a", "b", "REPLACE", "foo"}), A({"COPY", "a", "a", "foo"}),
+        A({"COPY", "a", "a", "DB", "x"}), A({"COPY", "a", "b", "DB", "16", "foo"}),
+        A({"COPY", "a", "b", "foo", "DB", "16"}), A({"EXISTS", "b"})}},
+      {"keyspace step randomkey",
+       {A({"RANDOMKEY"}), A({"SET", "a", "1"}), A({"RANDOMKEY"}), A({"randomkey"}),
+        A({"RANDOMKEY", "x"}), A({"SET", "b", "2", "PX", "1"}), wait_ms(20), A({"RANDOMKEY"}),
+        A({"DEL", "a"}), A({"RANDOMKEY"})}},
+      {"keyspace steps inside multi",
+       {A({"MULTI"}), A({"SET", "a", "1"}), A({"RENAME", "a", "b"}), A({"RENAMENX", "b", "c"}),
+        A({"COPY", "c", "d"}), A({"COPY", "d", "d"}), A({"COPY", "c", "d", "DB", "x"}),
+        A({"RENAME", "x", "y"}), A({"DEL", "c"}), A({"RANDOMKEY"}), A({"RENAMENX", "d", "d"}),
+        A({"EXEC"}), A({"MGET", "a", "b", "c", "d"}), A({"MULTI"}), A({"RENAME", "d"}),
+        A({"EXEC"})}},
+      {"watched key renamed away",
+       {A({"SET", "k", "v"}), A({"WATCH", "k"}), B({"RENAME", "k", "j"}), A({"MULTI"}),
+        A({"GET", "k"}), A({"EXEC"})}},
+      {"watched key renamed onto",
+       {A({"WATCH", "k"}), B({"SET", "s", "v"}), B({"RENAMENX", "s", "k"}), A({"MULTI"}),
+        A({"GET", "k"}), A({"EXEC"})}},
+      {"watched key not touched by a rename that moves nothing",
+       {A({"SET", "k", "v"}), A({"SET", "j", "w"}), A({"WATCH", "k", "j"}), B({"RENAME", "k", "k"}),
+        B({"RENAMENX", "k", "k"}), B({"RENAMENX", "k", "j"}), B({"RENAME", "x", "k"}),
+        B({"RENAMENX", "x", "j"}), A({"MULTI"}), A({"GET", "k"}), A({"EXEC"})}},
+      {"watched key copied onto",
+       {A({"SET", "s", "v"}), A({"WATCH", "k"}), B({"COPY", "s", "k"}), A({"MULTI"}),
+        A({"GET", "k"}), A({"EXEC"}), A({"WATCH", "k"}), B({"COPY", "s", "k", "REPLACE"}),
+        A({"MULTI"}), A({"GET", "k"}), A({"EXEC"})}},
+      {"watched key not touched by copies that write nothing or read it",
+       {A({"SET", "k", "v"}), A({"SET", "s", "w"}), A({"WATCH", "k"}), B({"COPY", "k", "j"}),
+        B({"COPY", "s", "k"}), B({"COPY", "x", "k", "REPLACE"}), B({"COPY", "k", "k"}),
+        A({"MULTI"}), A({"GET", "k"}), A({"EXEC"})}},
+  };
+}
+
 std::vector<script> all_scripts() {
   std::vector<script> out;
-  for (auto part :
-       {connection_scripts(), introspection_scripts(), string_scripts(), counter_scripts(),
-        expiry_scripts(), string_edit_scripts(), transaction_scripts(), function_scripts(),
-        error_scripts(), protocol_scripts(), auth_scripts(), bit_scripts()}) {
+  for (auto part : {connection_scripts(), introspection_scripts(), string_scripts(),
+                    counter_scripts(), expiry_scripts(), string_edit_scripts(),
+                    transaction_scripts(), function_scripts(), error_scripts(), protocol_scripts(),
+                    auth_scripts(), bit_scripts(), keyspace_step_scripts()}) {
     out.insert(out.end(), part.begin(), part.end());
   }
   return out;
@@ -1379,7 +1470,8 @@ const std::vector<std::string>& compared_command_names() {
       "expire", "pexpire", "expireat", "pexpireat", "ttl", "pttl", "expiretime", "pexpiretime",
       "persist",
       // keys
-      "del", "unlink", "exists", "type", "keys", "scan", "dbsize", "flushdb",
+      "del", "unlink", "exists", "type", "keys", "scan", "dbsize", "flushdb", "rename", "renamenx",
+      "copy", "randomkey",
       // connection
       "ping", "echo", "hello", "auth", "select", "quit", "reset", "client", "client|setname",
       "client|getname", "client|id", "client|info", "client|list", "client|help",
