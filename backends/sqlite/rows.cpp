@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <limits>
+#include <random>
 
 #include "atomkv/bit_edits.hpp"
 #include "atomkv/counter.hpp"
@@ -362,11 +363,30 @@ result<op_result> rows::move_or_copy(const operation& op, write_clock& clock) {
   return only_if_missing ? op_result::of_integer(1) : op_result::ok();
 }
 
-// RANDOMKEY: the first live row from a random seq on, or else the first one before it.
+// RANDOMKEY: uniform over a bucket of fewer than kRandomExact live keys, else drawn by seq (see
+// sql::random_key).
 result<op_result> rows::random_key() {
+  constexpr std::int64_t kRandomExact = 1000;
   BOOST_OUTCOME_TRY(flush_pending());
-  BOOST_OUTCOME_TRY(q, c_.prepare(sql::random_key));
+  std::int64_t live = 0;
+  {
+    BOOST_OUTCOME_TRY(q, c_.prepare(sql::count_live_capped));
+    q.bind_bytes(1, bucket_).bind(2, now_).bind(3, kRandomExact);
+    if (q.step() != SQLITE_ROW) {
+      return failure(c_.failed("counting keys"));
+    }
+    live = q.integer(0);
+  }
+  if (live == 0) {
+    return op_result::nil();
+  }
+  thread_local std::mt19937_64 draw{std::random_device{}()};
+  const bool exact = live < kRandomExact;
+  BOOST_OUTCOME_TRY(q, c_.prepare(exact ? sql::live_at_offset : sql::random_key));
   q.bind_bytes(1, bucket_).bind(2, now_);
+  if (exact) {
+    q.bind(3, std::uniform_int_distribution<std::int64_t>(0, live - 1)(draw));
+  }
   const int code = q.step();
   if (code == SQLITE_DONE) {
     return op_result::nil();

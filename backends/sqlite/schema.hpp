@@ -81,8 +81,15 @@ inline constexpr const char* count_expiring =
 inline constexpr const char* page =
     "SELECT seq, key FROM kv WHERE bucket = ?1 AND seq >= ?3 AND " ATOMKV_SQLITE_LIVE
     " ORDER BY seq LIMIT ?4";
-// A live row drawn at random: the first from a seq drawn between the bucket's lowest and highest
-// on (both read from kv_pages), else the bucket's first.
+// RANDOMKEY: the bucket's live rows counted up to ?3; when fewer, the one at a drawn offset ?3 in
+// seq order (each equally likely); else the first live row from a seq drawn between the bucket's
+// lowest and highest on (both read from kv_pages), or the bucket's first: a key after a long run
+// of tombstones is likelier then, but no key is left out and nothing scans the whole bucket.
+inline constexpr const char* count_live_capped =
+    "SELECT count(*) FROM (SELECT 1 FROM kv WHERE bucket = ?1 AND " ATOMKV_SQLITE_LIVE " LIMIT ?3)";
+inline constexpr const char* live_at_offset =
+    "SELECT key FROM kv WHERE bucket = ?1 AND " ATOMKV_SQLITE_LIVE
+    " ORDER BY seq LIMIT 1 OFFSET ?3";
 inline constexpr const char* random_key =
     "WITH drawn(at) AS (SELECT min(seq) + (random() & 9223372036854775807) % "
     "(max(seq) - min(seq) + 1) FROM kv WHERE bucket = ?1) "
