@@ -3,8 +3,10 @@
 // and a step is a write for WATCH on exactly the keys Redis signals modified. Steps over two keys
 // use a one-slot bucket, as Redis Cluster requires.
 
+#include <atomic>
 #include <catch2/catch.hpp>
 #include <set>
+#include <thread>
 
 #include "conformance/fixture.hpp"
 
@@ -173,4 +175,38 @@ TEST_CASE_METHOD(fixture, "randomkey draws a live key of the bucket, nil when th
     seen.insert(run(bucket, operation::random_key()).text);
   }
   CHECK(seen == std::set<std::string>{"a", "b"});
+}
+
+TEST_CASE_METHOD(one_slot_fixture,
+                 "8 threads renaming one key back and forth never lose or copy it",
+                 "[keyspace-step][concurrency]") {
+  constexpr int threads = 8;
+  constexpr int per_thread = 200;
+  REQUIRE(bucket.set("x", "v", expiry::after(kMinute)));
+  std::atomic<int> moved{0}, unexpected{0};
+  std::vector<std::thread> workers;
+  for (int t = 0; t < threads; ++t) {
+    workers.emplace_back([&, t] {
+      auto client = other_client();
+      for (int i = 0; i < per_thread; ++i) {
+        const bool forth = (t + i) % 2 == 0;
+        op_result r =
+            run(client, operation::rename(forth ? "x" : "y", forth ? "y" : "x", i % 3 == 0));
+        if (r == op_result::ok() || r == integer(1)) {
+          ++moved;
+        } else if (r != op_result::failed("ERR no such key") && r != integer(0)) {
+          ++unexpected;
+        }
+      }
+    });
+  }
+  for (auto& w : workers) {
+    w.join();
+  }
+  CHECK(unexpected == 0);
+  CHECK(moved > 0);
+  const bool at_x = bucket.exists("x").value();
+  CHECK(at_x != bucket.exists("y").value());
+  CHECK(bucket.get(at_x ? "x" : "y").value() == "v");
+  CHECK(left(bucket, at_x ? "x" : "y") > 0);
 }
