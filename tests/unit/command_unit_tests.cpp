@@ -170,6 +170,37 @@ TEST_CASE("SET's planner turns its options into one operation", "[command-unit]"
   CHECK(arity_allows(set, 3));
 }
 
+// COPY checks its options (DB as SELECT reads it, against the server's databases), then a key
+// copied onto itself in one database, as copyCommand does, before any key is looked up.
+TEST_CASE("COPY's planner checks its options in Redis's order", "[command-unit]") {
+  const command_spec& copy = unit("copy");
+  std::vector<operation> ops;
+  plan_storage owned;
+  auto plan = [&](std::vector<std::string_view> args, std::size_t db = 3) {
+    ops.clear();
+    planned target;
+    plan_builder builder{ops, target, owned, db, 16};
+    return copy.behaviour.plan(args, builder);
+  };
+  REQUIRE(!plan({"COPY", "a", "b", "replace", "DB", "3"}));
+  REQUIRE(ops.size() == 1);
+  CHECK(ops[0].what == operation::kind::copy);
+  CHECK(ops[0].key == "a");
+  CHECK(ops[0].value == "b");
+  CHECK(ops[0].when == operation::condition::always);
+  REQUIRE(!plan({"COPY", "a", "b"}));
+  CHECK(ops[0].when == operation::condition::if_missing);
+  CHECK(plan({"COPY", "a", "a"}) == std::string(errors::same_object));
+  CHECK(plan({"COPY", "a", "a", "DB", "x"}) == std::string(errors::not_integer));
+  CHECK(plan({"COPY", "a", "a", "DB", "16"}) == std::string(errors::db_out_of_range));
+  CHECK(plan({"COPY", "a", "a", "DB", "99999999999"}) == std::string(errors::int_out_of_range));
+  CHECK(plan({"COPY", "a", "b", "DB"}) == std::string(errors::syntax));
+  CHECK(plan({"COPY", "a", "b", "DB", "3", "foo", "DB", "x"}) == std::string(errors::syntax));
+  CHECK(plan({"COPY", "a", "a", "DB", "3"}, 3) == std::string(errors::same_object));
+  CHECK(plan({"COPY", "a", "a", "DB", "4"}, 3) == std::string(errors::copy_across_databases));
+  CHECK(ops.empty());
+}
+
 // The plan's storage holds BITFIELD's parsed steps: they outlive the arguments' text, which an
 // asynchronous backend may no longer have when it runs them.
 TEST_CASE("the bit planners check Redis's arguments first and keep BITFIELD's steps",
