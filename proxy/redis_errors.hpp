@@ -17,9 +17,6 @@ inline constexpr std::string_view int_out_of_range =
     "ERR value is out of range, value must between -2147483648 and 2147483647";
 inline constexpr std::string_view db_out_of_range = "ERR DB index is out of range";
 inline constexpr std::string_view same_object = "ERR source and destination objects are the same";
-// atomkv's own: a step acts on one database (Redis copies across them).
-inline constexpr std::string_view copy_across_databases =
-    "ERR COPY to another database is not supported by atomkv-proxy";
 inline constexpr std::string_view noauth = "NOAUTH Authentication required.";
 inline constexpr std::string_view wrongpass =
     "WRONGPASS invalid username-password pair or user is disabled.";

@@ -294,6 +294,9 @@ op_result keyspace::move_or_copy(const operation& op, lazy_clock& now) {
   if (!from) {
     return renames ? op_result::failed("ERR no such key") : op_result::of_integer(0);
   }
+  if (op.copies_across_databases()) {
+    return copy_across(op, *from, now);
+  }
   if (renames && op.key == op.value) {
     // Redis changes nothing then, and signals no key: no write for a watch either.
     return only_if_missing ? op_result::of_integer(0) : op_result::ok();
@@ -316,6 +319,48 @@ op_result keyspace::move_or_copy(const operation& op, lazy_clock& now) {
     return op_result::of_integer(1);
   }
   return only_if_missing ? op_result::of_integer(1) : op_result::ok();
+}
+
+op_result keyspace::copy_across(const operation& op, const entry& from, lazy_clock& now) {
+  auto registry = registry_.lock();
+  if (!registry) {
+    return op_result::failed("ERR COPY to another database needs its store");
+  }
+  const std::string name = op.offset == 0 ? std::string() : std::to_string(op.offset);
+  auto there = open_in(registry, name, expired_);
+  const std::uint64_t hash = key_hash(op.value);
+  stripe& s = there->stripe_at(hash);
+  std::lock_guard guard(s.lock);
+  entry* to = there->find_live(s, op.value, hash, now);
+  if (to && op.when == operation::condition::if_missing) {
+    return op_result::of_integer(0);
+  }
+  entry& target = to ? *to : s.entries.find_or_add(op.value, hash);
+  write(s, target, from.value);
+  set_deadline(s, target, hash, from.deadline);
+  return op_result::of_integer(1);
+}
+
+std::shared_ptr<keyspace> keyspace::open_in(const std::shared_ptr<keyspace_registry>& registry,
+                                            std::string_view name,
+                                            const std::shared_ptr<expired_counter>& expired) {
+  std::lock_guard guard(registry->lock);
+  auto& slot = registry->buckets[std::string(name)];
+  if (!slot) {
+    slot = std::make_shared<keyspace>(expired, registry);
+  }
+  return slot;
+}
+
+std::unique_lock<std::mutex> keyspace::hold_across(std::span<const operation> ops) {
+  for (const auto& op : ops) {
+    if (op.copies_across_databases()) {
+      if (auto registry = registry_.lock()) {
+        return std::unique_lock<std::mutex>(registry->across);
+      }
+    }
+  }
+  return {};
 }
 
 // RANDOMKEY, with every stripe held: a stripe drawn in proportion to its keys, then the keys of
@@ -464,6 +509,7 @@ result<std::vector<op_result>> keyspace::apply(std::span<const operation> ops) {
   }
   stripe_set held;
   add_stripes(ops, held);
+  auto across = hold_across(ops);
   lock(held);
   for (const auto& op : ops) {
     results.push_back(execute(op, now));

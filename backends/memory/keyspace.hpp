@@ -25,6 +25,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <unordered_map>
 
 #include "atomkv/backend.hpp"
 #include "expiry_index.hpp"
@@ -33,6 +34,18 @@
 #include "lazy_clock.hpp"
 
 namespace atomkv::memory {
+
+class keyspace;
+
+// The buckets of one memory store, by name, as COPY ... DB finds another database's bucket.
+struct keyspace_registry {
+  std::mutex lock;  // held only to find or add a bucket
+  std::unordered_map<std::string, std::shared_ptr<keyspace>> buckets;
+  // Held by a batch with a step over two buckets (COPY ... DB) before it takes any stripe: such a
+  // batch waits for a stripe of the other bucket while it holds its own, and two of them could
+  // otherwise wait for each other. Other batches never wait across buckets.
+  std::mutex across;
+};
 
 class keyspace final : public backend::bucket, public std::enable_shared_from_this<keyspace> {
  public:
@@ -62,8 +75,16 @@ class keyspace final : public backend::bucket, public std::enable_shared_from_th
   // Keys removed by expiry, counted for the whole store (INFO stats expired_keys).
   using expired_counter = std::atomic<std::uint64_t>;
 
-  explicit keyspace(std::shared_ptr<expired_counter> expired = std::make_shared<expired_counter>(0))
-      : expired_(std::move(expired)) {}
+  explicit keyspace(std::shared_ptr<expired_counter> expired = std::make_shared<expired_counter>(0),
+                    std::weak_ptr<keyspace_registry> registry = {})
+      : expired_(std::move(expired)), registry_(std::move(registry)) {}
+
+  // The bucket named `name` of the same store (made if new), as memory_store::open makes it.
+  static std::shared_ptr<keyspace> open_in(const std::shared_ptr<keyspace_registry>& registry,
+                                           std::string_view name,
+                                           const std::shared_ptr<expired_counter>& expired);
+  // For a batch of `ops`: holds the registry's `across` lock when a step spans two buckets.
+  std::unique_lock<std::mutex> hold_across(std::span<const operation> ops);
 
   using stripe_set = std::bitset<stripe_count>;
 
@@ -110,6 +131,8 @@ class keyspace final : public backend::bucket, public std::enable_shared_from_th
   op_result edit(stripe& s, const operation& op, std::uint64_t hash, lazy_clock& now);
   op_result bit_operation(const operation& op, lazy_clock& now);
   op_result move_or_copy(const operation& op, lazy_clock& now);
+  // COPY ... DB: the destination in another bucket of the store, under that stripe's lock.
+  op_result copy_across(const operation& op, const entry& from, lazy_clock& now);
   op_result random_key(lazy_clock& now);
   op_result expire(stripe& s, const operation& op, std::uint64_t hash, lazy_clock& now);
   op_result get_and_expire(stripe& s, const operation& op, std::uint64_t hash, lazy_clock& now);
@@ -144,6 +167,7 @@ class keyspace final : public backend::bucket, public std::enable_shared_from_th
   std::int64_t average_ttl(lazy_clock& now) const;
 
   std::shared_ptr<expired_counter> expired_;
+  std::weak_ptr<keyspace_registry> registry_;
 
   std::unique_ptr<stripe[]> stripes_ = std::make_unique<stripe[]>(stripe_count);
 };

@@ -5,19 +5,14 @@ namespace atomkv::memory {
 memory_store::memory_store() : expirer_([this] { return buckets(); }) {}
 
 result<std::shared_ptr<backend::bucket>> memory_store::open(std::string_view identifier) {
-  std::lock_guard guard(lock_);
-  auto& slot = buckets_[std::string(identifier)];
-  if (!slot) {
-    slot = std::make_shared<keyspace>(expired_);
-  }
-  return std::shared_ptr<backend::bucket>(slot);
+  return std::shared_ptr<backend::bucket>(keyspace::open_in(registry_, identifier, expired_));
 }
 
 std::vector<std::shared_ptr<keyspace>> memory_store::buckets() {
-  std::lock_guard guard(lock_);
+  std::lock_guard guard(registry_->lock);
   std::vector<std::shared_ptr<keyspace>> all;
-  all.reserve(buckets_.size());
-  for (const auto& [name, space] : buckets_) {
+  all.reserve(registry_->buckets.size());
+  for (const auto& [name, space] : registry_->buckets) {
     all.push_back(space);
   }
   return all;

@@ -27,8 +27,8 @@ class memory_store final : public backend::store {
  private:
   std::vector<std::shared_ptr<keyspace>> buckets();
 
-  std::mutex lock_;  // only open() and the expiry thread's start of cycle take it
-  std::unordered_map<std::string, std::shared_ptr<keyspace>> buckets_;
+  // Its lock: only open() and the expiry thread's start of cycle take it.
+  std::shared_ptr<keyspace_registry> registry_ = std::make_shared<keyspace_registry>();
   // Keys expired in any bucket of this store (INFO stats expired_keys).
   std::shared_ptr<keyspace::expired_counter> expired_ =
       std::make_shared<keyspace::expired_counter>(0);

@@ -52,6 +52,7 @@ result<std::optional<std::vector<op_result>>> memory_transaction::commit(
     held.set(keyspace::stripe_of(w.key));
   }
   space_->add_stripes(ops, held);
+  auto across = space_->hold_across(ops);
   space_->lock(held);
   lazy_clock now;
   // A watched key that reached its deadline since it was watched is reclaimed now, which moves

@@ -169,7 +169,7 @@ void add_keyed(request& out, std::string_view prefix, std::string_view name, con
   }
 }
 
-void add_op(request& out, std::string_view prefix, const operation& op) {
+void add_op(request& out, std::string_view prefix, int db, const operation& op) {
   switch (op.what) {
     case operation::kind::append:
       add_keyed(out, prefix, "APPEND", op, {op.value});
@@ -217,10 +217,17 @@ void add_op(request& out, std::string_view prefix, const operation& op) {
       return;
     case operation::kind::copy: {
       const bool replace = op.when != operation::condition::if_missing;
-      out.start(replace ? 4 : 3);
+      const bool across = op.copies_across_databases();
+      out.start((replace ? 4 : 3) + (across ? 2 : 0));
       out.arg("COPY");
       out.key(prefix, op.key);
       out.key(prefix, op.value);
+      if (across) {
+        // The proxy's databases are Redis's from the store's first one on: this bucket's
+        // database `end` is Redis's `db`.
+        out.arg("DB");
+        out.arg(static_cast<long long>(db - op.end + op.offset));
+      }
       if (replace) {
         out.arg("REPLACE");
       }
@@ -646,7 +653,7 @@ op_result apply_call::result_of(std::size_t index, const redisReply& reply) cons
 apply_call apply_call::for_apply(std::string_view prefix, int db, std::span<const operation> ops) {
   if (ops.size() == 1) {
     apply_call call(shape::single, 1, db);
-    add_op(call.request_, prefix, ops.front());
+    add_op(call.request_, prefix, db, ops.front());
     call.note_forms(prefix, ops);
     return call;
   }
@@ -678,7 +685,7 @@ apply_call apply_call::for_commit(std::string_view prefix, int db, std::span<con
   apply_call call(shape::multi, ops.size(), db);
   call.request_.add({"MULTI"});
   for (const auto& op : ops) {
-    add_op(call.request_, prefix, op);
+    add_op(call.request_, prefix, db, op);
   }
   call.request_.add({"EXEC"});
   call.note_forms(prefix, ops);

@@ -351,6 +351,18 @@ result<op_result> rows::move_or_copy(const operation& op, write_clock& clock) {
     // Redis changes nothing then, and signals no key: no write for a watch either.
     return only_if_missing ? op_result::of_integer(0) : op_result::ok();
   }
+  if (op.copies_across_databases()) {
+    // Another database of the file is the bucket open_database names: "" for 0, else its number.
+    const std::string name = op.offset == 0 ? std::string() : std::to_string(op.offset);
+    rows there(c_, name, now_, pending_);
+    there.clock_ = clock_;
+    BOOST_OUTCOME_TRY(to, there.find(op.value, false));
+    if (to && to->present && only_if_missing) {
+      return op_result::of_integer(0);
+    }
+    BOOST_OUTCOME_TRY(there.write(op.value, from->value, clock, from->deadline));
+    return op_result::of_integer(1);
+  }
   BOOST_OUTCOME_TRY(to, find(op.value, false));
   if (to && to->present && only_if_missing) {
     return op_result::of_integer(0);

@@ -72,7 +72,8 @@ maybe_error plan_renamenx(args_view a, plan_builder& p) {
 
 // COPY source destination [DB destination-db] [REPLACE], checked in copyCommand's order: the
 // options (each DB index as SELECT reads it), then a key copied onto itself in one database, and
-// only then the keys. A copy to another database is refused: a step spans one database here.
+// only then the keys. A copy to another database is one step of this database's bucket that
+// writes the other's (backend::store::open_database's numbering, which the proxy's databases are).
 maybe_error plan_copy(args_view a, plan_builder& p) {
   bool replace = false;
   std::size_t db = p.db;
@@ -91,7 +92,8 @@ maybe_error plan_copy(args_view a, plan_builder& p) {
     }
   }
   if (db != p.db) {
-    return std::string(errors::copy_across_databases);
+    p.add(operation::copy_to_database(a[1], a[2], replace, db, p.db));
+    return {};
   }
   if (a[1] == a[2]) {
     return std::string(errors::same_object);

@@ -123,17 +123,18 @@ struct operation {
   enum class condition : std::uint8_t { always, if_missing, if_present };
 
   kind what = kind::get;
-  std::string_view key;                       // list: the cursor
-  std::string_view value;                     // set; list: the pattern; rename, copy: destination
-  std::int64_t delta = 0;                     // increment; list: the page size
-  condition when = condition::always;         // set; rename, copy: if_missing (NX, no REPLACE)
-  bool return_previous = false;               // set
+  std::string_view key;                // list: the cursor
+  std::string_view value;              // set; list: the pattern; rename, copy: destination
+  std::int64_t delta = 0;              // increment; list: the page size; copy: 1 with a database
+  condition when = condition::always;  // set; rename, copy: if_missing (NX, no REPLACE)
+  bool return_previous = false;        // set
   std::span<const std::string_view> pairs;    // set_if_none_exist: key, value, key, value, ...
   std::optional<std::string_view> type_name;  // list: only keys of this type (SCAN ... TYPE)
   expiry deadline;                            // set, expire, get_and_expire
   std::uint8_t expire_flags = 0;              // expire: expire_flag bits
-  std::int64_t offset = 0;  // get_range: start; set_range: byte offset; set_bit, get_bit: bit
-  std::int64_t end = 0;     // get_range: end
+  // get_range: start; set_range: byte offset; set_bit, get_bit: bit; copy: target database
+  std::int64_t offset = 0;
+  std::int64_t end = 0;  // get_range: end; copy: the bucket's own database
   // bit_count, bit_position: the range arguments as the client gave them (start, end, BYTE|BIT),
   // parsed only once the key is found to exist, as Redis does (bit_edits.hpp); bit_operation:
   // the source keys
@@ -286,6 +287,19 @@ struct operation {
             .value = destination,
             .when = replace ? condition::always : condition::if_missing};
   }
+  // COPY ... DB: the destination in the store's database `to` (backend::store::open_database's
+  // numbering), for a bucket that is database `from` of its store (as the proxy's are).
+  static operation copy_to_database(std::string_view source, std::string_view destination,
+                                    bool replace, std::size_t to, std::size_t from) {
+    operation op = copy(source, destination, replace);
+    op.delta = 1;
+    op.offset = static_cast<std::int64_t>(to);
+    op.end = static_cast<std::int64_t>(from);
+    return op;
+  }
+  // Whether a copy goes to another database (copy_to_database with `to` other than `from`).
+  bool copies_across_databases() const { return what == kind::copy && delta == 1 && offset != end; }
+
   // RANDOMKEY: any live key of the bucket, nil when there is none.
   static operation random_key() { return {.what = kind::random_key}; }
 
