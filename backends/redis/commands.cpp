@@ -11,12 +11,11 @@ namespace atomkv::redis {
 namespace {
 
 // clear and count of a prefixed bucket: atomic, and exact (KEYS, unlike SCAN, never repeats a
-// key). ARGV[1] is the bucket's key pattern.
+// key). ARGV[1] is the bucket's key pattern. One DEL per key: a cluster node refuses a script's
+// DEL of keys in two slots ("non local key"), even when it serves both.
 constexpr std::string_view kClearScript =
     "local keys = redis.call('KEYS', ARGV[1]) "
-    "for i = 1, #keys, 1000 do "
-    "redis.call('DEL', unpack(keys, i, math.min(i + 999, #keys))) "
-    "end "
+    "for _, key in ipairs(keys) do redis.call('DEL', key) end "
     "return redis.status_reply('OK')";
 constexpr std::string_view kCountScript = "return #redis.call('KEYS', ARGV[1])";
 // random_key of a prefixed bucket: one of its keys, drawn by ARGV[2] (a script's own random

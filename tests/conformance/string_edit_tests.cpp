@@ -246,7 +246,8 @@ TEST_CASE_METHOD(one_slot_fixture,
 
 // Redis pads the value to the farthest bit a BITFIELD may write before it runs the steps, and
 // signals the key only if a step wrote: the padding stays, unseen by WATCH.
-TEST_CASE_METHOD(fixture, "a bitfield whose writes all fail still grows the value, unseen by WATCH",
+TEST_CASE_METHOD(one_slot_fixture,
+                 "a bitfield whose writes all fail still grows the value, unseen by WATCH",
                  "[string-edit][transaction]") {
   REQUIRE(bucket.set("k", "\x01"));
   auto failing = steps_of({"OVERFLOW", "FAIL", "INCRBY", "u8", "8", "300"});

@@ -248,6 +248,17 @@ TEST_CASE("keys reach every master, and listing and counting span them all", "[c
   CHECK(counted.value()[1].keys.size() == 111);  // key1, key10-19, key100-199
   // A cursor no listing gave is refused.
   CHECK_FALSE(bucket.list_keys(std::string("not-a-cursor")));
+  // clear: each master deletes its share, keys of many slots (a script's DEL of keys in two slots
+  // is refused by a node even when it serves both).
+  const operation clear[] = {operation::clear(), operation::count()};
+  auto cleared = bucket.backend().apply(clear);
+  REQUIRE(cleared);
+  CHECK(cleared.value()[0] == op_result::ok());
+  CHECK(cleared.value()[1] == op_result::of_integer(0));
+  for (auto* master : masters_of(cluster)) {
+    direct_client direct(master->port());
+    CHECK(direct.count("KEYS %b", name + ":*") == 0);
+  }
 }
 
 TEST_CASE("a slot moved by hand is followed through MOVED", "[cluster]") {
