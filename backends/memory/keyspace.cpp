@@ -295,7 +295,11 @@ op_result keyspace::move_or_copy(const operation& op, lazy_clock& now) {
     return renames ? op_result::failed("ERR no such key") : op_result::of_integer(0);
   }
   if (op.copies_across_databases()) {
-    return copy_across(op, *from, now);
+    op_result copied = copy_across(op, *from, now);
+    if (op.removes_source && copied.what == op_result::kind::integer && copied.integer == 1) {
+      remove_entry(from_stripe, *from, from_hash);  // MOVE: Redis's dbDelete of the source
+    }
+    return copied;
   }
   if (renames && op.key == op.value) {
     // Redis changes nothing then, and signals no key: no write for a watch either.

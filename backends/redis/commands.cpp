@@ -215,6 +215,14 @@ void add_op(request& out, std::string_view prefix, int db, const operation& op) 
       out.key(prefix, op.value);
       return;
     case operation::kind::copy: {
+      if (op.removes_source) {
+        // MOVE key db, in Redis's numbering as for COPY ... DB below.
+        out.start(3);
+        out.arg("MOVE");
+        out.key(prefix, op.key);
+        out.arg(static_cast<long long>(db - op.end + op.offset));
+        return;
+      }
       const bool replace = op.when != operation::condition::if_missing;
       const bool across = op.copies_across_databases();
       out.start((replace ? 4 : 3) + (across ? 2 : 0));
@@ -314,7 +322,7 @@ void add_op(request& out, std::string_view prefix, int db, const operation& op) 
       return;
     case operation::kind::exists:
       out.start(2);
-      out.arg("EXISTS");
+      out.arg(op.touches ? "TOUCH" : "EXISTS");
       out.key(prefix, op.key);
       return;
     case operation::kind::increment:

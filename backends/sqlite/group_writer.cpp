@@ -151,7 +151,8 @@ std::shared_ptr<group_writer::request> group_writer::make_request(std::string_vi
     if (!op.steps.empty()) {
       copy.steps = r->steps.emplace_back(op.steps.begin(), op.steps.end());
     }
-    if (op.what == operation::kind::set_if_none_exist || op.what == operation::kind::rename) {
+    if (op.what == operation::kind::set_if_none_exist || op.what == operation::kind::rename ||
+        op.removes_source) {
       r->writes_one_key_each = false;
     }
     r->ops.push_back(copy);

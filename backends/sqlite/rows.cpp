@@ -361,6 +361,9 @@ result<op_result> rows::move_or_copy(const operation& op, write_clock& clock) {
       return op_result::of_integer(0);
     }
     BOOST_OUTCOME_TRY(there.write(op.value, from->value, clock, from->deadline));
+    if (op.removes_source) {
+      BOOST_OUTCOME_TRY(bury(op.key, clock));  // MOVE: Redis's dbDelete of the source
+    }
     return op_result::of_integer(1);
   }
   BOOST_OUTCOME_TRY(to, find(op.value, false));

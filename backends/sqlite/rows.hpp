@@ -50,7 +50,7 @@ class rows {
   result<std::optional<row>> find(std::string_view key, bool with_value);
 
   // Runs one operation. `clock` is null on a read connection (read-only operations only).
-  // Every operation writes one key at most, except set_if_none_exist and rename.
+  // Every operation writes one key at most, except set_if_none_exist, rename and a move.
   result<op_result> execute(const operation& op, write_clock* clock);
 
   // Up to `limit` rows of live keys (every one if negative) from seq `from` on, those matching

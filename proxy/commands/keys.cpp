@@ -1,5 +1,5 @@
-// Keyspace commands: DEL, UNLINK, EXISTS, TYPE, KEYS, SCAN, DBSIZE, FLUSHDB, RENAME, RENAMENX,
-// COPY, RANDOMKEY.
+// Keyspace commands: DEL, UNLINK, EXISTS, TOUCH, TYPE, KEYS, SCAN, DBSIZE, FLUSHDB, RENAME,
+// RENAMENX, COPY, MOVE, RANDOMKEY.
 
 #include <cctype>
 #include <cerrno>
@@ -33,6 +33,15 @@ maybe_error plan_exists(args_view a, plan_builder& p) {
   p.target.shape = reply_shape::sum;  // a repeated key counts again, as in Redis
   for (std::size_t i = 1; i < a.size(); ++i) {
     p.add(operation::exists(a[i]));
+  }
+  return {};
+}
+
+// TOUCH: EXISTS as an access; a repeated key counts again, as in Redis's touchCommand.
+maybe_error plan_touch(args_view a, plan_builder& p) {
+  p.target.shape = reply_shape::sum;
+  for (std::size_t i = 1; i < a.size(); ++i) {
+    p.add(operation::touch(a[i]));
   }
   return {};
 }
@@ -99,6 +108,21 @@ maybe_error plan_copy(args_view a, plan_builder& p) {
     return std::string(errors::same_object);
   }
   p.add(operation::copy(a[1], a[2], replace));
+  return {};
+}
+
+// MOVE key db, checked in moveCommand's order: the index (as SELECT reads it), then the same
+// database, and only then the key. One step of this database's bucket, as COPY ... DB is.
+maybe_error plan_move(args_view a, plan_builder& p) {
+  std::string_view problem;
+  auto db = parse_db_index(a[2], p.databases, problem);
+  if (!db) {
+    return std::string(problem);
+  }
+  if (*db == p.db) {
+    return std::string(errors::same_object);
+  }
+  p.add(operation::move_to_database(a[1], *db, p.db));
   return {};
 }
 

@@ -17,5 +17,7 @@ std::optional<std::string> plan_rename(args_view args, plan_builder& plan);
 std::optional<std::string> plan_renamenx(args_view args, plan_builder& plan);
 std::optional<std::string> plan_copy(args_view args, plan_builder& plan);
 std::optional<std::string> plan_randomkey(args_view args, plan_builder& plan);
+std::optional<std::string> plan_touch(args_view args, plan_builder& plan);
+std::optional<std::string> plan_move(args_view args, plan_builder& plan);
 
 }  // namespace atomkv::proxy::keys_family

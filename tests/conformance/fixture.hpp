@@ -3,6 +3,7 @@
 // shared server (Redis) never see each other's keys.
 
 #include <string>
+#include <vector>
 
 #include "atomkv/atomkv.hpp"
 
@@ -30,5 +31,16 @@ struct fixture {
 struct one_slot_fixture : fixture {
   one_slot_fixture();
 };
+
+// One operation applied, for worker threads, where Catch's assertions are not thread-safe: a
+// failed call comes back as an error result, for the caller to count and check on the main thread.
+inline op_result apply_unchecked(const atomkv::bucket& bucket, const operation& op) {
+  std::vector<operation> ops{op};
+  auto applied = bucket.backend().apply(ops);
+  if (!applied || applied.value().size() != 1) {
+    return op_result::failed("ERR apply failed");
+  }
+  return applied.value()[0];
+}
 
 }  // namespace atomkv::conformance

@@ -26,17 +26,6 @@ op_result run(const atomkv::bucket& bucket, const operation& op) {
   return applied.value()[0];
 }
 
-// For worker threads, where Catch's assertions are not thread-safe: a failed call is an error
-// result, counted by the caller and checked on the main thread.
-op_result run_unchecked(const atomkv::bucket& bucket, const operation& op) {
-  std::vector<operation> ops{op};
-  auto applied = bucket.backend().apply(ops);
-  if (!applied || applied.value().size() != 1) {
-    return op_result::failed("ERR apply failed");
-  }
-  return applied.value()[0];
-}
-
 op_result integer(std::int64_t i) {
   return op_result::of_integer(i);
 }
@@ -302,11 +291,11 @@ TEST_CASE_METHOD(fixture, "8 threads append, add floats and bitfield-increment o
       std::vector<operation> ops{operation::append("log", piece),
                                  operation::increment_float("sum", "0.5")};
       for (const auto& op : ops) {
-        if (run_unchecked(client, op).what == op_result::kind::error) {
+        if (atomkv::conformance::apply_unchecked(client, op).what == op_result::kind::error) {
           ++failures;
         }
       }
-      if (run_unchecked(client, operation::bitfield("bits", steps)).what ==
+      if (atomkv::conformance::apply_unchecked(client, operation::bitfield("bits", steps)).what ==
           op_result::kind::error) {
         ++failures;
       }

@@ -141,6 +141,8 @@ struct operation {
   std::span<const std::string_view> arguments;
   std::span<const bitfield_step> steps;  // bitfield
   bool read_only = false;                // bitfield: BITFIELD_RO (GET steps only)
+  bool touches = false;                  // exists: TOUCH (Redis counts it as an access)
+  bool removes_source = false;           // copy to another database: MOVE
 
   static operation get(std::string_view key) { return {.what = kind::get, .key = key}; }
   // SET: the key's deadline becomes `deadline` (none by default, as SET leaves it; keep for
@@ -157,6 +159,11 @@ struct operation {
   }
   static operation remove(std::string_view key) { return {.what = kind::remove, .key = key}; }
   static operation exists(std::string_view key) { return {.what = kind::exists, .key = key}; }
+  // TOUCH of one key: exists, as an access (in front of Redis, Redis's TOUCH, which updates the
+  // key's idle time; the proxy's own backends keep none).
+  static operation touch(std::string_view key) {
+    return {.what = kind::exists, .key = key, .touches = true};
+  }
   // INCRBY keeps the key's deadline; a key it creates has none.
   static operation increment(std::string_view key, std::int64_t delta) {
     return {.what = kind::increment, .key = key, .delta = delta};
@@ -295,6 +302,13 @@ struct operation {
     op.delta = 1;
     op.offset = static_cast<std::int64_t>(to);
     op.end = static_cast<std::int64_t>(from);
+    return op;
+  }
+  // MOVE key db: copy_to_database of the key onto itself, without replacing, that removes the
+  // source once copied: integer 1, or 0 (no source, or the key exists in database `to`).
+  static operation move_to_database(std::string_view key, std::size_t to, std::size_t from) {
+    operation op = copy_to_database(key, key, false, to, from);
+    op.removes_source = true;
     return op;
   }
   // Whether a copy goes to another database (copy_to_database with `to` other than `from`).
