@@ -295,11 +295,16 @@ op_result keyspace::move_or_copy(const operation& op, lazy_clock& now) {
     return renames ? op_result::failed("ERR no such key") : op_result::of_integer(0);
   }
   if (op.copies_across_databases()) {
-    op_result copied = copy_across(op, *from, now);
-    if (op.removes_source && copied.what == op_result::kind::integer && copied.integer == 1) {
-      remove_entry(from_stripe, *from, from_hash);  // MOVE: Redis's dbDelete of the source
+    if (auto copied = copy_across(op, *from, now)) {
+      if (op.removes_source && *copied == op_result::of_integer(1)) {
+        remove_entry(from_stripe, *from, from_hash);  // MOVE: Redis's dbDelete of the source
+      }
+      return *copied;
     }
-    return copied;
+    // The other database is this very bucket (opened by that database's name): a copy within it.
+  }
+  if (op.removes_source) {
+    return op_result::failed("ERR source and destination objects are the same");
   }
   if (renames && op.key == op.value) {
     // Redis changes nothing then, and signals no key: no write for a watch either.
@@ -325,13 +330,17 @@ op_result keyspace::move_or_copy(const operation& op, lazy_clock& now) {
   return only_if_missing ? op_result::of_integer(1) : op_result::ok();
 }
 
-op_result keyspace::copy_across(const operation& op, const entry& from, lazy_clock& now) {
+std::optional<op_result> keyspace::copy_across(const operation& op, const entry& from,
+                                               lazy_clock& now) {
   auto registry = registry_.lock();
   if (!registry) {
     return op_result::failed("ERR COPY to another database needs its store");
   }
   const std::string name = op.offset == 0 ? std::string() : std::to_string(op.offset);
   auto there = open_in(registry, name, expired_);
+  if (there.get() == this) {
+    return std::nullopt;  // its stripes are held already: locking one again would deadlock
+  }
   const std::uint64_t hash = key_hash(op.value);
   stripe& s = there->stripe_at(hash);
   std::lock_guard guard(s.lock);

@@ -24,6 +24,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <unordered_map>
 
@@ -131,8 +132,9 @@ class keyspace final : public backend::bucket, public std::enable_shared_from_th
   op_result edit(stripe& s, const operation& op, std::uint64_t hash, lazy_clock& now);
   op_result bit_operation(const operation& op, lazy_clock& now);
   op_result move_or_copy(const operation& op, lazy_clock& now);
-  // COPY ... DB: the destination in another bucket of the store, under that stripe's lock.
-  op_result copy_across(const operation& op, const entry& from, lazy_clock& now);
+  // COPY ... DB: the destination in another bucket of the store, under that stripe's lock; none
+  // when the other database is this bucket itself.
+  std::optional<op_result> copy_across(const operation& op, const entry& from, lazy_clock& now);
   op_result random_key(lazy_clock& now);
   op_result expire(stripe& s, const operation& op, std::uint64_t hash, lazy_clock& now);
   op_result get_and_expire(stripe& s, const operation& op, std::uint64_t hash, lazy_clock& now);

@@ -351,9 +351,13 @@ result<op_result> rows::move_or_copy(const operation& op, write_clock& clock) {
     // Redis changes nothing then, and signals no key: no write for a watch either.
     return only_if_missing ? op_result::of_integer(0) : op_result::ok();
   }
+  // Another database of the file is the bucket open_database names: "" for 0, else its number.
+  const std::string name = op.offset == 0 ? std::string() : std::to_string(op.offset);
+  if (op.removes_source && (!op.copies_across_databases() || name == bucket_)) {
+    // MOVE within one bucket (opened by the other database's name), as Redis refuses it.
+    return op_result::failed("ERR source and destination objects are the same");
+  }
   if (op.copies_across_databases()) {
-    // Another database of the file is the bucket open_database names: "" for 0, else its number.
-    const std::string name = op.offset == 0 ? std::string() : std::to_string(op.offset);
     rows there(c_, name, now_, pending_);
     there.clock_ = clock_;
     BOOST_OUTCOME_TRY(to, there.find(op.value, false));

@@ -284,8 +284,13 @@ TEST_CASE_METHOD(fixture, "8 threads append, add floats and bitfield-increment o
   constexpr int per_thread = 500;
   std::atomic<int> failures{0};
   auto steps = steps_of({"INCRBY", "u32", "8", "3"});
+  // Connected here: other_client() reports a failure with Catch, which workers must not call.
+  std::vector<atomkv::bucket> clients;
+  for (int t = 0; t < threads; ++t) {
+    clients.push_back(other_client());
+  }
   run_threads(threads, [&](int t) {
-    auto client = other_client();
+    auto& client = clients[t];
     const std::string piece(1, static_cast<char>('a' + t));
     for (int i = 0; i < per_thread; ++i) {
       std::vector<operation> ops{operation::append("log", piece),
