@@ -43,6 +43,15 @@ bool is_multi_key(const operation& op) {
 
 void keyspace::write(stripe& s, entry& e, std::string_view value) {
   e.value.assign(value);
+  mark_written(s, e);
+}
+
+void keyspace::write(stripe& s, entry& e, std::string&& value) {
+  e.value = std::move(value);
+  mark_written(s, e);
+}
+
+void keyspace::mark_written(stripe& s, entry& e) {
   e.version = ++s.clock;
   if (!e.present) {
     e.present = true;
@@ -322,7 +331,8 @@ op_result keyspace::move_or_copy(const operation& op, lazy_clock& now) {
     remove_entry(from_stripe, *from, from_hash);
   }
   entry& target = to ? *to : to_stripe.entries.find_or_add(op.value, to_hash);
-  write(to_stripe, target, value);
+  // RENAME hands over the bytes (Redis moves a pointer); COPY's copy was made above, once.
+  write(to_stripe, target, std::move(value));
   set_deadline(to_stripe, target, to_hash, deadline);
   if (!renames) {
     return op_result::of_integer(1);
@@ -330,8 +340,7 @@ op_result keyspace::move_or_copy(const operation& op, lazy_clock& now) {
   return only_if_missing ? op_result::of_integer(1) : op_result::ok();
 }
 
-std::optional<op_result> keyspace::copy_across(const operation& op, const entry& from,
-                                               lazy_clock& now) {
+std::optional<op_result> keyspace::copy_across(const operation& op, entry& from, lazy_clock& now) {
   auto registry = registry_.lock();
   if (!registry) {
     return op_result::failed("ERR COPY to another database needs its store");
@@ -349,7 +358,11 @@ std::optional<op_result> keyspace::copy_across(const operation& op, const entry&
     return op_result::of_integer(0);
   }
   entry& target = to ? *to : s.entries.find_or_add(op.value, hash);
-  write(s, target, from.value);
+  if (op.removes_source) {
+    write(s, target, std::move(from.value));  // MOVE: the caller removes the emptied source
+  } else {
+    write(s, target, from.value);
+  }
   set_deadline(s, target, hash, from.deadline);
   return op_result::of_integer(1);
 }

@@ -134,7 +134,7 @@ class keyspace final : public backend::bucket, public std::enable_shared_from_th
   op_result move_or_copy(const operation& op, lazy_clock& now);
   // COPY ... DB: the destination in another bucket of the store, under that stripe's lock; none
   // when the other database is this bucket itself.
-  std::optional<op_result> copy_across(const operation& op, const entry& from, lazy_clock& now);
+  std::optional<op_result> copy_across(const operation& op, entry& from, lazy_clock& now);
   op_result random_key(lazy_clock& now);
   op_result expire(stripe& s, const operation& op, std::uint64_t hash, lazy_clock& now);
   op_result get_and_expire(stripe& s, const operation& op, std::uint64_t hash, lazy_clock& now);
@@ -147,6 +147,8 @@ class keyspace final : public backend::bucket, public std::enable_shared_from_th
                               std::optional<std::string_view> pattern, bool lock_stripes,
                               lazy_clock& now);
   static void write(stripe& s, entry& e, std::string_view value);
+  static void write(stripe& s, entry& e, std::string&& value);  // takes the bytes, no copy
+  static void mark_written(stripe& s, entry& e);
   // Gives a present entry `deadline` (0: none), without moving its version.
   static void set_deadline(stripe& s, entry& e, std::uint64_t hash, std::int64_t deadline);
   // Deletes a present entry (DEL, GETDEL, an expiry in the past): its version moves.
