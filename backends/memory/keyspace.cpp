@@ -18,23 +18,8 @@ namespace {
 constexpr std::string_view kNotAnInteger = "ERR value is not an integer or out of range";
 constexpr std::string_view kOverflow = "ERR increment or decrement would overflow";
 
-bool is_whole_bucket(const operation& op) {
-  switch (op.what) {
-    case operation::kind::clear:
-    case operation::kind::count:
-    case operation::kind::list:
-    case operation::kind::count_expiring:
-    case operation::kind::average_ttl:
-    case operation::kind::expired_total:
-    case operation::kind::random_key:
-      return true;
-    default:
-      return false;
-  }
-}
-
 bool is_multi_key(const operation& op) {
-  return is_whole_bucket(op) || op.what == operation::kind::set_if_none_exist ||
+  return op.spans_bucket() || op.what == operation::kind::set_if_none_exist ||
          op.what == operation::kind::bit_operation || op.what == operation::kind::rename ||
          op.what == operation::kind::copy;
 }
@@ -484,7 +469,7 @@ std::size_t keyspace::count_all() const {
 
 void keyspace::add_stripes(std::span<const operation> ops, stripe_set& set) const {
   for (const auto& op : ops) {
-    if (is_whole_bucket(op)) {
+    if (op.spans_bucket()) {
       set.set();
       return;
     }

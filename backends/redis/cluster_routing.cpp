@@ -46,21 +46,6 @@ std::optional<wide> parse_decimal(std::string_view text) {
 
 }  // namespace
 
-bool spans_bucket(const operation& op) {
-  switch (op.what) {
-    case operation::kind::clear:
-    case operation::kind::count:
-    case operation::kind::list:
-    case operation::kind::count_expiring:
-    case operation::kind::average_ttl:
-    case operation::kind::expired_total:
-    case operation::kind::random_key:
-      return true;
-    default:
-      return false;
-  }
-}
-
 std::uint16_t slot_of(std::string_view prefix, std::string_view key) {
   if (prefix.empty()) {
     return hash_slot(key);

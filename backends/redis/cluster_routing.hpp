@@ -25,9 +25,11 @@ inline constexpr std::string_view kCrossSlot =
 // A cluster node's answer to SELECT n for n != 0.
 inline constexpr std::string_view kSelectInCluster = "ERR SELECT is not allowed in cluster mode";
 
-// Whether `op` acts on the whole bucket (clear, count, list, the expiry counts) rather than on
-// keys: on a cluster such an operation runs on every master and the answers are combined.
-bool spans_bucket(const operation& op);
+// Whether `op` acts on the whole bucket (operation::spans_bucket): on a cluster such an operation
+// runs on every master and the answers are combined. A function, for the std algorithms.
+inline bool spans_bucket(const operation& op) {
+  return op.spans_bucket();
+}
 
 // The one slot of every key that `ops` (or `keys`) name, as prefix + key; none when they name
 // no key. Keys of several slots: failure with kCrossSlot.

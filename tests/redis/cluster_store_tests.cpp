@@ -428,7 +428,7 @@ TEST_CASE("cluster listing cursors carry the master and are never 0", "[cluster-
   using atomkv::redis::cluster_cursor;
   using atomkv::redis::decode_cursor;
   using atomkv::redis::encode_cursor;
-  for (const cluster_cursor at :
+  for (const cluster_cursor& at :
        {cluster_cursor{1, "0"}, cluster_cursor{2, "0"}, cluster_cursor{0, "7"},
         cluster_cursor{2, "18446744073709551615"}}) {
     const std::string text = encode_cursor(at);

@@ -338,6 +338,23 @@ struct operation {
     return true;
   }
 
+  // Whether the operation acts on the whole bucket rather than on named keys (on Redis Cluster it
+  // runs on every master; on memory:// it holds every stripe).
+  bool spans_bucket() const {
+    switch (what) {
+      case kind::clear:
+      case kind::count:
+      case kind::list:
+      case kind::count_expiring:
+      case kind::average_ttl:
+      case kind::expired_total:
+      case kind::random_key:
+        return true;
+      default:
+        return false;
+    }
+  }
+
   // Whether the operation may write. Read-only batches need no write locks.
   bool writes() const {
     return what == kind::set || what == kind::remove || what == kind::increment ||
