@@ -121,7 +121,7 @@ void run_config_help(command_context&, args_view, resp::reply_writer& out) {
           "SET <directive> <value>",
           "    Set the configuration <directive> to <value>.",
           "HELP",
-          "    Print this help.",
+          "    Prints this help.",
       },
       out);
 }

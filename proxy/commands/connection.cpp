@@ -215,7 +215,7 @@ void run_client_help(command_context&, args_view, resp::reply_writer& out) {
           "SETNAME <name>",
           "    Assign the name <name> to the current connection.",
           "HELP",
-          "    Print this help.",
+          "    Prints this help.",
       },
       out);
 }

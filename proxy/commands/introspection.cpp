@@ -9,6 +9,7 @@
 // it. The entry of each command and subcommand is otherwise Redis's.
 
 #include <algorithm>
+#include <cassert>
 #include <functional>
 #include <string>
 
@@ -310,6 +311,56 @@ void run_command_docs(command_context&, args_view a, resp::reply_writer& out) {
   }
 }
 
+// The argument positions of `command`'s keys, found by its key specifications as Redis's
+// getKeysUsingKeySpecs finds them (src/db.c); none when an argument a specification needs is
+// missing. Every specification of the proxy's commands begins at an index and finds a range.
+std::vector<std::size_t> key_positions(const command_spec& spec, args_view command) {
+  std::vector<std::size_t> found;
+  const int argc = static_cast<int>(command.size());
+  for (const key_spec& ks : spec.info.key_specs) {
+    const int first = ks.begin_index;
+    const int last = ks.last_key >= 0 ? first + ks.last_key
+                     : ks.limit == 0  ? argc + ks.last_key
+                                      : first + ((argc - first) / ks.limit + ks.last_key);
+    if (last >= argc || last < first || first >= argc) {
+      return {};
+    }
+    assert(ks.key_step > 0);
+    for (int i = first; i <= last; i += ks.key_step) {
+      found.push_back(static_cast<std::size_t>(i));
+    }
+  }
+  return found;
+}
+
+// COMMAND GETKEYS command [arg ...]: getKeysSubcommandImpl's checks and replies (src/server.c).
+void run_command_getkeys(command_context&, args_view a, resp::reply_writer& out) {
+  const args_view command = a.subspan(2);
+  bool unknown_subcommand = false;
+  const command_spec* spec = find_command(command, unknown_subcommand);
+  if (spec == nullptr || unknown_subcommand) {
+    out.error("ERR Invalid command specified");
+    return;
+  }
+  if (spec->info.key_specs.size() == 0) {
+    out.error("ERR The command has no key arguments");
+    return;
+  }
+  if (!arity_allows(*spec, command.size())) {
+    out.error("ERR Invalid number of arguments specified for command");
+    return;
+  }
+  const auto keys = key_positions(*spec, command);
+  if (keys.empty()) {
+    out.error("ERR Invalid arguments specified for command");
+    return;
+  }
+  out.array_header(keys.size());
+  for (std::size_t at : keys) {
+    out.bulk(command[at]);
+  }
+}
+
 void run_command_help(command_context&, args_view, resp::reply_writer& out) {
   write_help(
       {
@@ -322,10 +373,16 @@ void run_command_help(command_context&, args_view, resp::reply_writer& out) {
           "    Return a list of all commands in this Redis server.",
           "INFO [<command-name> ...]",
           "    Return details about multiple Redis commands.",
+          "    If no command names are given, documentation details for all",
+          "    commands are returned.",
           "DOCS [<command-name> ...]",
           "    Return documentation details about multiple Redis commands.",
+          "    If no command names are given, documentation details for all",
+          "    commands are returned.",
+          "GETKEYS <full-command>",
+          "    Return the keys from a full Redis command.",
           "HELP",
-          "    Print this help.",
+          "    Prints this help.",
       },
       out);
 }

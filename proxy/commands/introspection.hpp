@@ -10,6 +10,7 @@ void run_command_count(command_context& c, args_view args, resp::reply_writer& o
 void run_command_list(command_context& c, args_view args, resp::reply_writer& out);
 void run_command_info(command_context& c, args_view args, resp::reply_writer& out);
 void run_command_docs(command_context& c, args_view args, resp::reply_writer& out);
+void run_command_getkeys(command_context& c, args_view args, resp::reply_writer& out);
 void run_command_help(command_context& c, args_view args, resp::reply_writer& out);
 
 }  // namespace atomkv::proxy::introspection_family
