@@ -6,6 +6,7 @@
 
 #include "../command_table.hpp"
 #include "atomkv/bit_edits.hpp"
+#include "parse.hpp"
 
 namespace atomkv::proxy {
 namespace bits_family {
@@ -78,6 +79,22 @@ maybe_error plan_bitfield(args_view a, plan_builder& p) {
 
 maybe_error plan_bitfield_ro(args_view a, plan_builder& p) {
   return plan_bitfield_generic(a, p, true);
+}
+
+std::span<const std::string_view> bitfield_key_flags(args_view command) {
+  static constexpr std::string_view kReads[] = {"RO", "access"};
+  static constexpr std::string_view kReadsAndWrites[] = {"RW", "access", "update"};
+  for (std::size_t i = 2; i < command.size(); ++i) {
+    const std::size_t remaining = command.size() - i - 1;  // arguments after this one
+    if (equals_ignoring_case(command[i], "get") && remaining >= 2) {
+      i += 2;
+    } else if (equals_ignoring_case(command[i], "overflow") && remaining >= 1) {
+      i += 1;
+    } else {
+      return kReadsAndWrites;  // SET, INCRBY, or a syntax error, which Redis takes as a write too
+    }
+  }
+  return kReads;
 }
 
 }  // namespace bits_family

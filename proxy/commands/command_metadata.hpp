@@ -21,6 +21,10 @@ struct key_spec {
   int last_key = 0;  // find_keys: range; relative to the first key, -1 the last argument
   int key_step = 1;
   int limit = 0;
+  // For a specification with "variable_flags": the flags the call's arguments need, as the
+  // command's getkeys procedure names them in Redis (COMMAND GETKEYSANDFLAGS).
+  std::span<const std::string_view> (*flags_by_arguments)(
+      std::span<const std::string_view> command) = nullptr;
 };
 
 // COMMAND INFO's elements beyond the name, arity and first/last/step key positions.

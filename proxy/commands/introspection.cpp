@@ -311,11 +311,18 @@ void run_command_docs(command_context&, args_view a, resp::reply_writer& out) {
   }
 }
 
-// The argument positions of `command`'s keys, found by its key specifications as Redis's
-// getKeysUsingKeySpecs finds them (src/db.c); none when an argument a specification needs is
-// missing. Every specification of the proxy's commands begins at an index and finds a range.
-std::vector<std::size_t> key_positions(const command_spec& spec, args_view command) {
-  std::vector<std::size_t> found;
+// A key of a call: its argument position and the flags of the specification that found it.
+struct found_key {
+  std::size_t position;
+  std::span<const std::string_view> flags;
+};
+
+// The keys of `command`, found by its key specifications as Redis's getKeysUsingKeySpecs finds
+// them (src/db.c); none when an argument a specification needs is missing. Every specification
+// of the proxy's commands begins at an index and finds a range. A specification with variable
+// flags takes them from the call, as Redis's getkeys procedure for it does.
+std::vector<found_key> find_keys(const command_spec& spec, args_view command) {
+  std::vector<found_key> found;
   const int argc = static_cast<int>(command.size());
   for (const key_spec& ks : spec.info.key_specs) {
     const int first = ks.begin_index;
@@ -325,16 +332,21 @@ std::vector<std::size_t> key_positions(const command_spec& spec, args_view comma
     if (last >= argc || last < first || first >= argc) {
       return {};
     }
+    const std::span<const std::string_view> flags =
+        ks.flags_by_arguments
+            ? ks.flags_by_arguments(command)
+            : std::span<const std::string_view>(ks.flags.begin(), ks.flags.size());
     assert(ks.key_step > 0);
     for (int i = first; i <= last; i += ks.key_step) {
-      found.push_back(static_cast<std::size_t>(i));
+      found.push_back({static_cast<std::size_t>(i), flags});
     }
   }
   return found;
 }
 
-// COMMAND GETKEYS command [arg ...]: getKeysSubcommandImpl's checks and replies (src/server.c).
-void run_command_getkeys(command_context&, args_view a, resp::reply_writer& out) {
+// COMMAND GETKEYS and GETKEYSANDFLAGS command [arg ...]: getKeysSubcommandImpl's checks and
+// replies (src/server.c).
+void write_keys_of(args_view a, bool with_flags, resp::reply_writer& out) {
   const args_view command = a.subspan(2);
   bool unknown_subcommand = false;
   const command_spec* spec = find_command(command, unknown_subcommand);
@@ -350,15 +362,32 @@ void run_command_getkeys(command_context&, args_view a, resp::reply_writer& out)
     out.error("ERR Invalid number of arguments specified for command");
     return;
   }
-  const auto keys = key_positions(*spec, command);
+  const auto keys = find_keys(*spec, command);
   if (keys.empty()) {
     out.error("ERR Invalid arguments specified for command");
     return;
   }
   out.array_header(keys.size());
-  for (std::size_t at : keys) {
-    out.bulk(command[at]);
+  for (const found_key& key : keys) {
+    if (!with_flags) {
+      out.bulk(command[key.position]);
+      continue;
+    }
+    out.array_header(2);
+    out.bulk(command[key.position]);
+    out.set_header(key.flags.size());
+    for (std::string_view flag : key.flags) {
+      out.simple(flag);
+    }
   }
+}
+
+void run_command_getkeys(command_context&, args_view a, resp::reply_writer& out) {
+  write_keys_of(a, false, out);
+}
+
+void run_command_getkeysandflags(command_context&, args_view a, resp::reply_writer& out) {
+  write_keys_of(a, true, out);
 }
 
 void run_command_help(command_context&, args_view, resp::reply_writer& out) {
@@ -381,6 +410,8 @@ void run_command_help(command_context&, args_view, resp::reply_writer& out) {
           "    commands are returned.",
           "GETKEYS <full-command>",
           "    Return the keys from a full Redis command.",
+          "GETKEYSANDFLAGS <full-command>",
+          "    Return the keys and the access flags from a full Redis command.",
           "HELP",
           "    Prints this help.",
       },

@@ -11,6 +11,7 @@ void run_command_list(command_context& c, args_view args, resp::reply_writer& ou
 void run_command_info(command_context& c, args_view args, resp::reply_writer& out);
 void run_command_docs(command_context& c, args_view args, resp::reply_writer& out);
 void run_command_getkeys(command_context& c, args_view args, resp::reply_writer& out);
+void run_command_getkeysandflags(command_context& c, args_view args, resp::reply_writer& out);
 void run_command_help(command_context& c, args_view args, resp::reply_writer& out);
 
 }  // namespace atomkv::proxy::introspection_family

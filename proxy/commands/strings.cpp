@@ -248,6 +248,17 @@ maybe_error plan_lcs(args_view a, plan_builder& p) {
   return {};
 }
 
+std::span<const std::string_view> set_key_flags(args_view command) {
+  static constexpr std::string_view kReadsToo[] = {"RW", "access", "update"};
+  static constexpr std::string_view kOverwrites[] = {"OW", "update"};
+  for (std::size_t i = 3; i < command.size(); ++i) {
+    if (equals_ignoring_case(command[i], "get")) {
+      return kReadsToo;
+    }
+  }
+  return kOverwrites;
+}
+
 }  // namespace strings_family
 
 }  // namespace atomkv::proxy

@@ -27,5 +27,7 @@ std::optional<std::string> plan_getrange(args_view args, plan_builder& plan);  /
 std::optional<std::string> plan_setrange(args_view args, plan_builder& plan);
 std::optional<std::string> plan_incrbyfloat(args_view args, plan_builder& plan);
 std::optional<std::string> plan_lcs(args_view args, plan_builder& plan);
+// The flags of SET's key for one call: read too with GET (Redis's setGetKeys).
+std::span<const std::string_view> set_key_flags(args_view command);
 
 }  // namespace atomkv::proxy::strings_family
