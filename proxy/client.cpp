@@ -74,6 +74,7 @@ void client::close() {
     return;
   }
   closing_ = true;
+  server_.timed().cancel(id_);  // a blocked client that leaves keeps nothing behind
   uv_read_stop(reinterpret_cast<uv_stream_t*>(&tcp_));
   uv_close(reinterpret_cast<uv_handle_t*>(&tcp_), &client::on_closed);
   if (!processing_) {

@@ -101,6 +101,7 @@ std::string server::start() {
   flush_soon_.data = this;
   uv_unref(reinterpret_cast<uv_handle_t*>(&flush_soon_));
   busy_poll_.start(loop_, config_.busy_poll_us);
+  timed_.start(loop_);
   handles_initialised_ = true;
 
   sockaddr_storage address{};
@@ -249,8 +250,9 @@ void server::close_idle_clients() {
   auto now = std::chrono::steady_clock::now();
   std::vector<std::shared_ptr<client>> idle;
   for (const auto& [id, c] : clients_) {
-    // Like Redis, a client inside MULTI or holding WATCHes is closed all the same.
-    if (now - c->last_active() > limit) {
+    // Like Redis, a client inside MULTI or holding WATCHes is closed all the same, a blocked
+    // one (WAIT) is not.
+    if (now - c->last_active() > limit && !c->state().blocked) {
       idle.push_back(c);
     }
   }
@@ -273,6 +275,7 @@ void server::shutdown() {
       uv_close(handle, nullptr);
     }
     busy_poll_.close();
+    timed_.close();
   }
   for (auto& c : std::exchange(to_flush_, {})) {
     c->flush_scheduled();

@@ -17,6 +17,7 @@
 #include "busy_poll.hpp"
 #include "cycle_clock.hpp"
 #include "options.hpp"
+#include "timed_replies.hpp"
 
 namespace atomkv::proxy {
 
@@ -79,6 +80,8 @@ class server {
   // Clients holding WATCHes now, against max-transaction-connections (session::set_watching).
   std::size_t& watching_clients() { return watching_clients_; }
   server_stats& stats() { return stats_; }
+  // Replies given at a deadline to blocked clients (WAIT).
+  timed_replies& timed() { return timed_; }
   std::chrono::steady_clock::time_point started() const { return started_; }
 
   // The bucket behind database `db`, opened on first use; null with `error` set on failure. The
@@ -120,6 +123,7 @@ class server {
   uv_idle_t flush_soon_{};  // active while flushes wait: the loop must not sleep before them
   std::vector<std::shared_ptr<client>> to_flush_;
   busy_poll busy_poll_;
+  timed_replies timed_;
   bool handles_initialised_ = false;  // start() has initialised every handle above
   bool stopping_ = false;
   bool backend_attached_ = false;

@@ -47,6 +47,8 @@ struct session {
   // (SELECT, HELLO, CLIENT SETNAME): they take effect only if it commits, so nothing that reads
   // them may run before its reply.
   bool settings_pending = false;
+  // Blocked in WAIT: exempt from the idle timeout, as Redis's blocked clients are.
+  bool blocked = false;
 
   // The optimistic transaction that holds this client's WATCHes; kept for reuse.
   std::unique_ptr<backend::transaction> watch;

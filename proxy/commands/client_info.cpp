@@ -18,7 +18,7 @@ std::string describe_client(const client& c) {
   line += " fd=-1 name=" + state.name;
   line += " age=" + std::to_string(duration_cast<seconds>(now - c.created()).count());
   line += " idle=" + std::to_string(duration_cast<seconds>(now - c.last_active()).count());
-  line += std::string(" flags=") + (state.in_multi ? "x" : "N");
+  line += std::string(" flags=") + (state.in_multi ? "x" : state.blocked ? "b" : "N");
   line += " db=" + std::to_string(state.db);
   line += " sub=0 psub=0 ssub=0";
   line += " multi=" + (state.in_multi ? std::to_string(state.queued.size()) : std::string("-1"));

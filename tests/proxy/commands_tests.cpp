@@ -14,6 +14,7 @@
 
 #include "proxy/hiredis_client.hpp"
 #include "proxy/servers.hpp"
+#include "support/resp_client.hpp"
 
 namespace atomkv::proxy_tests {
 
@@ -673,6 +674,70 @@ TEST_CASE("CONFIG SET changes requirepass, maxclients and timeout at run time", 
         std::vector<std::string>{"maxclients", "10000"});
   CHECK(strings(admin.cmd({"CONFIG", "GET", "timeout"})) ==
         std::vector<std::string>{"timeout", "0"});
+}
+
+TEST_CASE("WAIT for a replica blocks its client until the timeout, or until it leaves",
+          "[commands]") {
+  using std::chrono::milliseconds;
+  auto srv = started({});
+  // A fresh connection for each look: the idle timeout below closes idle ones.
+  auto clients_field = [&](const std::string& field) {
+    hiredis_client look(*srv);
+    return info_field(str(look.cmd({"INFO", "clients"})), field);
+  };
+  {
+    hiredis_client setup(*srv);
+    REQUIRE(str(setup.cmd({"SET", "k", "v"})) == "OK");
+  }
+
+  // No timeout: nothing comes back, not even for the commands behind it; others are served.
+  auto blocked = testing::resp_connection::connect(srv->port());
+  REQUIRE(blocked);
+  REQUIRE(blocked->send_command({"WAIT", "1", "0"}));
+  REQUIRE(blocked->send_command({"PING"}));
+  CHECK_FALSE(blocked->read_reply(milliseconds(300)));
+  CHECK(clients_field("blocked_clients") == "1");
+  CHECK(clients_field("clients_in_timeout_table") == "0");
+  {
+    hiredis_client look(*srv);
+    CHECK(str(look.cmd({"CLIENT", "LIST"})).find(" flags=b ") != std::string::npos);
+  }
+
+  // The idle timeout closes an idle client and passes the blocked one over, as in Redis.
+  auto idle = testing::resp_connection::connect(srv->port());
+  REQUIRE(idle);
+  {
+    hiredis_client admin(*srv);
+    REQUIRE(str(admin.cmd({"CONFIG", "SET", "timeout", "1"})) == "OK");
+  }
+  CHECK_FALSE(idle->read_reply(milliseconds(4000)));
+  CHECK(idle->peer_closed());
+  {
+    hiredis_client admin(*srv);
+    REQUIRE(str(admin.cmd({"CONFIG", "SET", "timeout", "0"})) == "OK");
+  }
+  CHECK(clients_field("blocked_clients") == "1");
+  CHECK(blocked->pending().empty());
+
+  // A blocked client that leaves is forgotten.
+  blocked.reset();
+  std::string left = clients_field("blocked_clients");
+  for (int i = 0; i < 40 && left != "0"; ++i) {
+    std::this_thread::sleep_for(milliseconds(50));
+    left = clients_field("blocked_clients");
+  }
+  CHECK(left == "0");
+
+  // A timeout: 0 replicas once it passes, then the commands behind it run.
+  auto timed = testing::resp_connection::connect(srv->port());
+  REQUIRE(timed);
+  const auto sent = std::chrono::steady_clock::now();
+  REQUIRE(timed->send_command({"WAIT", "2", "200"}));
+  REQUIRE(timed->send_command({"GET", "k"}));
+  CHECK(timed->read_reply() == std::optional<std::string>(":0\r\n"));
+  CHECK(std::chrono::steady_clock::now() - sent >= milliseconds(190));
+  CHECK(timed->read_reply() == std::optional<std::string>("$1\r\nv\r\n"));
+  CHECK(clients_field("blocked_clients") == "0");
 }
 
 TEST_CASE("client-output-buffer-limit 0 is no limit", "[commands]") {

@@ -252,6 +252,19 @@ std::vector<script> introspection_scripts() {
         A({"COMMAND", "GETKEYS", "get", "a", "b"}), A({"COMMAND", "GETKEYS", "mset", "a"}),
         A({"COMMAND", "GETKEYS", "rename", "a"}), A({"COMMAND", "GETKEYS", "", "a"}),
         A({"COMMAND", "GETKEYS", "command", "getkeys", "get", "a"})}},
+      {"wait",
+       {// No replica acknowledges: 0 at once when that is enough, else 0 at the timeout.
+        A({"SET", "k", "v"}), A({"WAIT", "0", "0"}), A({"WAIT", "-5", "0"}),
+        A({"WAIT", "0", "100"}), A({"WAIT", "1", "50"}), A({"WAIT", "3", "1"}), A({"GET", "k"}),
+        // waitCommand's errors, in its order.
+        A({"WAIT", "x", "0"}), A({"WAIT", "x", "-1"}), A({"WAIT", "1", "x"}),
+        A({"WAIT", "1", "-1"}), A({"WAIT", "0", "-1"}), A({"WAIT", "1", "1.5"}),
+        A({"WAIT", "99999999999999999999", "0"}), A({"WAIT", "1", "99999999999999999999"}),
+        A({"WAIT", "1"}), A({"WAIT", "1", "2", "3"}),
+        // Inside EXEC it never blocks, whatever it waits for.
+        A({"MULTI"}), A({"WAIT", "1", "0"}), A({"WAIT", "2", "100000"}), A({"WAIT", "x", "0"}),
+        A({"WAIT", "1", "-1"}), A({"EXEC"}), A({"MULTI"}), A({"WAIT", "1"}), A({"EXEC"}),
+        A({"COMMAND", "INFO", "wait"}), A({"COMMAND", "DOCS", "wait"})}},
       {"command getkeysandflags",
        {// Each key with its specification's flags; SET's and BITFIELD's flags follow the call.
         A({"COMMAND", "GETKEYSANDFLAGS", "GET", "a"}),
@@ -1641,8 +1654,8 @@ const std::vector<std::string>& compared_command_names() {
       "client|getname", "client|id", "client|info", "client|list", "client|help",
       // server
       "command", "command|count", "command|list", "command|info", "command|docs", "command|help",
-      "command|getkeys", "command|getkeysandflags", "info", "config", "config|get", "config|set",
-      "config|help", "flushall", "time",
+      "command|getkeys", "command|getkeysandflags", "wait", "info", "config", "config|get",
+      "config|set", "config|help", "flushall", "time",
       // scripting: the proxy's function library, always empty
       "function", "function|flush", "function|list", "function|help",
       // transactions
