@@ -53,3 +53,56 @@ start_proxy() {
 cpu_ticks() {
   awk '{ print $14 + $15 }' "/proc/$1/stat"
 }
+
+# A free port whose cluster bus port (10,000 above, as Redis takes it) is free too.
+free_cluster_port() {
+  "$python" -c '
+import random, socket
+while True:
+    p = random.randint(20000, 45000)
+    try:
+        for q in (p, p + 10000):
+            s = socket.socket(); s.bind(("127.0.0.1", q)); s.close()
+        print(p); break
+    except OSError:
+        pass'
+}
+
+# A Redis Cluster of $1 masters with one replica each, on free ports, without persistence; every
+# node's pid is appended to pids, their ports to cluster_ports, the masters' pids to
+# cluster_master_pids (as the cluster first assigned them). Waits for cluster_state:ok.
+start_cluster() {
+  local masters="$1" nodes=$(($1 * 2)) port addresses=()
+  cluster_ports=()
+  for _ in $(seq "$nodes"); do
+    port="$(free_cluster_port)"
+    redis-server --port "$port" --bind 127.0.0.1 --save "" --appendonly no --daemonize no \
+      --cluster-enabled yes --cluster-config-file "$work/nodes-$port.conf" \
+      --cluster-node-timeout 5000 --dir "$work" --logfile "$work/redis-$port.log" &
+    pids+=($!)
+    cluster_ports+=("$port")
+    addresses+=("127.0.0.1:$port")
+  done
+  for port in "${cluster_ports[@]}"; do
+    wait_ping "$port" "cluster node"
+  done
+  redis-cli --cluster create "${addresses[@]}" --cluster-replicas 1 --cluster-yes \
+    >"$work/cluster-create.log" 2>&1 || { cat "$work/cluster-create.log" >&2; exit 1; }
+  for _ in $(seq 300); do
+    local ok=1
+    for port in "${cluster_ports[@]}"; do
+      redis-cli -h 127.0.0.1 -p "$port" CLUSTER INFO | grep -q '^cluster_state:ok' || ok=0
+    done
+    [ "$ok" = 1 ] && break
+    sleep 0.1
+  done
+  [ "$ok" = 1 ] || { echo "the cluster did not reach cluster_state:ok" >&2; exit 1; }
+  cluster_master_pids=()
+  local i=0
+  for port in "${cluster_ports[@]}"; do
+    if redis-cli -h 127.0.0.1 -p "$port" ROLE | head -1 | grep -q master; then
+      cluster_master_pids+=("${pids[$((${#pids[@]} - nodes + i))]}")
+    fi
+    i=$((i + 1))
+  done
+}
