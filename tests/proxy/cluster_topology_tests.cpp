@@ -1,0 +1,211 @@
+// atomkv-proxy in front of a real Redis Cluster whose topology changes under load (tag
+// [.cluster-topology], run by its own ctest entry): every slot of a master resharded with
+// `redis-cli --cluster reshard` while plain clients, unaware of the cluster, run INCR and
+// WATCH/MULTI/EXEC retry loops on keys of those slots through the proxy. The proxy follows MOVED
+// and ASK, and every total ends exact.
+
+#include <atomic>
+#include <chrono>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+#include "proxy/hiredis_client.hpp"
+#include "support/proxy_server.hpp"
+#include "support/redis_cluster.hpp"
+
+namespace atomkv::proxy_tests {
+
+namespace {
+
+using namespace std::chrono_literals;
+using testing::redis_server;
+
+std::string trimmed(std::string text) {
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) {
+    text.pop_back();
+  }
+  return text;
+}
+
+std::uint16_t slot_of(testing::redis_cluster& cluster, const std::string& key) {
+  return static_cast<std::uint16_t>(
+      std::stoi(trimmed(cluster.node(0).cli("CLUSTER KEYSLOT " + key))));
+}
+
+// How many slots `node` serves, by its own CLUSTER NODES line.
+int slots_of(redis_server& node) {
+  const std::string nodes = node.cli("CLUSTER NODES");
+  const auto myself = nodes.find("myself");
+  if (myself == std::string::npos) {
+    return -1;
+  }
+  const auto line_start =
+      nodes.rfind('\n', myself) == std::string::npos ? 0 : nodes.rfind('\n', myself) + 1;
+  const std::string line = nodes.substr(line_start, nodes.find('\n', myself) - line_start);
+  int count = 0;
+  std::size_t field = 0, at = 0;
+  while (at <= line.size()) {
+    const auto end = std::min(line.find(' ', at), line.size());
+    if (field >= 8) {  // slot ranges, "a-b" or "a"
+      const std::string range = line.substr(at, end - at);
+      const auto dash = range.find('-');
+      count += dash == std::string::npos
+                   ? 1
+                   : std::stoi(range.substr(dash + 1)) - std::stoi(range.substr(0, dash)) + 1;
+    }
+    ++field;
+    at = end + 1;
+  }
+  return count;
+}
+
+// The proxy as a hiredis client sees it, for the test's connections.
+struct proxy_endpoint final : server {
+  explicit proxy_endpoint(std::uint16_t p) : port_(p) {}
+  bool running() const override { return true; }
+  const std::string& error() const override { return error_; }
+  std::uint16_t port() const override { return port_; }
+  std::string name() const override { return "atomkv-proxy"; }
+  bool alive() override { return true; }
+  std::optional<int> stop(std::chrono::milliseconds, int) override { return std::nullopt; }
+  std::uint16_t port_;
+  std::string error_;
+};
+
+}  // namespace
+
+TEST_CASE("the proxy in front of a cluster: a master's slots resharded under load end exact",
+          "[.cluster-topology]") {
+  testing::redis_cluster cluster({.masters = 3, .replicas_per_master = 1});
+  REQUIRE(cluster.running());
+  testing::proxy_server proxy({.backend = cluster.url(6)});
+  INFO(proxy.error());
+  REQUIRE(proxy.running());
+  proxy_endpoint endpoint(proxy.port());
+
+  // Every slot of the master of c0 moves to another master, with its counters and the cas key.
+  redis_server* from = cluster.master_of(slot_of(cluster, "c0"));
+  REQUIRE(from);
+  redis_server* to = nullptr;
+  for (auto& node : cluster.nodes()) {
+    if (node.get() != from && node->running() && cluster.is_master(*node)) {
+      to = node.get();
+      break;
+    }
+  }
+  REQUIRE(to);
+  std::string cas_key;
+  for (int i = 0; cas_key.empty(); ++i) {
+    if (cluster.master_of(slot_of(cluster, "cas" + std::to_string(i))) == from) {
+      cas_key = "cas" + std::to_string(i);
+    }
+  }
+  const int moving = slots_of(*from);
+  REQUIRE(moving > 0);
+
+  constexpr int kIncrementers = 6, kCasClients = 4, kKeys = 30;
+  std::atomic<bool> stop{false};
+  std::atomic<std::int64_t> acked{0}, errors{0}, swaps{0}, conflicts{0};
+  std::atomic<int> io_failures{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kIncrementers; ++t) {
+    threads.emplace_back([&, t] {
+      hiredis_client c(endpoint, 20000);
+      if (!c.ok()) {
+        ++io_failures;
+        return;
+      }
+      for (int i = 0; !stop; ++i) {
+        auto r = c.cmd({"INCR", "c" + std::to_string((t + i) % kKeys)});
+        if (!r) {
+          ++io_failures;
+          return;
+        }
+        r->type == REDIS_REPLY_INTEGER ? ++acked : ++errors;
+      }
+    });
+  }
+  for (int t = 0; t < kCasClients; ++t) {
+    threads.emplace_back([&] {
+      hiredis_client c(endpoint, 20000);
+      if (!c.ok()) {
+        ++io_failures;
+        return;
+      }
+      while (!stop) {
+        auto watched = c.cmd({"WATCH", cas_key});
+        auto read = c.cmd({"GET", cas_key});
+        if (!watched || !read) {
+          ++io_failures;
+          return;
+        }
+        if (read->type == REDIS_REPLY_ERROR) {
+          ++errors;
+          c.cmd({"UNWATCH"});
+          continue;
+        }
+        const long long now =
+            read->type == REDIS_REPLY_NIL ? 0 : std::stoll(std::string(read->str, read->len));
+        c.cmd({"MULTI"});
+        c.cmd({"SET", cas_key, std::to_string(now + 1)});
+        auto exec = c.cmd({"EXEC"});
+        if (!exec) {
+          ++io_failures;
+          return;
+        }
+        if (exec->type == REDIS_REPLY_ARRAY) {
+          ++swaps;
+        } else if (exec->type == REDIS_REPLY_NIL) {
+          ++conflicts;
+        } else {
+          ++errors;
+        }
+      }
+    });
+  }
+  std::this_thread::sleep_for(500ms);
+  const auto started = std::chrono::steady_clock::now();
+  const std::string resharded = from->cli(
+      "--cluster reshard 127.0.0.1:" + std::to_string(from->port()) + " --cluster-from " +
+      trimmed(from->cli("CLUSTER MYID")) + " --cluster-to " + trimmed(to->cli("CLUSTER MYID")) +
+      " --cluster-slots " + std::to_string(moving) + " --cluster-yes");
+  const auto took = std::chrono::steady_clock::now() - started;
+  std::this_thread::sleep_for(500ms);
+  stop = true;
+  for (auto& thread : threads) {
+    thread.join();
+  }
+  INFO(resharded.substr(resharded.size() > 2000 ? resharded.size() - 2000 : 0));
+  REQUIRE(cluster.wait_ok());
+  CHECK(slots_of(*from) == 0);
+
+  hiredis_client check(endpoint);
+  REQUIRE(check.ok());
+  std::int64_t total = 0;
+  for (int k = 0; k < kKeys; ++k) {
+    auto r = check.cmd({"GET", "c" + std::to_string(k)});
+    REQUIRE(r);
+    REQUIRE(r->type != REDIS_REPLY_ERROR);
+    total += r->type == REDIS_REPLY_NIL ? 0 : std::stoll(std::string(r->str, r->len));
+  }
+  auto cas_value = check.cmd({"GET", cas_key});
+  REQUIRE(cas_value);
+  REQUIRE(cas_value->type == REDIS_REPLY_STRING);
+  WARN("proxy in front of the cluster: reshard of "
+       << moving << " slots took "
+       << std::chrono::duration_cast<std::chrono::milliseconds>(took).count() << " ms under load; "
+       << acked.load() << " INCR answered, " << errors.load() << " errors; " << swaps.load()
+       << " EXEC committed, " << conflicts.load() << " EXEC conflicts");
+  CHECK(io_failures.load() == 0);
+  CHECK(errors.load() == 0);  // no node failed: every command had a definite outcome
+  CHECK(total == acked.load());
+  CHECK(std::stoll(std::string(cas_value->str, cas_value->len)) == swaps.load());
+  CHECK(acked.load() > 0);
+  CHECK(swaps.load() > 0);
+  CHECK(proxy.alive());
+}
+
+}  // namespace atomkv::proxy_tests
