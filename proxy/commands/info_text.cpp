@@ -115,8 +115,9 @@ void clients_section(client& c, info_writer& out) {
   out.add("connected_clients", srv.clients().size());
   out.add("cluster_connections", "0");
   out.add("maxclients", srv.config().maxclients);
-  const auto blocked = std::count_if(srv.clients().begin(), srv.clients().end(),
-                                     [](const auto& entry) { return entry.second->state().blocked; });
+  const auto blocked =
+      std::count_if(srv.clients().begin(), srv.clients().end(),
+                    [](const auto& entry) { return entry.second->state().blocked; });
   out.add("blocked_clients", static_cast<std::uint64_t>(blocked));
   out.add("tracking_clients", "0");
   out.add("clients_in_timeout_table", srv.timed().size());
