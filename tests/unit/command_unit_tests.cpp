@@ -304,6 +304,11 @@ TEST_CASE("every unit's arity agrees with the arguments of its docs", "[command-
     if (spec.flags & flag_container) {
       continue;  // its arguments are its subcommands'
     }
+    // redis-server 7.0.15's docs of these two name no arguments, though they take a command.
+    if (spec.name == "command|getkeys" || spec.name == "command|getkeysandflags") {
+      CHECK(spec.doc.arguments.size() == 0);
+      continue;
+    }
     INFO(spec.name);
     bool more = false;
     const std::size_t words = spec.name.find('|') == std::string_view::npos ? 1 : 2;
