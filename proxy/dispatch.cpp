@@ -35,7 +35,12 @@ void run_data_command(client& c, const command_spec& spec, args_view args) {
   ops.clear();
   owned.clear();
   planned plan;
-  plan_builder builder{ops, plan, owned, c.state().db, c.owner().config().databases};
+  plan_builder builder{ops,
+                       plan,
+                       owned,
+                       c.state().db,
+                       c.owner().config().databases,
+                       c.owner().config().cluster_mode()};
   if (auto problem = spec.behaviour.plan(args, builder)) {
     c.reply().error(*problem);
     return;
