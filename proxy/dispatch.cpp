@@ -99,6 +99,10 @@ std::string backend_error_line(const error& failure) {
   if (failure.code == error::kind::access_denied) {
     return "NOPERM " + failure.message;
   }
+  // A Redis Cluster's refusal of keys of several slots has a code of its own, as a node sends it.
+  if (failure.message.starts_with("CROSSSLOT ")) {
+    return failure.message;
+  }
   return "ERR " + failure.message;
 }
 

@@ -146,4 +146,33 @@ TEST_CASE("in front of a cluster, MOVE and COPY ... DB refuse other databases, a
                              {"DBSIZE"}});
 }
 
+// Keys of two slots in one command: the error a cluster node answers, code and all ("a" and "b"
+// hash to slots 15495 and 3300).
+TEST_CASE("in front of a cluster, keys of two slots are refused with CROSSSLOT", "[commands]") {
+  if (!in_front_of_cluster()) {
+    SUCCEED("the proxy in front of a Redis Cluster only");
+    return;
+  }
+  auto srv = start_plain_subject();
+  INFO(srv->error());
+  REQUIRE(srv->running());
+  auto proxy = testing::resp_connection::connect(srv->port());
+  REQUIRE(proxy);
+  const std::string cross_slot = "-CROSSSLOT Keys in request don't hash to the same slot\r\n";
+  for (const command& c : std::vector<command>{{"MSET", "a", "1", "b", "2"},
+                                               {"MSETNX", "a", "1", "b", "2"},
+                                               {"MGET", "a", "b"},
+                                               {"DEL", "a", "b"},
+                                               {"UNLINK", "a", "b"},
+                                               {"EXISTS", "a", "b"},
+                                               {"TOUCH", "a", "b"},
+                                               {"RENAME", "a", "b"},
+                                               {"COPY", "a", "b"},
+                                               {"WATCH", "a", "b"}}) {
+    INFO(c[0]);
+    CHECK(testing::escape_bytes(proxy->call(c).value_or("")) == testing::escape_bytes(cross_slot));
+  }
+  CHECK(proxy->call({"DBSIZE"}).value_or("") == ":0\r\n");
+}
+
 }  // namespace atomkv::proxy_tests
