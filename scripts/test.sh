@@ -26,7 +26,7 @@ expected=(consumer.find_package unit resp_tests redis sqlite memory
   conformance.memory conformance.redis conformance.sqlite conformance.cluster redis.cluster
   proxy.commands proxy.redis.commands proxy.sqlite.commands proxy.differential
   proxy.redis.differential proxy.sqlite.differential proxy.concurrent proxy.redis.upstream
-  proxy.expiry-reclaim proxy.sqlite.expiry-reclaim)
+  proxy.expiry-reclaim proxy.sqlite.expiry-reclaim proxy.cluster.commands)
 if [ -n "$sanitize" ]; then
   build_dir="build-${sanitize//,/-}"
 fi
