@@ -532,15 +532,12 @@ const std::map<std::string, std::string>& not_on_cluster() {
       {"watched key not touched by a move that moves nothing", other_db},
       {"watched key touched, flushall inside multi clears nothing", other_db},
       {"watched key untouched, flushall inside multi clears every database", other_db},
-      {"bit commands inside multi exec", cross_slot},
       {"bit commands pipelined", cross_slot},
-      {"bitop", cross_slot},
       {"keys with patterns", cross_slot},
       {"keys, scan and dbsize inside multi see the commands queued before them", cross_slot},
       {"keyspace step rename", cross_slot},
       {"scan", cross_slot + "; SCAN -1 is not a cursor of the cluster's"},
       {"the empty key and glob patterns", cross_slot},
-      {"watch and bitop", cross_slot},
       {"keys inside multi after a flushdb", "SCAN 0 answers the next master's cursor, not 0"},
   };
   return scripts;
