@@ -33,7 +33,7 @@ fi
 if [ "$sanitize" = thread ]; then
   select=(-L concurrent)
   expected=(conformance.memory conformance.redis conformance.sqlite redis sqlite memory
-    proxy.concurrent proxy.redis.concurrent proxy.sqlite.concurrent)
+    proxy.concurrent proxy.redis.concurrent proxy.sqlite.concurrent proxy.cluster.concurrent)
   # TSan needs a fixed address layout; Debian 12's kernel randomises more than clang 14 expects.
   export TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1"
 fi
