@@ -27,15 +27,16 @@ std::string encoded(std::initializer_list<std::string> args) {
 }  // namespace
 
 std::vector<script> bit_scripts() {
+  // The keys share a hash tag, so that a cluster serves BITOP over them in one slot.
   std::string pipeline;
   for (int i = 0; i < 20; ++i) {
     const std::string n = std::to_string(i);
     pipeline +=
-        encoded({"BITFIELD", "p" + std::to_string(i % 3), "INCRBY", "u" + std::to_string(4 + i),
+        encoded({"BITFIELD", "{p}" + std::to_string(i % 3), "INCRBY", "u" + std::to_string(4 + i),
                  "#" + n, n, "GET", "i" + std::to_string(3 + i), n});
-    pipeline += encoded({"BITCOUNT", "p" + std::to_string(i % 3), std::to_string(-i), "-1",
+    pipeline += encoded({"BITCOUNT", "{p}" + std::to_string(i % 3), std::to_string(-i), "-1",
                          i % 2 ? "BIT" : "BYTE"});
-    pipeline += encoded({"BITOP", "OR", "q", "p0", "p1", "p2"});
+    pipeline += encoded({"BITOP", "OR", "{p}q", "{p}0", "{p}1", "{p}2"});
   }
   return {
       {"setbit and getbit",
@@ -208,7 +209,8 @@ std::vector<script> bit_scripts() {
         A({"BITFIELD_RO", "k", "GET", "u8"}), A({"GET", "k"}), A({"BITFIELD_RO"})}},
       // Many bit commands in one write, answered in order: each keeps its arguments and steps
       // until the backend has answered, however the next ones are parsed meanwhile.
-      {"bit commands pipelined", {A_raw(pipeline, 60), A({"MGET", "p0", "p1", "p2", "q"})}},
+      {"bit commands pipelined",
+       {A_raw(pipeline, 60), A({"MGET", "{p}0", "{p}1", "{p}2", "{p}q"})}},
       {"bit commands inside multi exec",
        {A({"SET", "{t}s", kBytes}), A({"MULTI"}), A({"SETBIT", "{t}k", "3", "1"}),
         A({"SETBIT", "{t}k", "-1", "1"}), A({"GETBIT", "{t}k", "3"}), A({"GETBIT", "{t}k", "x"}),

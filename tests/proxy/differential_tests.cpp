@@ -532,7 +532,6 @@ const std::map<std::string, std::string>& not_on_cluster() {
       {"watched key not touched by a move that moves nothing", other_db},
       {"watched key touched, flushall inside multi clears nothing", other_db},
       {"watched key untouched, flushall inside multi clears every database", other_db},
-      {"bit commands pipelined", cross_slot},
       {"keys with patterns", cross_slot},
       {"keys, scan and dbsize inside multi see the commands queued before them", cross_slot},
       {"keyspace step rename", cross_slot},
