@@ -10,6 +10,19 @@ bash scripts/install-deps.sh compose-check
 docker-compose -f compose.yaml config -q
 echo "compose.yaml: valid ($(docker-compose version --short))"
 
+# The cluster profile: six cluster-enabled Redis nodes, the one-shot step that joins them (three
+# masters with a replica each), and the proxy in front of them.
+cluster=$(docker-compose -f compose.yaml --profile cluster config)
+fail() { echo "compose.yaml, profile cluster: $1" >&2; exit 1; }
+for n in 1 2 3 4 5 6; do
+  grep -qE "^  cluster-$n:\$" <<<"$cluster" || fail "no service cluster-$n"
+done
+[ "$(grep -c -- '- --cluster-enabled' <<<"$cluster")" -ge 6 ] || fail "nodes without --cluster-enabled"
+grep -q -- '--cluster-replicas 1 --cluster-yes' <<<"$cluster" || fail "no cluster-create step"
+grep -q 'redis+cluster://' <<<"$cluster" || fail "no proxy with --backend redis+cluster://"
+grep -q 'service_completed_successfully' <<<"$cluster" || fail "the proxy does not wait for the create step"
+echo "compose.yaml: profile cluster has six nodes, the create step and the proxy in front"
+
 stages=$(sed -nE 's/^FROM[[:space:]].*[[:space:]]AS[[:space:]]+([A-Za-z0-9_.-]+).*/\1/ip' Dockerfile)
 for target in $(sed -nE 's/^[[:space:]]+target:[[:space:]]*([A-Za-z0-9_.-]+).*/\1/p' compose.yaml); do
   grep -qx "$target" <<<"$stages" || { echo "compose.yaml builds target '$target': no such stage" >&2; exit 1; }

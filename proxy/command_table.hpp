@@ -47,6 +47,7 @@ struct plan_builder {
   plan_storage& owned;
   std::size_t db = 0;         // the database the command acts on (COPY ... DB compares it)
   std::size_t databases = 0;  // how many the server has (COPY ... DB checks the range)
+  bool cluster_mode = false;  // database 0 alone (options::cluster_mode): MOVE, COPY ... DB refused
 
   void add(const operation& op) {
     ops.push_back(op);

@@ -35,7 +35,12 @@ void run_data_command(client& c, const command_spec& spec, args_view args) {
   ops.clear();
   owned.clear();
   planned plan;
-  plan_builder builder{ops, plan, owned, c.state().db, c.owner().config().databases};
+  plan_builder builder{ops,
+                       plan,
+                       owned,
+                       c.state().db,
+                       c.owner().config().databases,
+                       c.owner().config().cluster_mode()};
   if (auto problem = spec.behaviour.plan(args, builder)) {
     c.reply().error(*problem);
     return;
@@ -93,6 +98,10 @@ bool may_run_early(client& c, const command_spec& spec) {
 std::string backend_error_line(const error& failure) {
   if (failure.code == error::kind::access_denied) {
     return "NOPERM " + failure.message;
+  }
+  // A Redis Cluster's refusal of keys of several slots has a code of its own, as a node sends it.
+  if (failure.message.starts_with("CROSSSLOT ")) {
+    return failure.message;
   }
   return "ERR " + failure.message;
 }

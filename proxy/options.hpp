@@ -50,6 +50,12 @@ struct options {
   // 0 sleeps at once. parse_options sets 0 when the process may use a single CPU only.
   std::uint64_t busy_poll_us = 20;
 
+  // In front of a Redis Cluster (redis+cluster://) the keyspace is database 0 alone, as on a
+  // cluster node: SELECT, MOVE and COPY ... DB answer the node's errors for the others, and
+  // FLUSHALL clears database 0 only. `databases` stays what CONFIG GET shows, as on the node.
+  bool cluster_mode() const { return backend.starts_with("redis+cluster:"); }
+  std::size_t databases_in_use() const { return cluster_mode() ? 1 : databases; }
+
   // The output limit to enforce: 0 ("no limit") as the largest size.
   std::size_t output_limit() const {
     return client_output_buffer_limit == 0 ? std::numeric_limits<std::size_t>::max()

@@ -17,6 +17,11 @@ inline constexpr std::string_view int_out_of_range =
     "ERR value is out of range, value must between -2147483648 and 2147483647";
 inline constexpr std::string_view db_out_of_range = "ERR DB index is out of range";
 inline constexpr std::string_view same_object = "ERR source and destination objects are the same";
+// A Redis Cluster node's answers to the commands that name a database other than 0.
+inline constexpr std::string_view select_in_cluster = "ERR SELECT is not allowed in cluster mode";
+inline constexpr std::string_view move_in_cluster = "ERR MOVE is not allowed in cluster mode";
+inline constexpr std::string_view copy_db_in_cluster =
+    "ERR Copying to another database is not allowed in cluster mode";
 inline constexpr std::string_view noauth = "NOAUTH Authentication required.";
 inline constexpr std::string_view wrongpass =
     "WRONGPASS invalid username-password pair or user is disabled.";

@@ -26,14 +26,14 @@ expected=(consumer.find_package unit resp_tests redis sqlite memory
   conformance.memory conformance.redis conformance.sqlite conformance.cluster redis.cluster
   proxy.commands proxy.redis.commands proxy.sqlite.commands proxy.differential
   proxy.redis.differential proxy.sqlite.differential proxy.concurrent proxy.redis.upstream
-  proxy.expiry-reclaim proxy.sqlite.expiry-reclaim)
+  proxy.expiry-reclaim proxy.sqlite.expiry-reclaim proxy.cluster.commands proxy.cluster.topology)
 if [ -n "$sanitize" ]; then
   build_dir="build-${sanitize//,/-}"
 fi
 if [ "$sanitize" = thread ]; then
   select=(-L concurrent)
   expected=(conformance.memory conformance.redis conformance.sqlite redis sqlite memory
-    proxy.concurrent proxy.redis.concurrent proxy.sqlite.concurrent)
+    proxy.concurrent proxy.redis.concurrent proxy.sqlite.concurrent proxy.cluster.concurrent)
   # TSan needs a fixed address layout; Debian 12's kernel randomises more than clang 14 expects.
   export TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1"
 fi

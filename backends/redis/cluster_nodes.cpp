@@ -37,17 +37,27 @@ std::uint64_t cluster_nodes::epoch() const {
   return epoch_;
 }
 
-std::shared_ptr<pool> cluster_nodes::pool_for(const node_address& node) {
+std::shared_ptr<pool> cluster_nodes::pool_in(std::map<std::string, std::shared_ptr<pool>>& pools,
+                                             const node_address& node, std::size_t size) {
   std::lock_guard guard(lock_);
-  auto& slot = pools_[node.text()];
+  auto& slot = pools[node.text()];
   if (!slot) {
     config settings = base_;
     settings.host = node.host;
     settings.port = node.port;
     settings.db = 0;
+    settings.pool_size = size;
     slot = std::make_shared<pool>(std::move(settings));  // connects on first use
   }
   return slot;
+}
+
+std::shared_ptr<pool> cluster_nodes::pool_for(const node_address& node) {
+  return pool_in(pools_, node, base_.pool_size);
+}
+
+std::shared_ptr<pool> cluster_nodes::transaction_pool_for(const node_address& node) {
+  return pool_in(transaction_pools_, node, std::max(base_.pool_size, kTransactionConnections));
 }
 
 result<std::shared_ptr<const slot_map>> cluster_nodes::map() {

@@ -42,6 +42,11 @@ class cluster_nodes {
   std::uint64_t epoch() const;
 
   std::shared_ptr<pool> pool_for(const node_address& node);
+  // The connections that WATCH/MULTI/EXEC hold (cluster_transaction) come from a pool of their
+  // own per node, so that transactions holding theirs never leave plain calls waiting for one of
+  // pool_size (on the proxy's loop that wait would stall every client until pool_wait).
+  std::shared_ptr<pool> transaction_pool_for(const node_address& node);
+  static constexpr std::size_t kTransactionConnections = 1024;  // per node
 
   // Sends `make()`'s call to the master of `slot` and follows redirections; the call that
   // answered is returned, to be finished by the caller.
@@ -56,15 +61,18 @@ class cluster_nodes {
  private:
   using clock = std::chrono::steady_clock;
   result<std::shared_ptr<const slot_map>> ask_for_map(const node_address& node);
+  std::shared_ptr<pool> pool_in(std::map<std::string, std::shared_ptr<pool>>& pools,
+                                const node_address& node, std::size_t size);
   void wait_backoff(int attempt, clock::time_point deadline) const;
 
   const config base_;
   const std::vector<node_address> seeds_;
-  mutable std::mutex lock_;  // map_, epoch_, pools_
+  mutable std::mutex lock_;  // map_, epoch_, pools_, transaction_pools_
   std::shared_ptr<const slot_map> map_;
   std::uint64_t epoch_ = 0;
   std::map<std::string, std::shared_ptr<pool>> pools_;  // by host:port
-  std::mutex refreshing_;                               // one refresh at a time
+  std::map<std::string, std::shared_ptr<pool>> transaction_pools_;
+  std::mutex refreshing_;  // one refresh at a time
 };
 
 template <class Call>

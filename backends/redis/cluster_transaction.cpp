@@ -35,7 +35,7 @@ result<std::vector<std::optional<std::string>>> cluster_transaction::watch(
         (void)nodes_->refresh(seen);
         return failure(error::other("CLUSTERDOWN Hash slot not served"));
       }
-      pool_ = nodes_->pool_for(*master);
+      pool_ = nodes_->transaction_pool_for(*master);
       BOOST_OUTCOME_TRY(leased, pool_->acquire());
       lease_ = std::move(leased);
     }

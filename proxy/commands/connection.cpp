@@ -131,7 +131,7 @@ void run_hello(command_context& c, args_view a, resp::reply_writer& out) {
 // Inside EXEC too: the database it selects takes effect if the transaction commits.
 void run_select(command_context& c, args_view a, resp::reply_writer& out) {
   std::string_view error;
-  auto db = parse_db_index(a[1], c.settings.databases, error);
+  auto db = parse_select_index(a[1], c.settings.databases, c.settings.cluster_mode(), error);
   if (!db) {
     out.error(error);
     return;

@@ -100,6 +100,9 @@ maybe_error plan_copy(args_view a, plan_builder& p) {
       return std::string(errors::syntax);
     }
   }
+  if (p.cluster_mode && db != 0) {
+    return std::string(errors::copy_db_in_cluster);  // checked after the options, as Redis does
+  }
   if (db != p.db) {
     p.add(operation::copy_to_database(a[1], a[2], replace, db, p.db));
     return {};
@@ -114,6 +117,9 @@ maybe_error plan_copy(args_view a, plan_builder& p) {
 // MOVE key db, checked in moveCommand's order: the index (as SELECT reads it), then the same
 // database, and only then the key. One step of this database's bucket, as COPY ... DB is.
 maybe_error plan_move(args_view a, plan_builder& p) {
+  if (p.cluster_mode) {
+    return std::string(errors::move_in_cluster);  // before its arguments, as on a cluster node
+  }
   std::string_view problem;
   auto db = parse_db_index(a[2], p.databases, problem);
   if (!db) {

@@ -35,10 +35,8 @@ inline std::string_view c_string(std::string_view text) {
   return text.substr(0, text.find('\0'));
 }
 
-// SELECT's database index, or in `error` the line Redis answers instead.
-inline std::optional<std::size_t> parse_db_index(std::string_view text, std::size_t databases,
-                                                 std::string_view& error) {
-  // Redis reads a long long, then wants an int: each failure has its own line.
+// A database index as Redis reads it: a long long, then an int; each failure has its own line.
+inline std::optional<int> parse_db_int(std::string_view text, std::string_view& error) {
   auto db = parse_integer(text);
   if (!db) {
     error = errors::not_integer;
@@ -48,11 +46,39 @@ inline std::optional<std::size_t> parse_db_index(std::string_view text, std::siz
     error = errors::int_out_of_range;
     return std::nullopt;
   }
+  return static_cast<int>(*db);
+}
+
+// SELECT's database index, or in `error` the line Redis answers instead.
+inline std::optional<std::size_t> parse_db_index(std::string_view text, std::size_t databases,
+                                                 std::string_view& error) {
+  auto db = parse_db_int(text, error);
+  if (!db) {
+    return std::nullopt;
+  }
   if (*db < 0 || static_cast<std::size_t>(*db) >= databases) {
     error = errors::db_out_of_range;
     return std::nullopt;
   }
   return static_cast<std::size_t>(*db);
+}
+
+// SELECT's index, in cluster mode too: there a valid int other than 0 is refused before the
+// range is checked (selectCommand), so SELECT -1 and SELECT 16 answer as SELECT 1 does.
+inline std::optional<std::size_t> parse_select_index(std::string_view text, std::size_t databases,
+                                                     bool cluster_mode, std::string_view& error) {
+  if (!cluster_mode) {
+    return parse_db_index(text, databases, error);
+  }
+  auto db = parse_db_int(text, error);
+  if (!db) {
+    return std::nullopt;
+  }
+  if (*db != 0) {
+    error = errors::select_in_cluster;
+    return std::nullopt;
+  }
+  return 0;
 }
 
 }  // namespace atomkv::proxy

@@ -81,7 +81,7 @@ void flush_from(std::shared_ptr<client> requester, std::size_t db, std::size_t s
   if (db == skip) {
     ++db;
   }
-  const std::size_t databases = owner.config().databases;
+  const std::size_t databases = owner.config().databases_in_use();
   if (db >= databases) {
     done(std::nullopt);
     return;

@@ -244,8 +244,12 @@ void run_exec(client& c, args_view) {
       case in_exec_kind::exec_planner: {
         entry.is_planned = true;
         entry.plan.first = batch->ops.size();
-        plan_builder builder{batch->ops, entry.plan, batch->owned, db,
-                             c.owner().config().databases};
+        plan_builder builder{batch->ops,
+                             entry.plan,
+                             batch->owned,
+                             db,
+                             c.owner().config().databases,
+                             c.owner().config().cluster_mode()};
         if (behaviour.in_exec == in_exec_kind::exec_planner) {
           entry.finish = behaviour.plan_in_exec(c, db, args, builder);
         } else if (auto problem = behaviour.plan(args, builder)) {
@@ -312,7 +316,8 @@ std::optional<std::string> admit_to_multi(client& c, const command_spec& spec, a
   session& state = c.state();
   if (spec.flags & flag_switches_db) {
     std::string_view invalid;
-    if (auto db = parse_db_index(args[1], c.owner().config().databases, invalid)) {
+    const options& config = c.owner().config();
+    if (auto db = parse_select_index(args[1], config.databases, config.cluster_mode(), invalid)) {
       state.queued_db = *db;  // invalid, it fails inside EXEC and changes nothing
     }
     return {};

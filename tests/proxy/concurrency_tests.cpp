@@ -261,10 +261,11 @@ TEST_CASE("no client sees half of a multi-key EXEC", "[concurrent]") {
     hiredis_client c(*srv, 10000);
     for (int i = 1; i <= rounds && c.ok(); ++i) {
       auto v = std::to_string(i);
+      // The keys share a hash tag, so that a cluster serves the transaction in one slot.
       c.append({"MULTI"});
-      c.append({"SET", "a", v});
-      c.append({"INCR", "n"});
-      c.append({"MSET", "b", v, "c", v});
+      c.append({"SET", "{t}a", v});
+      c.append({"INCR", "{t}n"});
+      c.append({"MSET", "{t}b", v, "{t}c", v});
       c.append({"EXEC"});
       for (int k = 0; k < 5; ++k) {
         if (!c.next_reply()) {
@@ -279,7 +280,7 @@ TEST_CASE("no client sees half of a multi-key EXEC", "[concurrent]") {
     readers.emplace_back([&] {
       hiredis_client c(*srv, 10000);
       while (!done && c.ok()) {
-        auto r = c.cmd({"MGET", "a", "b", "c", "n"});
+        auto r = c.cmd({"MGET", "{t}a", "{t}b", "{t}c", "{t}n"});
         if (!r || r->type != REDIS_REPLY_ARRAY || r->elements != 4) {
           failures++;
           return;
@@ -301,7 +302,7 @@ TEST_CASE("no client sees half of a multi-key EXEC", "[concurrent]") {
   CHECK(failures == 0);
   CHECK(torn == 0);
   hiredis_client c(*srv);
-  CHECK(str(c.cmd({"GET", "n"})) == std::to_string(rounds));
+  CHECK(str(c.cmd({"GET", "{t}n"})) == std::to_string(rounds));
 }
 
 // The classic rate limiter: MULTI / INCR window / EXPIRE window 100 NX / EXEC. Each window

@@ -54,7 +54,7 @@ TEST_CASE("RESP3 through HELLO 3", "[resp3]") {
   CHECK(c->call({"SET", "k", "v"}) == "+OK\r\n");
   CHECK(c->call({"GET", "k"}) == "$1\r\nv\r\n");
   CHECK(c->call({"INCR", "n"}) == ":1\r\n");
-  CHECK(c->call({"MGET", "k", "missing"}) == "*2\r\n$1\r\nv\r\n_\r\n");
+  CHECK(c->call({"MGET", "k", "{k}missing"}) == "*2\r\n$1\r\nv\r\n_\r\n");  // one slot
   auto config = call(*c, {"CONFIG", "GET", "maxclients"});
   CHECK(config.type == '%');
   CHECK(map_value(config, "maxclients") == "10000");

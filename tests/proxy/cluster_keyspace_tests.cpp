@@ -1,0 +1,178 @@
+// In front of a Redis Cluster (--backend redis-cluster) the proxy's keyspace is database 0 alone,
+// as a cluster node's is: each command that names a database answers, byte for byte, what the
+// master of the key's slot answers when asked directly. On other backends these cases do nothing.
+
+#include <string>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+#include "proxy/servers.hpp"
+#include "support/redis_cluster.hpp"
+#include "support/resp_client.hpp"
+#include "support/test_backend.hpp"
+
+namespace atomkv::proxy_tests {
+
+namespace {
+
+using command = std::vector<std::string>;
+
+bool in_front_of_cluster() {
+  return subject_is_proxy() && subject_backend() == "redis-cluster";
+}
+
+// The replies of `commands`, sent one after the other on one connection.
+std::vector<std::string> replies(testing::resp_connection& conn,
+                                 const std::vector<command>& commands) {
+  std::vector<std::string> out;
+  for (const auto& c : commands) {
+    out.push_back(conn.call(c).value_or("<no reply>"));
+  }
+  return out;
+}
+
+// The cluster's master for `key` now, asked with CLUSTER KEYSLOT.
+testing::redis_server* master_for(testing::redis_cluster& cluster, const std::string& key) {
+  auto any = testing::resp_connection::connect(cluster.node(0).port());
+  if (!any) {
+    return nullptr;
+  }
+  auto slot = any->call({"CLUSTER", "KEYSLOT", key}).value_or("");
+  if (slot.size() < 4 || slot.front() != ':') {
+    return nullptr;
+  }
+  return cluster.master_of(static_cast<std::uint16_t>(std::stoi(slot.substr(1))));
+}
+
+// Runs `commands` on the master of `key`'s slot, empties the keyspace, runs them through the
+// proxy, and compares the replies one by one.
+void same_as_cluster_node(const std::string& key, const std::vector<command>& commands) {
+  auto srv = start_plain_subject();
+  INFO(srv->error());
+  REQUIRE(srv->running());
+  auto* cluster = testing::backend_redis_cluster();
+  REQUIRE(cluster != nullptr);
+  auto* master = master_for(*cluster, key);
+  REQUIRE(master != nullptr);
+
+  auto node = testing::resp_connection::connect(master->port());
+  REQUIRE(node);
+  const auto expected = replies(*node, commands);
+  auto proxy = testing::resp_connection::connect(srv->port());
+  REQUIRE(proxy);
+  REQUIRE(proxy->call({"FLUSHALL"}).value_or("") == "+OK\r\n");
+  const auto got = replies(*proxy, commands);
+  for (std::size_t i = 0; i < commands.size(); ++i) {
+    std::string line;
+    for (const auto& word : commands[i]) {
+      line += (line.empty() ? "" : " ") + word;
+    }
+    INFO(line);
+    CHECK(testing::escape_bytes(got[i]) == testing::escape_bytes(expected[i]));
+  }
+}
+
+}  // namespace
+
+TEST_CASE("in front of a cluster, FLUSHALL and FLUSHDB clear database 0 and succeed",
+          "[commands]") {
+  if (!in_front_of_cluster()) {
+    SUCCEED("the proxy in front of a Redis Cluster only");
+    return;
+  }
+  same_as_cluster_node("k", {{"SET", "k", "1"},
+                             {"SET", "{k}2", "2"},
+                             {"DBSIZE"},
+                             {"INFO", "keyspace"},
+                             {"FLUSHALL"},
+                             {"DBSIZE"},
+                             {"SET", "k", "1"},
+                             {"FLUSHALL", "ASYNC"},
+                             {"FLUSHALL", "SYNC"},
+                             {"FLUSHALL", "BAD"},
+                             {"SET", "k", "1"},
+                             {"FLUSHDB"},
+                             {"DBSIZE"},
+                             {"INFO", "keyspace"},
+                             {"FLUSHDB", "BAD"}});
+}
+
+TEST_CASE("in front of a cluster, SELECT takes database 0 only, as a cluster node", "[commands]") {
+  if (!in_front_of_cluster()) {
+    SUCCEED("the proxy in front of a Redis Cluster only");
+    return;
+  }
+  same_as_cluster_node("k", {{"SELECT", "0"},
+                             {"SELECT", "1"},
+                             {"SELECT", "15"},
+                             {"SELECT", "16"},
+                             {"SELECT", "-1"},
+                             {"SELECT", "abc"},
+                             {"SELECT", "99999999999"},
+                             {"SET", "k", "1"},
+                             {"MULTI"},
+                             {"SELECT", "1"},
+                             {"SET", "k", "2"},
+                             {"EXEC"},
+                             {"GET", "k"},
+                             {"CONFIG", "GET", "databases"}});
+}
+
+TEST_CASE("in front of a cluster, MOVE and COPY ... DB refuse other databases, as a cluster node",
+          "[commands]") {
+  if (!in_front_of_cluster()) {
+    SUCCEED("the proxy in front of a Redis Cluster only");
+    return;
+  }
+  same_as_cluster_node("k", {{"SET", "k", "1"},
+                             {"MOVE", "k", "1"},
+                             {"MOVE", "k", "0"},
+                             {"MOVE", "k", "abc"},
+                             {"MOVE", "{k}missing", "1"},
+                             {"COPY", "k", "{k}2", "DB", "1"},
+                             {"COPY", "k", "{k}2", "DB", "15"},
+                             {"COPY", "k", "{k}2", "DB", "16"},
+                             {"COPY", "k", "{k}2", "DB", "-1"},
+                             {"COPY", "k", "{k}2", "DB", "abc"},
+                             {"COPY", "k", "{k}2", "DB", "1", "BAD"},
+                             {"COPY", "k", "k", "DB", "0"},
+                             {"COPY", "k", "{k}2", "DB", "0"},
+                             {"COPY", "k", "{k}3"},
+                             {"MULTI"},
+                             {"MOVE", "k", "1"},
+                             {"COPY", "k", "{k}4", "DB", "1"},
+                             {"EXEC"},
+                             {"DBSIZE"}});
+}
+
+// Keys of two slots in one command: the error a cluster node answers, code and all ("a" and "b"
+// hash to slots 15495 and 3300).
+TEST_CASE("in front of a cluster, keys of two slots are refused with CROSSSLOT", "[commands]") {
+  if (!in_front_of_cluster()) {
+    SUCCEED("the proxy in front of a Redis Cluster only");
+    return;
+  }
+  auto srv = start_plain_subject();
+  INFO(srv->error());
+  REQUIRE(srv->running());
+  auto proxy = testing::resp_connection::connect(srv->port());
+  REQUIRE(proxy);
+  const std::string cross_slot = "-CROSSSLOT Keys in request don't hash to the same slot\r\n";
+  for (const command& c : std::vector<command>{{"MSET", "a", "1", "b", "2"},
+                                               {"MSETNX", "a", "1", "b", "2"},
+                                               {"MGET", "a", "b"},
+                                               {"DEL", "a", "b"},
+                                               {"UNLINK", "a", "b"},
+                                               {"EXISTS", "a", "b"},
+                                               {"TOUCH", "a", "b"},
+                                               {"RENAME", "a", "b"},
+                                               {"COPY", "a", "b"},
+                                               {"WATCH", "a", "b"}}) {
+    INFO(c[0]);
+    CHECK(testing::escape_bytes(proxy->call(c).value_or("")) == testing::escape_bytes(cross_slot));
+  }
+  CHECK(proxy->call({"DBSIZE"}).value_or("") == ":0\r\n");
+}
+
+}  // namespace atomkv::proxy_tests
