@@ -346,7 +346,8 @@ TEST_CASE_METHOD(fixture, "a move is a write for WATCH in both databases", "[key
     std::vector<std::string_view> watched{k};
     REQUIRE(txn.value()->watch(watched, false));
     CHECK(apply_in(*zero, operation::move_to_database(k, 1, 0)) == integer(1));
-    std::vector<operation> ops{operation::set(bucket_name + ":after", "x")};
+    const std::string after = bucket_name + ":after";  // outlives the operation's view of it
+    std::vector<operation> ops{operation::set(after, "x")};
     auto committed = txn.value()->commit(ops);
     REQUIRE(committed);
     CHECK_FALSE(committed.value().has_value());
