@@ -35,7 +35,7 @@ if [ "$sanitize" = thread ]; then
   expected=(conformance.memory conformance.redis conformance.sqlite redis sqlite memory
     proxy.concurrent proxy.redis.concurrent proxy.sqlite.concurrent)
   # TSan needs a fixed address layout; Debian 12's kernel randomises more than clang 14 expects.
-  export TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1"
+  export TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 suppressions=$PWD/scripts/tsan-suppressions.txt"
 fi
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
