@@ -39,33 +39,6 @@ std::uint16_t slot_of(testing::redis_cluster& cluster, const std::string& key) {
       std::stoi(trimmed(cluster.node(0).cli("CLUSTER KEYSLOT " + key))));
 }
 
-// How many slots `node` serves, by its own CLUSTER NODES line.
-int slots_of(redis_server& node) {
-  const std::string nodes = node.cli("CLUSTER NODES");
-  const auto myself = nodes.find("myself");
-  if (myself == std::string::npos) {
-    return -1;
-  }
-  const auto line_start =
-      nodes.rfind('\n', myself) == std::string::npos ? 0 : nodes.rfind('\n', myself) + 1;
-  const std::string line = nodes.substr(line_start, nodes.find('\n', myself) - line_start);
-  int count = 0;
-  std::size_t field = 0, at = 0;
-  while (at <= line.size()) {
-    const auto end = std::min(line.find(' ', at), line.size());
-    if (field >= 8) {  // slot ranges, "a-b" or "a"
-      const std::string range = line.substr(at, end - at);
-      const auto dash = range.find('-');
-      count += dash == std::string::npos
-                   ? 1
-                   : std::stoi(range.substr(dash + 1)) - std::stoi(range.substr(0, dash)) + 1;
-    }
-    ++field;
-    at = end + 1;
-  }
-  return count;
-}
-
 // The proxy as a hiredis client sees it, for the test's connections.
 struct proxy_endpoint final : server {
   explicit proxy_endpoint(std::uint16_t p) : port_(p) {}
@@ -107,7 +80,7 @@ TEST_CASE("the proxy in front of a cluster: a master's slots resharded under loa
       cas_key = "cas" + std::to_string(i);
     }
   }
-  const int moving = slots_of(*from);
+  const int moving = testing::redis_cluster::slots_served(*from);
   REQUIRE(moving > 0);
 
   constexpr int kIncrementers = 6, kCasClients = 4, kKeys = 30;
@@ -172,10 +145,11 @@ TEST_CASE("the proxy in front of a cluster: a master's slots resharded under loa
   }
   std::this_thread::sleep_for(500ms);
   const auto started = std::chrono::steady_clock::now();
-  const std::string resharded = from->cli(
-      "--cluster reshard 127.0.0.1:" + std::to_string(from->port()) + " --cluster-from " +
-      trimmed(from->cli("CLUSTER MYID")) + " --cluster-to " + trimmed(to->cli("CLUSTER MYID")) +
-      " --cluster-slots " + std::to_string(moving) + " --cluster-yes");
+  const std::string resharded =
+      from->cli("--cluster reshard 127.0.0.1:" + std::to_string(from->port()) + " --cluster-from " +
+                testing::redis_cluster::node_id(*from) + " --cluster-to " +
+                testing::redis_cluster::node_id(*to) + " --cluster-slots " +
+                std::to_string(moving) + " --cluster-yes");
   const auto took = std::chrono::steady_clock::now() - started;
   std::this_thread::sleep_for(500ms);
   stop = true;
@@ -184,7 +158,7 @@ TEST_CASE("the proxy in front of a cluster: a master's slots resharded under loa
   }
   INFO(resharded.substr(resharded.size() > 2000 ? resharded.size() - 2000 : 0));
   REQUIRE(cluster.wait_ok());
-  CHECK(slots_of(*from) == 0);
+  CHECK(testing::redis_cluster::slots_served(*from) == 0);
 
   hiredis_client check(endpoint);
   REQUIRE(check.ok());

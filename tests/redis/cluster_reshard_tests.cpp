@@ -21,46 +21,10 @@ using atomkv::redis_tests::connect_or_fail;
 using atomkv::redis_tests::open_or_fail;
 using atomkv::testing::redis_server;
 
-namespace {
-
-std::string node_id(const redis_server& node) {
-  std::string id = node.cli("CLUSTER MYID");
-  while (!id.empty() && (id.back() == '\n' || id.back() == '\r')) {
-    id.pop_back();
-  }
-  return id;
-}
-
-// How many slots `node` serves, by its own CLUSTER NODES line.
-int slots_of(redis_server& node) {
-  const std::string nodes = node.cli("CLUSTER NODES");
-  const std::string id = node_id(node);
-  const auto line_start = nodes.find(id + " ");
-  if (line_start == std::string::npos) {
-    return -1;
-  }
-  const std::string line = nodes.substr(line_start, nodes.find('\n', line_start) - line_start);
-  int count = 0;
-  std::size_t field = 0, at = 0;
-  while (at <= line.size()) {
-    const auto end = std::min(line.find(' ', at), line.size());
-    if (field >= 8) {  // slot ranges, "a-b" or "a"
-      const std::string range = line.substr(at, end - at);
-      const auto dash = range.find('-');
-      count += dash == std::string::npos
-                   ? 1
-                   : std::stoi(range.substr(dash + 1)) - std::stoi(range.substr(0, dash)) + 1;
-    }
-    ++field;
-    at = end + 1;
-  }
-  return count;
-}
-
-}  // namespace
+using atomkv::testing::redis_cluster;
 
 TEST_CASE("slots resharded under load: increments and cas loops end exact", "[cluster-reshard]") {
-  atomkv::testing::redis_cluster cluster({.masters = 3, .replicas_per_master = 1});
+  redis_cluster cluster({.masters = 3, .replicas_per_master = 1});
   REQUIRE(cluster.running());
   auto store = connect_or_fail(cluster.url(6));
   auto bucket = open_or_fail(store, "reshard");
@@ -83,7 +47,7 @@ TEST_CASE("slots resharded under load: increments and cas loops end exact", "[cl
       cas_key = candidate;
     }
   }
-  const int moving = slots_of(*from);
+  const int moving = redis_cluster::slots_served(*from);
   REQUIRE(moving > 0);
 
   constexpr int kIncrementers = 6, kCasThreads = 4, kKeys = 30;
@@ -134,8 +98,8 @@ TEST_CASE("slots resharded under load: increments and cas loops end exact", "[cl
   const auto started = std::chrono::steady_clock::now();
   const std::string resharded =
       from->cli("--cluster reshard 127.0.0.1:" + std::to_string(from->port()) + " --cluster-from " +
-                node_id(*from) + " --cluster-to " + node_id(*to) + " --cluster-slots " +
-                std::to_string(moving) + " --cluster-yes");
+                redis_cluster::node_id(*from) + " --cluster-to " + redis_cluster::node_id(*to) +
+                " --cluster-slots " + std::to_string(moving) + " --cluster-yes");
   const auto took = std::chrono::steady_clock::now() - started;
   std::this_thread::sleep_for(500ms);  // load on the new map
   stop = true;
@@ -144,7 +108,7 @@ TEST_CASE("slots resharded under load: increments and cas loops end exact", "[cl
   }
   INFO(resharded.substr(resharded.size() > 2000 ? resharded.size() - 2000 : 0));
   REQUIRE(cluster.wait_ok());
-  CHECK(slots_of(*from) == 0);
+  CHECK(redis_cluster::slots_served(*from) == 0);
 
   std::int64_t total = 0;
   for (int k = 0; k < kKeys; ++k) {

@@ -2,6 +2,7 @@
 
 #include <hiredis/hiredis.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <thread>
@@ -99,6 +100,40 @@ bool redis_cluster::wait_ok(int timeout_ms) {
 
 bool redis_cluster::is_master(redis_server& node) const {
   return node.running() && node.cli("ROLE").starts_with("master");
+}
+
+std::string redis_cluster::node_id(const redis_server& node) {
+  std::string id = node.cli("CLUSTER MYID");
+  while (!id.empty() && (id.back() == '\n' || id.back() == '\r')) {
+    id.pop_back();
+  }
+  return id;
+}
+
+int redis_cluster::slots_served(const redis_server& node) {
+  const std::string nodes = node.cli("CLUSTER NODES");
+  const auto myself = nodes.find("myself");
+  if (myself == std::string::npos) {
+    return -1;
+  }
+  const auto newline_before = nodes.rfind('\n', myself);
+  const auto line_start = newline_before == std::string::npos ? 0 : newline_before + 1;
+  const std::string line = nodes.substr(line_start, nodes.find('\n', myself) - line_start);
+  int count = 0;
+  std::size_t field = 0, at = 0;
+  while (at <= line.size()) {
+    const auto end = std::min(line.find(' ', at), line.size());
+    if (field >= 8) {  // slot ranges, "a-b" or "a"
+      const std::string range = line.substr(at, end - at);
+      const auto dash = range.find('-');
+      count += dash == std::string::npos
+                   ? 1
+                   : std::stoi(range.substr(dash + 1)) - std::stoi(range.substr(0, dash)) + 1;
+    }
+    ++field;
+    at = end + 1;
+  }
+  return count;
 }
 
 redis_server* redis_cluster::master_of(std::uint16_t slot) {

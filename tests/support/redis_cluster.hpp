@@ -44,6 +44,9 @@ class redis_cluster {
   redis_server* master_of(std::uint16_t slot);
   // Whether `node` is a master now (ROLE).
   bool is_master(redis_server& node) const;
+  // The node's cluster id (CLUSTER MYID), and how many slots it serves by its own CLUSTER NODES.
+  static std::string node_id(const redis_server& node);
+  static int slots_served(const redis_server& node);
 
   // Waits until every running node reports cluster_state:ok and all slots are assigned.
   bool wait_ok(int timeout_ms = 30000);
