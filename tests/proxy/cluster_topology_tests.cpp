@@ -66,13 +66,7 @@ TEST_CASE("the proxy in front of a cluster: a master's slots resharded under loa
   // Every slot of the master of c0 moves to another master, with its counters and the cas key.
   redis_server* from = cluster.master_of(slot_of(cluster, "c0"));
   REQUIRE(from);
-  redis_server* to = nullptr;
-  for (auto& node : cluster.nodes()) {
-    if (node.get() != from && node->running() && cluster.is_master(*node)) {
-      to = node.get();
-      break;
-    }
-  }
+  redis_server* to = cluster.other_master(from);
   REQUIRE(to);
   std::string cas_key;
   for (int i = 0; cas_key.empty(); ++i) {

@@ -32,13 +32,7 @@ TEST_CASE("slots resharded under load: increments and cas loops end exact", "[cl
   // Every slot of the master of c0 moves to another master: its counters and the cas key too.
   redis_server* from = cluster.master_of(hash_slot("reshard:c0"));
   REQUIRE(from);
-  redis_server* to = nullptr;
-  for (auto& node : cluster.nodes()) {
-    if (node.get() != from && node->running() && cluster.is_master(*node)) {
-      to = node.get();
-      break;
-    }
-  }
+  redis_server* to = cluster.other_master(from);
   REQUIRE(to);
   std::string cas_key;
   for (int i = 0; cas_key.empty(); ++i) {

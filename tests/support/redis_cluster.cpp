@@ -136,6 +136,15 @@ int redis_cluster::slots_served(const redis_server& node) {
   return count;
 }
 
+redis_server* redis_cluster::other_master(const redis_server* than) {
+  for (auto& node : nodes_) {
+    if (node.get() != than && node->running() && is_master(*node)) {
+      return node.get();
+    }
+  }
+  return nullptr;
+}
+
 redis_server* redis_cluster::master_of(std::uint16_t slot) {
   for (auto& node : nodes_) {
     if (!is_master(*node)) {

@@ -44,6 +44,8 @@ class redis_cluster {
   redis_server* master_of(std::uint16_t slot);
   // Whether `node` is a master now (ROLE).
   bool is_master(redis_server& node) const;
+  // A running master other than `than` (nullptr when there is none).
+  redis_server* other_master(const redis_server* than);
   // The node's cluster id (CLUSTER MYID), and how many slots it serves by its own CLUSTER NODES.
   static std::string node_id(const redis_server& node);
   static int slots_served(const redis_server& node);
