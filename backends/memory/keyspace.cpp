@@ -10,6 +10,7 @@
 #include "atomkv/clock.hpp"
 #include "atomkv/counter.hpp"
 #include "atomkv/glob.hpp"
+#include "atomkv/object_answer.hpp"
 #include "atomkv/value_edit.hpp"
 #include "memory_transaction.hpp"
 
@@ -119,6 +120,10 @@ op_result keyspace::execute_single(const operation& op, std::uint64_t hash, lazy
     case operation::kind::length: {
       entry* e = find_live(s, op.key, hash, now);
       return op_result::of_integer(e ? static_cast<std::int64_t>(e->value.size()) : 0);
+    }
+    case operation::kind::object: {
+      entry* e = find_live(s, op.key, hash, now);
+      return e ? object_answer(op.field, e->value) : op_result::nil();
     }
     case operation::kind::set: {
       entry* e = find_live(s, op.key, hash, now);

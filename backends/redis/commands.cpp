@@ -49,6 +49,20 @@ error unexpected(std::string_view command) {
 
 // The arguments a deadline adds to SET (`for_set`) or GETEX. Redis refuses a time of 0 or less
 // there, but removes a key given a PXAT already past: a deadline at or before now is PXAT 1.
+const char* object_subcommand(object_field field) {
+  switch (field) {
+    case object_field::encoding:
+      return "ENCODING";
+    case object_field::refcount:
+      return "REFCOUNT";
+    case object_field::idletime:
+      return "IDLETIME";
+    case object_field::freq:
+      return "FREQ";
+  }
+  return "ENCODING";
+}
+
 std::size_t deadline_args(const expiry& deadline, bool for_set) {
   switch (deadline.what) {
     case expiry::kind::none:
@@ -344,6 +358,12 @@ void add_op(request& out, std::string_view prefix, int db, const operation& op) 
     case operation::kind::type:
       out.start(2);
       out.arg("TYPE");
+      out.key(prefix, op.key);
+      return;
+    case operation::kind::object:
+      out.start(3);
+      out.arg("OBJECT");
+      out.arg(object_subcommand(op.field));
       out.key(prefix, op.key);
       return;
     case operation::kind::set_if_none_exist:

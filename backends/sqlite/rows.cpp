@@ -8,6 +8,7 @@
 #include "atomkv/bit_edits.hpp"
 #include "atomkv/counter.hpp"
 #include "atomkv/glob.hpp"
+#include "atomkv/object_answer.hpp"
 #include "atomkv/value_edit.hpp"
 #include "schema.hpp"
 
@@ -447,6 +448,13 @@ result<op_result> rows::run(const operation& op, write_clock* clock) {
       BOOST_OUTCOME_TRY(found, find(op.key, true));
       const bool present = found && found->present;
       return op_result::of_integer(present ? static_cast<std::int64_t>(found->value.size()) : 0);
+    }
+    case operation::kind::object: {
+      BOOST_OUTCOME_TRY(found, find(op.key, true));
+      if (found && found->present) {
+        return object_answer(op.field, found->value);
+      }
+      return op_result::nil();
     }
     case operation::kind::set:
       return set(op, *clock);

@@ -53,6 +53,9 @@ struct expiry {
   bool operator==(const expiry&) const = default;
 };
 
+// What OBJECT asks about a key's value (Redis's object.c).
+enum class object_field : std::uint8_t { encoding, refcount, idletime, freq };
+
 // The conditions of EXPIRE ... NX | XX | GT | LT, as bits (XX may go with GT or LT). A key with
 // no deadline counts as one infinitely far away: GT never holds for it, LT always does.
 enum expire_flag : std::uint8_t {
@@ -119,6 +122,8 @@ struct operation {
     rename,  // RENAME: ok; RENAMENX: integer 1 or 0; "ERR no such key" when the source is missing
     copy,    // COPY: integer 1, or 0 (no source, or a destination and no REPLACE)
     random_key,  // RANDOMKEY: a key of the bucket as a value, or nil when it has none
+    // OBJECT ENCODING | REFCOUNT | IDLETIME | FREQ of one key (see operation::object).
+    object,
   };
   enum class condition : std::uint8_t { always, if_missing, if_present };
 
@@ -139,10 +144,11 @@ struct operation {
   // parsed only once the key is found to exist, as Redis does (bit_edits.hpp); bit_operation:
   // the source keys
   std::span<const std::string_view> arguments;
-  std::span<const bitfield_step> steps;  // bitfield
-  bool read_only = false;                // bitfield: BITFIELD_RO (GET steps only)
-  bool touches = false;                  // exists: TOUCH (Redis counts it as an access)
-  bool removes_source = false;           // copy to another database: MOVE
+  std::span<const bitfield_step> steps;         // bitfield
+  bool read_only = false;                       // bitfield: BITFIELD_RO (GET steps only)
+  bool touches = false;                         // exists: TOUCH (Redis counts it as an access)
+  bool removes_source = false;                  // copy to another database: MOVE
+  object_field field = object_field::encoding;  // object
 
   static operation get(std::string_view key) { return {.what = kind::get, .key = key}; }
   // SET: the key's deadline becomes `deadline` (none by default, as SET leaves it; keep for
@@ -316,6 +322,12 @@ struct operation {
 
   // RANDOMKEY: any live key of the bucket, nil when there is none.
   static operation random_key() { return {.what = kind::random_key}; }
+
+  // OBJECT <field> key: nil when the key is missing, else what object_answer() says on atomkv's
+  // own backends, and Redis's own answer on Redis (where a list or hash is described too).
+  static operation object(std::string_view key, object_field field) {
+    return {.what = kind::object, .key = key, .field = field};
+  }
 
   // Whether a listing with this type filter keeps a key that is a string (the only type atomkv
   // stores): no filter, or "string" in any case, compared as Redis's strcasecmp compares C
