@@ -26,7 +26,7 @@ struct registry {
     for (auto table :
          {string_commands(), key_commands(), expiry_commands(), connection_commands(),
           server_commands(), config_commands(), introspection_commands(), transaction_commands(),
-          bit_commands(), function_commands(), replication_commands()}) {
+          bit_commands(), function_commands(), replication_commands(), object_commands()}) {
       all.insert(all.end(), table.begin(), table.end());
     }
     std::size_t size = 16;

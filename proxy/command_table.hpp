@@ -200,8 +200,8 @@ std::span<const command_spec> config_commands();
 std::span<const command_spec> introspection_commands();  // COMMAND
 std::span<const command_spec> transaction_commands();
 std::span<const command_spec> bit_commands();  // SETBIT, GETBIT, BITCOUNT, BITPOS, BITOP, BITFIELD
-std::span<const command_spec> function_commands();
-std::span<const command_spec>
-replication_commands();  // WAIT  // FUNCTION FLUSH, LIST (no scripts run)
+std::span<const command_spec> function_commands();     // FUNCTION FLUSH, LIST (no scripts run)
+std::span<const command_spec> replication_commands();  // WAIT
+std::span<const command_spec> object_commands();       // OBJECT ENCODING, REFCOUNT, ...
 
 }  // namespace atomkv::proxy

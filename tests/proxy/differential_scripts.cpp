@@ -173,7 +173,7 @@ std::vector<script> connection_scripts() {
 }
 
 // The commands with subcommands, whose lists of subcommands differ from Redis's.
-const std::vector<std::string> kContainers = {"client", "config", "command", "function"};
+const std::vector<std::string> kContainers = {"client", "config", "command", "function", "object"};
 
 // COMMAND INFO and COMMAND DOCS of each command, byte for byte; of the containers, all but the
 // list of subcommands (compare_mode::command_container).
@@ -265,6 +265,55 @@ std::vector<script> introspection_scripts() {
         A({"MULTI"}), A({"WAIT", "1", "0"}), A({"WAIT", "2", "100000"}), A({"WAIT", "x", "0"}),
         A({"WAIT", "1", "-1"}), A({"EXEC"}), A({"MULTI"}), A({"WAIT", "1"}), A({"EXEC"}),
         A({"COMMAND", "INFO", "wait"}), A({"COMMAND", "DOCS", "wait"})}},
+      {"object",
+       {// Every subcommand on a missing key: nil, before anything else is looked at.
+        A({"OBJECT", "ENCODING", "nokey"}), A({"OBJECT", "REFCOUNT", "nokey"}),
+        A({"OBJECT", "IDLETIME", "nokey"}), A({"OBJECT", "FREQ", "nokey"}),
+        // Values as SET describes them: an integer string2l accepts within 20 characters is
+        // "int", shared (refcount INT_MAX) from 0 to 9999; other values up to 44 bytes "embstr".
+        A({"SET", "k", "123"}), A({"OBJECT", "ENCODING", "k"}), A({"OBJECT", "REFCOUNT", "k"}),
+        A({"SET", "k", "0"}), A({"OBJECT", "REFCOUNT", "k"}), A({"SET", "k", "9999"}),
+        A({"OBJECT", "REFCOUNT", "k"}), A({"SET", "k", "10000"}), A({"OBJECT", "ENCODING", "k"}),
+        A({"OBJECT", "REFCOUNT", "k"}), A({"SET", "k", "-1"}), A({"OBJECT", "ENCODING", "k"}),
+        A({"OBJECT", "REFCOUNT", "k"}), A({"SET", "k", "9223372036854775807"}),
+        A({"OBJECT", "ENCODING", "k"}), A({"SET", "k", "-9223372036854775808"}),
+        A({"OBJECT", "ENCODING", "k"}), A({"SET", "k", "9223372036854775808"}),
+        A({"OBJECT", "ENCODING", "k"}), A({"SET", "k", "007"}), A({"OBJECT", "ENCODING", "k"}),
+        A({"SET", "k", "-0"}), A({"OBJECT", "ENCODING", "k"}), A({"SET", "k", "+1"}),
+        A({"OBJECT", "ENCODING", "k"}), A({"SET", "k", " 1"}), A({"OBJECT", "ENCODING", "k"}),
+        A({"SET", "k", "1.5"}), A({"OBJECT", "ENCODING", "k"}), A({"SET", "k", ""}),
+        A({"OBJECT", "ENCODING", "k"}), A({"OBJECT", "REFCOUNT", "k"}),
+        A({"SET", "k", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"}),
+        A({"OBJECT", "ENCODING", "k"}),
+        A({"SET", "k", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab"}),
+        A({"OBJECT", "ENCODING", "k"}), A({"OBJECT", "REFCOUNT", "k"}),
+        // INCR's results are integers, shared below 10000.
+        A({"SET", "n", "9998"}), A({"INCR", "n"}), A({"OBJECT", "REFCOUNT", "n"}), A({"INCR", "n"}),
+        A({"OBJECT", "ENCODING", "n"}), A({"OBJECT", "REFCOUNT", "n"}),
+        A({"INCRBY", "n", "-20000"}), A({"OBJECT", "ENCODING", "n"}),
+        A({"OBJECT", "REFCOUNT", "n"}), A({"DEL", "n"}), A({"INCR", "n"}),
+        A({"OBJECT", "REFCOUNT", "n"}),
+        // The other ways to set a value encode it as SET does; RENAME keeps it.
+        A({"MSET", "{m}1", "42", "{m}2", "forty-two"}), A({"OBJECT", "ENCODING", "{m}1"}),
+        A({"OBJECT", "ENCODING", "{m}2"}), A({"SETNX", "{m}3", "7"}),
+        A({"OBJECT", "REFCOUNT", "{m}3"}), A({"GETSET", "{m}3", "70000"}),
+        A({"OBJECT", "ENCODING", "{m}3"}), A({"SETEX", "{m}4", "100", "12"}),
+        A({"OBJECT", "ENCODING", "{m}4"}), A({"APPEND", "{m}5", "99"}),
+        A({"OBJECT", "ENCODING", "{m}5"}), A({"RENAME", "{m}5", "{m}6"}),
+        A({"OBJECT", "ENCODING", "{m}6"}), A({"OBJECT", "REFCOUNT", "{m}6"}),
+        // IDLETIME of a key just written (Redis's clock ticks each second); FREQ needs an LFU
+        // maxmemory policy, and the policy is noeviction.
+        A_close({"OBJECT", "IDLETIME", "k"}, 1), A({"OBJECT", "FREQ", "k"}),
+        // Arity and unknown subcommands, as a container checks them.
+        A({"OBJECT"}), A({"OBJECT", "nosuch"}), A({"OBJECT", "nosuch", "k"}),
+        A({"OBJECT", "ENCODING"}), A({"OBJECT", "encoding", "k", "x"}), A({"OBJECT", "HELP", "x"}),
+        A({"OBJECT", "HELP"}), A({"object", "help"}),
+        // Inside a transaction: queued, answered by EXEC.
+        A({"MULTI"}), A({"SET", "t", "5"}), A({"OBJECT", "ENCODING", "t"}),
+        A({"OBJECT", "REFCOUNT", "t"}), A({"OBJECT", "FREQ", "t"}), A({"OBJECT", "HELP"}),
+        A({"OBJECT", "ENCODING", "{t}nokey"}), A({"EXEC"}),
+        A({"COMMAND", "GETKEYS", "OBJECT", "ENCODING", "k"}),
+        A({"COMMAND", "GETKEYS", "OBJECT", "HELP"})}},
       {"command getkeysandflags",
        {// Each key with its specification's flags; SET's and BITFIELD's flags follow the call.
         A({"COMMAND", "GETKEYSANDFLAGS", "GET", "a"}),
@@ -1660,7 +1709,8 @@ const std::vector<std::string>& compared_command_names() {
       "persist",
       // keys
       "del", "unlink", "exists", "type", "keys", "scan", "dbsize", "flushdb", "rename", "renamenx",
-      "copy", "randomkey", "touch", "move",
+      "copy", "randomkey", "touch", "move", "object", "object|encoding", "object|refcount",
+      "object|idletime", "object|freq", "object|help",
       // connection
       "ping", "echo", "hello", "auth", "select", "quit", "reset", "client", "client|setname",
       "client|getname", "client|id", "client|info", "client|list", "client|help",
