@@ -97,6 +97,8 @@ enum command_flag : std::uint32_t {
   flag_runs_transaction = 1 << 9,
   // Switches the database (SELECT): queued inside MULTI, the commands after it act on that one.
   flag_switches_db = 1 << 10,
+  // May grow memory (Redis's denyoom): refused while the proxy is over maxmemory.
+  flag_denyoom = 1 << 11,
 };
 
 // How a command runs outside MULTI.

@@ -28,6 +28,16 @@ void reject(client& c, std::string_view line, const command_spec* spec = nullptr
   }
 }
 
+// Whether a transaction queued a command with `flag` (Redis's mstate.cmd_flags).
+bool queued_with(const session& state, command_flag flag) {
+  for (const auto& command : state.queued) {
+    if (command.spec->flags & flag) {
+      return true;
+    }
+  }
+  return false;
+}
+
 void run_data_command(client& c, const command_spec& spec, args_view args) {
   // Reused across commands: the loop is single-threaded and the backend copies what it keeps.
   static thread_local std::vector<operation> ops;
@@ -75,6 +85,35 @@ void run_data_command(client& c, const command_spec& spec, args_view args) {
           write_reply(plan, applied.value(), out);
         });
       });
+}
+
+// Redis's processCommand over maxmemory: a command that may grow memory is refused, so is EXEC of
+// a transaction that queued one, and inside MULTI so is every command that would be queued
+// (queuing grows memory too). Redis also refuses MULTI and WATCH inside MULTI there; the proxy
+// answers them as it does otherwise.
+bool refused_over_maxmemory(client& c, const command_spec& spec) {
+  const session& state = c.state();
+  if (spec.flags & flag_denyoom) {
+    return c.owner().over_maxmemory();
+  }
+  if (spec.flags & flag_runs_transaction) {
+    return state.in_multi && c.owner().over_maxmemory() && queued_with(state, flag_denyoom);
+  }
+  return state.in_multi && !(spec.flags & flag_no_queue) && c.owner().over_maxmemory();
+}
+
+// Redis's checkGoodReplicasStatus on a master without replicas: with min-replicas-to-write set
+// (and min-replicas-max-lag not 0) no write is accepted, nor EXEC of a transaction that queued one.
+bool refused_without_replicas(client& c, const command_spec& spec) {
+  const options& settings = c.owner().config();
+  if (settings.min_replicas_to_write == 0 || settings.min_replicas_max_lag == 0) {
+    return false;
+  }
+  if (spec.flags & flag_write) {
+    return true;
+  }
+  const session& state = c.state();
+  return (spec.flags & flag_runs_transaction) && state.in_multi && queued_with(state, flag_write);
 }
 
 // Whether `spec` may run while the client's earlier commands still wait for the backend.
@@ -134,6 +173,14 @@ bool dispatch(client& c, args_view args) {
   }
   if (!state.authenticated && !(spec->flags & flag_no_auth)) {
     reject(c, errors::noauth, spec);
+    return true;
+  }
+  if (refused_over_maxmemory(c, *spec)) {
+    reject(c, errors::out_of_memory, spec);
+    return true;
+  }
+  if (refused_without_replicas(c, *spec)) {
+    reject(c, errors::no_replicas, spec);
     return true;
   }
   c.set_last_command(spec->name);

@@ -181,6 +181,19 @@ const setting kSettings[] = {
     {"client-query-buffer-limit", true,
      [](options& o, const std::string& v) { return set_size(o.client_query_buffer_limit, v, 1); },
      [](const options& o) { return std::to_string(o.client_query_buffer_limit); }},
+    {"maxmemory", true,
+     [](options& o, const std::string& v) { return set_size(o.maxmemory, v, 0); },
+     [](const options& o) { return std::to_string(o.maxmemory); }},
+    {"min-replicas-to-write", true,
+     [](options& o, const std::string& v) {
+       return set_integer(o.min_replicas_to_write, v, 0, kIntMax);
+     },
+     [](const options& o) { return std::to_string(o.min_replicas_to_write); }},
+    {"min-replicas-max-lag", true,
+     [](options& o, const std::string& v) {
+       return set_integer(o.min_replicas_max_lag, v, 0, kIntMax);
+     },
+     [](const options& o) { return std::to_string(o.min_replicas_max_lag); }},
     {"proto-max-bulk-len", false,
      [](options& o, const std::string& v) { return set_size(o.proto_max_bulk_len, v, 1); },
      [](const options& o) { return std::to_string(o.proto_max_bulk_len); }},

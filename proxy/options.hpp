@@ -46,6 +46,13 @@ struct options {
   // (client.hpp, held_input).
   std::size_t client_query_buffer_limit = std::size_t{1} << 30;
   std::size_t proto_max_bulk_len = std::size_t{512} << 20;
+  // Resident bytes past which commands that may grow memory are refused with Redis's OOM error
+  // (maxmemory-policy noeviction: the proxy evicts nothing); 0: no limit (memory_gauge.hpp).
+  std::size_t maxmemory = 0;
+  // Redis's min-replicas-to-write and min-replicas-max-lag. The proxy answers as a master without
+  // replicas (WAIT): with both set, every write is refused with NOREPLICAS.
+  std::size_t min_replicas_to_write = 0;
+  std::size_t min_replicas_max_lag = 10;
   // Microseconds the loop keeps polling after a client's input before it sleeps (busy_poll.hpp);
   // 0 sleeps at once. parse_options sets 0 when the process may use a single CPU only.
   std::uint64_t busy_poll_us = 20;

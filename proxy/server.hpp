@@ -16,6 +16,7 @@
 #include "atomkv/store.hpp"
 #include "busy_poll.hpp"
 #include "cycle_clock.hpp"
+#include "memory_gauge.hpp"
 #include "options.hpp"
 #include "timed_replies.hpp"
 
@@ -83,6 +84,10 @@ class server {
   // Replies given at a deadline to blocked clients (WAIT).
   timed_replies& timed() { return timed_; }
   std::chrono::steady_clock::time_point started() const { return started_; }
+  // Whether maxmemory is set and the proxy's resident memory is past it (memory_gauge.hpp).
+  bool over_maxmemory() {
+    return config_.maxmemory != 0 && gauge_.resident(uv_now(loop_)) > config_.maxmemory;
+  }
 
   // The bucket behind database `db`, opened on first use; null with `error` set on failure. The
   // reference stays valid while the server lives (a caller copies it to keep the bucket longer).
@@ -113,6 +118,7 @@ class server {
 
   uv_loop_t* loop_;
   options config_;
+  memory_gauge gauge_;
   atomkv::store store_;
   uv_tcp_t listener_{};
   uv_signal_t sigterm_{};

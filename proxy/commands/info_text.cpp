@@ -10,6 +10,7 @@
 #include <fstream>
 
 #include "../client.hpp"
+#include "../memory_gauge.hpp"
 #include "../redis_errors.hpp"
 #include "../server.hpp"
 
@@ -35,15 +36,6 @@ std::string human_bytes(std::uint64_t bytes) {
   char text[32];
   std::snprintf(text, sizeof text, "%.2f%c", value, units[unit]);
   return text;
-}
-
-std::uint64_t resident_bytes() {
-  std::ifstream statm("/proc/self/statm");
-  std::uint64_t pages = 0, resident = 0;
-  if (!(statm >> pages >> resident)) {
-    return 0;
-  }
-  return resident * static_cast<std::uint64_t>(sysconf(_SC_PAGESIZE));
 }
 
 std::string seconds_of(const timeval& t) {
@@ -124,7 +116,8 @@ void clients_section(client& c, info_writer& out) {
   out.add("atomkv_watching_clients", srv.watching_clients());
 }
 
-void memory_section(info_writer& out) {
+void memory_section(const options& settings, info_writer& out) {
+  const std::size_t maxmemory = settings.maxmemory;
   rusage self{};
   getrusage(RUSAGE_SELF, &self);
   const std::uint64_t rss = resident_bytes();
@@ -141,8 +134,8 @@ void memory_section(info_writer& out) {
   out.add("used_memory_peak_human", human_bytes(std::max(peak, rss)));
   out.add("total_system_memory", system);
   out.add("total_system_memory_human", human_bytes(system));
-  out.add("maxmemory", "0");
-  out.add("maxmemory_human", "0B");
+  out.add("maxmemory", static_cast<std::uint64_t>(maxmemory));
+  out.add("maxmemory_human", human_bytes(maxmemory));
   out.add("maxmemory_policy", "noeviction");
   out.add("mem_allocator", "libc");
 }
@@ -281,7 +274,7 @@ std::string info_text(client& c, const info_request& which, const info_figures& 
     clients_section(c, out);
   }
   if (which.wants("memory")) {
-    memory_section(out);
+    memory_section(c.owner().config(), out);
   }
   if (which.wants("persistence")) {
     persistence_section(c, out);

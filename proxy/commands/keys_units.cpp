@@ -217,7 +217,7 @@ const command_spec kCommands[] = {
                            {.name = "newkey", .type = "key", .key_spec_index = 1}}}},
     {.name = "copy",
      .arity = -3,
-     .flags = flag_write,
+     .flags = flag_write | flag_denyoom,
      .behaviour = planned_by(plan_copy),
      .first_key = 1,
      .last_key = 2,

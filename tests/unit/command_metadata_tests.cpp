@@ -68,6 +68,7 @@ TEST_CASE("Redis's flags agree with the flags the proxy acts on", "[command-meta
     CHECK(((spec.flags & flag_fast) != 0) == has(info->flags, "fast"));
     CHECK(((spec.flags & flag_admin) != 0) == has(info->flags, "admin"));
     CHECK(((spec.flags & flag_no_auth) != 0) == has(info->flags, "no_auth"));
+    CHECK(((spec.flags & flag_denyoom) != 0) == has(info->flags, "denyoom"));
     // Redis puts every command that is not fast in @slow, and fast ones in @fast.
     CHECK(has(info->flags, "fast") == has(info->acl_categories, "@fast"));
     CHECK(has(info->flags, "fast") != has(info->acl_categories, "@slow"));
