@@ -87,6 +87,14 @@ void run_data_command(client& c, const command_spec& spec, args_view args) {
       });
 }
 
+std::uint64_t argument_bytes(args_view args) {
+  std::uint64_t total = 0;
+  for (auto arg : args) {
+    total += arg.size();
+  }
+  return total;
+}
+
 // Redis's processCommand over maxmemory: a command that may grow memory is refused, so is EXEC of
 // a transaction that queued one, and inside MULTI so is every command that would be queued
 // (queuing grows memory too). Redis also refuses MULTI and WATCH inside MULTI there; the proxy
@@ -178,6 +186,9 @@ bool dispatch(client& c, args_view args) {
   if (refused_over_maxmemory(c, *spec)) {
     reject(c, errors::out_of_memory, spec);
     return true;
+  }
+  if ((spec->flags & flag_denyoom) && c.owner().config().maxmemory != 0) {
+    c.owner().note_growth(argument_bytes(args));
   }
   if (refused_without_replicas(c, *spec)) {
     reject(c, errors::no_replicas, spec);

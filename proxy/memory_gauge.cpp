@@ -18,10 +18,11 @@ std::uint64_t resident_bytes() {
 std::uint64_t memory_gauge::resident(std::uint64_t now_ms) {
   if (!read_ || now_ms - read_at_ms_ >= kPeriodMs) {
     bytes_ = resident_bytes();
+    grown_ = 0;
     read_at_ms_ = now_ms;
     read_ = true;
   }
-  return bytes_;
+  return bytes_ + grown_;
 }
 
 }  // namespace atomkv::proxy

@@ -88,6 +88,12 @@ class server {
   bool over_maxmemory() {
     return config_.maxmemory != 0 && gauge_.resident(uv_now(loop_)) > config_.maxmemory;
   }
+  // A command that may grow memory by about `bytes` was admitted (counted while maxmemory is set).
+  void note_growth(std::uint64_t bytes) {
+    if (config_.maxmemory != 0) {
+      gauge_.note_growth(bytes);
+    }
+  }
 
   // The bucket behind database `db`, opened on first use; null with `error` set on failure. The
   // reference stays valid while the server lives (a caller copies it to keep the bucket longer).

@@ -14,6 +14,7 @@
 
 #include "proxy/hiredis_client.hpp"
 #include "proxy/servers.hpp"
+#include "support/child_process.hpp"
 #include "support/resp_client.hpp"
 
 namespace atomkv::proxy_tests {
@@ -806,6 +807,63 @@ TEST_CASE("WATCH past max-transaction-connections is refused until one is releas
   CHECK(released);
   CHECK(strings(admin.cmd({"CONFIG", "GET", "max-transaction-connections"})) ==
         std::vector<std::string>{"max-transaction-connections", "2"});
+}
+
+}  // namespace atomkv::proxy_tests
+
+namespace atomkv::proxy_tests {
+
+// On memory:// the data is in the proxy, so maxmemory bounds it: one client writing 1 MB values
+// is stopped near the limit, reads and deletes still work, and once the deleted keys' memory is
+// back with the system (about once a second) writes are admitted again.
+TEST_CASE("maxmemory on memory:// stops one client's writes near the limit", "[commands]") {
+  if (!subject_is_proxy() || subject_backend() != "memory://") {
+    return;  // the data lives in the backend: the proxy's own memory stays small
+  }
+  auto srv = started({});
+  hiredis_client c(*srv);
+  REQUIRE(c.ok());
+  const std::uint64_t base = std::stoull(info_field(str(c.cmd({"INFO", "memory"})), "used_memory"));
+  const std::uint64_t limit = base + (std::uint64_t{32} << 20);
+  REQUIRE(str(c.cmd({"CONFIG", "SET", "maxmemory", std::to_string(limit)})) == "OK");
+
+  const std::string value(std::size_t{1} << 20, 'v');
+  const std::string oom = "OOM command not allowed when used memory > 'maxmemory'.";
+  int accepted = 0;
+  bool refused = false;
+  for (int i = 0; i < 256 && !refused; ++i) {
+    auto reply = c.cmd({"SET", "k" + std::to_string(i), value});
+    if (is_error(reply, oom)) {
+      refused = true;
+    } else {
+      REQUIRE(str(reply) == "OK");
+      ++accepted;
+    }
+  }
+  INFO("values of 1 MB accepted under a limit 32 MB above the start: " << accepted);
+  CHECK(refused);
+  CHECK(accepted <= 40);
+  if (!testing::kResidentMemoryFollowsFrees) {
+    return;  // AddressSanitizer's quarantine keeps freed buffers resident, so no bound below
+  }
+  CHECK(accepted >= 8);
+  auto resident = srv->resident_bytes();
+  REQUIRE(resident);
+  CHECK(*resident <= limit + (std::uint64_t{8} << 20));
+
+  CHECK(str(c.cmd({"GET", "k0"})).size() == value.size());
+  for (int i = 0; i < accepted; ++i) {
+    REQUIRE(c.cmd({"DEL", "k" + std::to_string(i)})->integer == 1);
+  }
+  bool admitted = false;
+  for (int attempt = 0; attempt < 100 && !admitted; ++attempt) {
+    admitted = str(c.cmd({"SET", "again", "x"})) == "OK";
+    if (!admitted) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+  }
+  CHECK(admitted);
+  CHECK(str(c.cmd({"CONFIG", "SET", "maxmemory", "0"})) == "OK");
 }
 
 }  // namespace atomkv::proxy_tests
