@@ -381,6 +381,10 @@ Options (also accepted as "name value" lines in a --config file):
   --client-query-buffer-limit B    disconnect a client whose input not yet run, with what
                                    MULTI queued, exceeds B (1gb)
   --proto-max-bulk-len B           longest argument accepted (512mb)
+  --maxmemory B                    past B of resident memory refuse writes that may grow it
+                                   (Redis's OOM error, policy noeviction; default 0: no limit)
+  --min-replicas-to-write N        with N > 0 refuse every write (NOREPLICAS): no replicas here
+  --min-replicas-max-lag SECONDS   0 turns min-replicas-to-write off (default 10)
   --busy-poll MICROSECONDS         keep polling this long after a client's input before the
                                    loop sleeps (default 20; 0 on a single CPU, or to turn it off)
   --config FILE                    read settings from FILE first
@@ -389,7 +393,8 @@ Options (also accepted as "name value" lines in a --config file):
 Sizes take Redis's suffixes: k, kb, m, mb, g, gb. Secrets need not be on the command line, where
 any local user can read them: put them in the --config file or the environment. The command line
 wins over the file, and the file over the environment. CONFIG SET changes requirepass, timeout,
-maxclients, max-transaction-connections and the client buffer limits while the proxy runs.
+maxclients, max-transaction-connections, maxmemory, the min-replicas settings and the client
+buffer limits while the proxy runs.
 )";
 }
 
