@@ -243,8 +243,13 @@ result<std::pair<std::vector<std::string>, std::optional<std::string>>> cluster_
   cluster_cursor at;
   if (cursor && !cursor->empty()) {
     auto decoded = decode_cursor(*cursor);
-    if (!decoded || decoded->master >= masters.size()) {
+    if (!decoded) {
       return failure(invalid_cursor());
+    }
+    if (decoded->master >= masters.size()) {
+      // A number past every master (SCAN -1 is 2^64-1, or fewer masters since): the listing is
+      // over, as Redis ends a scan from a cursor past its table instead of refusing it.
+      return std::make_pair(std::vector<std::string>(), std::optional<std::string>());
     }
     at = std::move(*decoded);
   }
