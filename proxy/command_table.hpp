@@ -99,6 +99,9 @@ enum command_flag : std::uint32_t {
   flag_switches_db = 1 << 10,
   // May grow memory (Redis's denyoom): refused while the proxy is over maxmemory.
   flag_denyoom = 1 << 11,
+  // Ends the transaction or the connection (EXEC, DISCARD, QUIT, RESET): not refused inside MULTI
+  // over maxmemory, as Redis exempts them.
+  flag_leaves_multi = 1 << 12,
 };
 
 // How a command runs outside MULTI.

@@ -87,18 +87,9 @@ void run_data_command(client& c, const command_spec& spec, args_view args) {
       });
 }
 
-std::uint64_t argument_bytes(args_view args) {
-  std::uint64_t total = 0;
-  for (auto arg : args) {
-    total += arg.size();
-  }
-  return total;
-}
-
 // Redis's processCommand over maxmemory: a command that may grow memory is refused, so is EXEC of
-// a transaction that queued one, and inside MULTI so is every command that would be queued
-// (queuing grows memory too). Redis also refuses MULTI and WATCH inside MULTI there; the proxy
-// answers them as it does otherwise.
+// a transaction that queued one, and inside MULTI so is every command but those that leave the
+// transaction or the connection (EXEC, DISCARD, QUIT, RESET): queuing grows memory too.
 bool refused_over_maxmemory(client& c, const command_spec& spec) {
   const session& state = c.state();
   if (spec.flags & flag_denyoom) {
@@ -107,7 +98,7 @@ bool refused_over_maxmemory(client& c, const command_spec& spec) {
   if (spec.flags & flag_runs_transaction) {
     return state.in_multi && c.owner().over_maxmemory() && queued_with(state, flag_denyoom);
   }
-  return state.in_multi && !(spec.flags & flag_no_queue) && c.owner().over_maxmemory();
+  return state.in_multi && !(spec.flags & flag_leaves_multi) && c.owner().over_maxmemory();
 }
 
 // Redis's checkGoodReplicasStatus on a master without replicas: with min-replicas-to-write set
@@ -186,9 +177,6 @@ bool dispatch(client& c, args_view args) {
   if (refused_over_maxmemory(c, *spec)) {
     reject(c, errors::out_of_memory, spec);
     return true;
-  }
-  if ((spec->flags & flag_denyoom) && c.owner().config().maxmemory != 0) {
-    c.owner().note_growth(argument_bytes(args));
   }
   if (refused_without_replicas(c, *spec)) {
     reject(c, errors::no_replicas, spec);

@@ -84,16 +84,8 @@ class server {
   // Replies given at a deadline to blocked clients (WAIT).
   timed_replies& timed() { return timed_; }
   std::chrono::steady_clock::time_point started() const { return started_; }
-  // Whether maxmemory is set and the proxy's resident memory is past it (memory_gauge.hpp).
-  bool over_maxmemory() {
-    return config_.maxmemory != 0 && gauge_.resident(uv_now(loop_)) > config_.maxmemory;
-  }
-  // A command that may grow memory by about `bytes` was admitted (counted while maxmemory is set).
-  void note_growth(std::uint64_t bytes) {
-    if (config_.maxmemory != 0) {
-      gauge_.note_growth(bytes);
-    }
-  }
+  // Whether maxmemory is set and the proxy's resident memory is past it now (memory_gauge.hpp).
+  bool over_maxmemory() { return config_.maxmemory != 0 && gauge_.resident() > config_.maxmemory; }
 
   // The bucket behind database `db`, opened on first use; null with `error` set on failure. The
   // reference stays valid while the server lives (a caller copies it to keep the bucket longer).

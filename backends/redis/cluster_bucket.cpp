@@ -108,11 +108,14 @@ result<std::vector<op_result>> cluster_bucket::apply_everywhere(std::optional<st
     }
     if (ops[i].key.empty()) {
       cursors[i] = cluster_cursor{};
-    } else if (auto at = decode_cursor(ops[i].key); at && at->master < masters.size()) {
-      cursors[i] = std::move(at);
-    } else {
+    } else if (auto at = decode_cursor(ops[i].key); !at) {
       results[i] = op_result::failed("ERR invalid cursor");
       decided[i] = true;
+    } else if (at->master >= masters.size()) {
+      results[i] = op_result::of_keys({}, "");  // past every master: over (see list_page)
+      decided[i] = true;
+    } else {
+      cursors[i] = std::move(at);
     }
   }
   std::vector<std::vector<op_result>> per_master(ops.size());
@@ -247,8 +250,8 @@ result<std::pair<std::vector<std::string>, std::optional<std::string>>> cluster_
       return failure(invalid_cursor());
     }
     if (decoded->master >= masters.size()) {
-      // A number past every master (SCAN -1 is 2^64-1, or fewer masters since): the listing is
-      // over, as Redis ends a scan from a cursor past its table instead of refusing it.
+      // A number past every master (SCAN -1 is 2^64-1): the listing is over. Redis refuses no
+      // number either; from a cursor past its table it answers 0 after at most one bucket.
       return std::make_pair(std::vector<std::string>(), std::optional<std::string>());
     }
     at = std::move(*decoded);

@@ -89,7 +89,9 @@ TEST_CASE_METHOD(fixture, "object idletime and freq of a key just written", "[ob
   op_result idle = ask(bucket, "k", object_field::idletime);
   REQUIRE(idle.what == op_result::kind::integer);
   CHECK(idle.integer >= 0);
-  CHECK(idle.integer <= 1);  // seconds; Redis's clock ticks once a second
+  // Seconds: Redis's clock ticks once a second, and a loaded machine may stall the test between
+  // the two calls.
+  CHECK(idle.integer <= 10);
   // No LFU maxmemory policy (atomkv's own backends have none; Redis's default is noeviction).
   op_result freq = ask(bucket, "k", object_field::freq);
   REQUIRE(freq.what == op_result::kind::error);

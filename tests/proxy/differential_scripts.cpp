@@ -323,18 +323,21 @@ std::vector<script> introspection_scripts() {
         A({"SETRANGE", "k", "0", "x"}), A({"SETBIT", "k", "1", "1"}), A({"GET", "k"}),
         A({"EXPIRE", "k", "100"}), A({"PERSIST", "k"}), A({"PING"}), A({"MULTI"}), A({"GET", "k"}),
         A({"PING"}), A({"EXEC"}), A({"MULTI"}), A({"DISCARD"}), A({"DEL", "k"}), A({"EXISTS", "k"}),
+        // Inside MULTI only EXEC, DISCARD, QUIT and RESET are spared: a nested MULTI or a WATCH
+        // gets OOM too, and dooms the transaction.
+        A({"MULTI"}), A({"MULTI"}), A({"WATCH", "k"}), A({"EXEC"}), A({"MULTI"}), A({"RESET"}),
         // A transaction queued before: EXEC is refused only if it queued such a command.
         B({"CONFIG", "SET", "maxmemory", "0"}), A({"SET", "k", "v"}), A({"MULTI"}), A({"GET", "k"}),
         A({"PING"}), B({"CONFIG", "SET", "maxmemory", "1"}), A({"EXEC"}),
         B({"CONFIG", "SET", "maxmemory", "0"}), A({"MULTI"}), A({"SET", "k", "1"}), A({"GET", "k"}),
         B({"CONFIG", "SET", "maxmemory", "1"}), A({"EXEC"}), A({"GET", "k"}),
-        // Sizes as CONFIG SET takes them, and its errors.
+        // Sizes as CONFIG SET takes them, and its errors (no write while such a limit is set).
         B({"CONFIG", "SET", "maxmemory", "0"}), A({"CONFIG", "SET", "maxmemory", "100mb"}),
         A({"CONFIG", "GET", "maxmemory"}), A({"CONFIG", "SET", "maxmemory", "1gb"}),
-        A({"CONFIG", "GET", "maxmemory"}), A({"CONFIG", "SET", "maxmemory", "bla"}),
-        A({"CONFIG", "SET", "maxmemory", "-1"}), A({"MULTI"}), A({"SET", "foo", "bar"}),
-        A({"CONFIG", "SET", "maxmemory", "bla"}), A({"EXEC"}),
-        A({"CONFIG", "SET", "maxmemory", "0"}), A({"SET", "k", "v"})}},
+        A({"CONFIG", "GET", "maxmemory"}), A({"CONFIG", "SET", "maxmemory", "0"}),
+        A({"CONFIG", "SET", "maxmemory", "bla"}), A({"CONFIG", "SET", "maxmemory", "-1"}),
+        A({"MULTI"}), A({"SET", "foo", "bar"}), A({"CONFIG", "SET", "maxmemory", "bla"}),
+        A({"EXEC"}), A({"CONFIG", "GET", "maxmemory"}), A({"SET", "k", "v"})}},
       {"min-replicas-to-write",
        {// No replica: with min-replicas-to-write set every write is refused, and EXEC of a
         // transaction that queued one; reads are not. min-replicas-max-lag 0 turns the check off.
@@ -513,7 +516,8 @@ std::vector<script> string_scripts() {
         A({"SCAN", "-18446744073709551615"}), A({"SCAN", ""}), A({"SCAN", "+1"}), A({"SCAN", "-0"}),
         A({"SCAN", "1 "}), A({"SCAN", "-"}), A({"SCAN", "\t1"}), A({"SCAN", "0x1"}),
         A({"SCAN", std::string("1\0x", 3)}), A({"SCAN", "-1", "MATCH", "nothing*"}),
-        A({"SCAN", "abc"}), A({"SCAN", "1.5"})}},
+        A({"SCAN", "abc"}), A({"SCAN", "1.5"}), A({"MULTI"}), A({"SCAN", "-1"}), A({"SCAN", "abc"}),
+        A({"DBSIZE"}), A({"EXEC"})}},
       {"scan",
        {A({"MSET", "k0",  "v", "k1",  "v", "k2",    "v", "k3",  "v", "k4",  "v", "k5",
            "v",    "k6",  "v", "k7",  "v", "k8",    "v", "k9",  "v", "k10", "v", "k11",
