@@ -101,6 +101,8 @@ op_result keyspace::execute(const operation& op, lazy_clock& now) {
       return move_or_copy(op, now);
     case operation::kind::random_key:
       return random_key(now);
+    case operation::kind::swap_databases:
+      return op_result::failed("ERR SWAPDB is applied alone, not with other operations");
     default:
       return execute_single(op, key_hash(op.key), now);
   }
@@ -229,6 +231,7 @@ op_result keyspace::execute_single(const operation& op, std::uint64_t hash, lazy
     case operation::kind::rename:
     case operation::kind::copy:
     case operation::kind::random_key:
+    case operation::kind::swap_databases:
     case operation::kind::count_expiring:
     case operation::kind::average_ttl:
     case operation::kind::expired_total:
@@ -451,25 +454,31 @@ op_result keyspace::set_if_none_exist(std::span<const std::string_view> pairs, l
   return op_result::of_integer(1);
 }
 
+void keyspace::empty_stripe(stripe& s, std::vector<moving_entry>* taken) {
+  s.deadlines.clear();  // every entry it indexes goes, or stays only as a tombstone
+  s.entries.erase_if([&s, taken](std::string_view key, entry& e) {
+    if (!e.present) {
+      return false;  // a pinned tombstone: FLUSHDB does not touch a key that does not exist
+    }
+    if (taken != nullptr) {
+      taken->push_back({std::string(key), std::move(e.value), e.deadline});
+    }
+    if (e.pins == 0) {
+      return true;
+    }
+    e.present = false;
+    e.version = ++s.clock;
+    e.deadline = 0;
+    e.index_slot = not_indexed;
+    std::string().swap(e.value);
+    return false;
+  });
+  s.present = 0;
+}
+
 void keyspace::clear_all() {
   for (std::size_t i = 0; i < stripe_count; ++i) {
-    stripe& s = stripes_[i];
-    s.deadlines.clear();  // every entry it indexes goes, or stays only as a tombstone
-    s.entries.erase_if([&s](std::string_view, entry& e) {
-      if (!e.present) {
-        return false;  // a pinned tombstone: FLUSHDB does not touch a key that does not exist
-      }
-      if (e.pins == 0) {
-        return true;
-      }
-      e.present = false;
-      e.version = ++s.clock;
-      e.deadline = 0;
-      e.index_slot = not_indexed;
-      std::string().swap(e.value);
-      return false;
-    });
-    s.present = 0;
+    empty_stripe(stripes_[i], nullptr);
   }
 }
 
@@ -526,6 +535,10 @@ result<std::vector<op_result>> keyspace::apply(std::span<const operation> ops) {
   std::vector<op_result> results;
   results.reserve(ops.size());
   lazy_clock now;
+  if (ops.size() == 1 && ops.front().what == operation::kind::swap_databases) {
+    results.push_back(swap_databases(ops.front()));
+    return results;
+  }
   if (ops.size() == 1 && !is_multi_key(ops.front())) {
     const std::uint64_t hash = key_hash(ops.front().key);
     std::lock_guard guard(stripe_at(hash).lock);

@@ -119,6 +119,10 @@ class keyspace final : public backend::bucket, public std::enable_shared_from_th
   // reclaimed here (lazy expiry). Its stripe held.
   entry* find_live(stripe& s, std::string_view key, std::uint64_t hash, lazy_clock& now);
 
+  // SWAPDB (operation::swap_databases), applied alone: stripe by stripe, each pair of stripes
+  // held together under the registry's `across` lock.
+  op_result swap_databases(const operation& op);
+
   // Drops a tombstone pin taken by a watch of a missing key (its stripe held).
   static void unpin(stripe& s, std::string_view key);
 
@@ -165,6 +169,17 @@ class keyspace final : public backend::bucket, public std::enable_shared_from_th
   void reclaim_some_due(lazy_clock& now);
   // Due keys not reclaimed yet: gone for every count, though still in the tables.
   std::size_t count_due(lazy_clock& now) const;
+  // A present entry taken out of its stripe, to be put into another.
+  struct moving_entry {
+    std::string key;
+    std::string value;
+    std::int64_t deadline = 0;
+  };
+  // Removes every present entry of a held stripe, as FLUSHDB does (an entry a watch pinned stays
+  // as a tombstone with a new version); with `taken`, hands their keys, values and deadlines over.
+  static void empty_stripe(stripe& s, std::vector<moving_entry>* taken);
+  // Writes each taken entry into a held stripe: a new version for each, whatever was there.
+  static void put_all(stripe& s, std::vector<moving_entry>& taken);
   void clear_all();
   std::size_t count_all() const;
   std::size_t count_expiring(lazy_clock& now) const;

@@ -254,6 +254,21 @@ void add_op(request& out, std::string_view prefix, int db, const operation& op) 
       }
       return;
     }
+    case operation::kind::swap_databases:
+      if (!prefix.empty()) {
+        // A bucket with a prefix shares its Redis database with others: SWAPDB would move theirs.
+        out.add({"EVAL",
+                 "return redis.error_reply('ERR SWAPDB of a bucket with a key prefix is not "
+                 "supported')",
+                 "0"});
+        return;
+      }
+      // In Redis's numbering, as for COPY ... DB below.
+      out.start(3);
+      out.arg("SWAPDB");
+      out.arg(static_cast<long long>(db));
+      out.arg(static_cast<long long>(db - op.end + op.offset));
+      return;
     case operation::kind::random_key: {
       if (prefix.empty()) {
         out.add({"RANDOMKEY"});

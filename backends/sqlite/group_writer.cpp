@@ -152,7 +152,7 @@ std::shared_ptr<group_writer::request> group_writer::make_request(std::string_vi
       copy.steps = r->steps.emplace_back(op.steps.begin(), op.steps.end());
     }
     if (op.what == operation::kind::set_if_none_exist || op.what == operation::kind::rename ||
-        op.removes_source) {
+        op.removes_source || op.what == operation::kind::swap_databases) {
       r->writes_one_key_each = false;
     }
     r->ops.push_back(copy);
@@ -451,7 +451,8 @@ group_writer::outcome_type group_writer::run_request(request& r, write_clock& cl
   const bool writes_file =
       guarded && std::any_of(r.ops.begin(), r.ops.end(), [](const auto& op) {
         return op.what == operation::kind::clear || op.what == operation::kind::count ||
-               op.what == operation::kind::list || op.what == operation::kind::random_key;
+               op.what == operation::kind::list || op.what == operation::kind::random_key ||
+               op.what == operation::kind::swap_databases;
       });
   if (writes_file) {
     BOOST_OUTCOME_TRY(pending_.flush(*c_));

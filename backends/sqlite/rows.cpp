@@ -234,17 +234,20 @@ result<op_result> rows::count_expiring(bool average) {
       keys == 0 ? 0 : static_cast<std::int64_t>(q.real(1) / static_cast<double>(keys)));
 }
 
+result<void> rows::expire_bucket(std::string_view bucket, write_clock& clock) {
+  BOOST_OUTCOME_TRY(q, c_.prepare(sql::expire_bucket));
+  q.bind_bytes(1, bucket).bind(2, now_);
+  if (q.step() != SQLITE_DONE) {
+    return failure(c_.failed("expiring a bucket"));
+  }
+  clock.expired += sqlite3_changes(c_.handle());
+  return outcome::success();
+}
+
 result<op_result> rows::clear(write_clock& clock) {
   BOOST_OUTCOME_TRY(flush_pending());
-  {
-    // Keys already past their deadline are expired, not cleared: their versions stay.
-    BOOST_OUTCOME_TRY(q, c_.prepare(sql::expire_bucket));
-    q.bind_bytes(1, bucket_).bind(2, now_);
-    if (q.step() != SQLITE_DONE) {
-      return failure(c_.failed("expiring a bucket"));
-    }
-    clock.expired += sqlite3_changes(c_.handle());
-  }
+  // Keys already past their deadline are expired, not cleared: their versions stay.
+  BOOST_OUTCOME_TRY(expire_bucket(bucket_, clock));
   // One version for every row: each is newer than any watch of it.
   BOOST_OUTCOME_TRY(q, c_.prepare(sql::bury_bucket));
   q.bind_bytes(1, bucket_).bind(2, now_).bind(3, clock.next());
@@ -253,6 +256,39 @@ result<op_result> rows::clear(write_clock& clock) {
   }
   if (pending_ != nullptr) {
     pending_->forget_bucket(bucket_);  // the file has the tombstones now
+  }
+  return op_result::ok();
+}
+
+// SWAPDB: every live row of the two buckets moves to the other with one new version, newer than
+// any watch; a key live in neither keeps its rows, so its watches hold, as in Redis.
+result<op_result> rows::swap_databases(const operation& op, write_clock& clock) {
+  // Another database of the file is the bucket open_database names: "" for 0, else its number.
+  const std::string other = op.offset == 0 ? std::string() : std::to_string(op.offset);
+  if (other == bucket_) {
+    return op_result::ok();
+  }
+  BOOST_OUTCOME_TRY(flush_pending());
+  BOOST_OUTCOME_TRY(expire_bucket(bucket_, clock));
+  BOOST_OUTCOME_TRY(expire_bucket(other, clock));
+  BOOST_OUTCOME_TRY(c_.exec(sql::swap_table));
+  const std::int64_t version = clock.next();
+  for (const char* statement : {sql::swap_set_aside, sql::swap_take_out, sql::swap_clear_landing,
+                                sql::swap_put_back, sql::swap_forget}) {
+    BOOST_OUTCOME_TRY(q, c_.prepare(statement));
+    if (statement != sql::swap_forget) {
+      q.bind_bytes(1, bucket_).bind_bytes(2, other);
+    }
+    if (statement == sql::swap_put_back) {
+      q.bind(3, version);
+    }
+    if (q.step() != SQLITE_DONE) {
+      return failure(c_.failed("swapping two databases"));
+    }
+  }
+  if (pending_ != nullptr) {
+    pending_->forget_bucket(bucket_);  // the file has both buckets' rows now
+    pending_->forget_bucket(other);
   }
   return op_result::ok();
 }
@@ -478,6 +514,8 @@ result<op_result> rows::run(const operation& op, write_clock* clock) {
       return increment(op, *clock);
     case operation::kind::clear:
       return clear(*clock);
+    case operation::kind::swap_databases:
+      return swap_databases(op, *clock);
     case operation::kind::set_if_none_exist:
       return set_if_none_exist(op, *clock);
     case operation::kind::count: {

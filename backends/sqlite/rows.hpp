@@ -91,6 +91,9 @@ class rows {
   result<op_result> get_and_expire(const operation& op, write_clock& clock);
   result<op_result> count_expiring(bool average);
   result<op_result> clear(write_clock& clock);
+  // Expired rows of `bucket` become tombstones that keep their version; counted as expired.
+  result<void> expire_bucket(std::string_view bucket, write_clock& clock);
+  result<op_result> swap_databases(const operation& op, write_clock& clock);
 
   connection& c_;
   std::string_view bucket_;

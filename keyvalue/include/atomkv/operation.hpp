@@ -121,7 +121,8 @@ struct operation {
     // Keyspace steps over two keys (Redis's db.c; see the constructors below).
     rename,  // RENAME: ok; RENAMENX: integer 1 or 0; "ERR no such key" when the source is missing
     copy,    // COPY: integer 1, or 0 (no source, or a destination and no REPLACE)
-    random_key,  // RANDOMKEY: a key of the bucket as a value, or nil when it has none
+    random_key,      // RANDOMKEY: a key of the bucket as a value, or nil when it has none
+    swap_databases,  // SWAPDB: ok; two databases of the store trade every key (see below)
     // OBJECT ENCODING | REFCOUNT | IDLETIME | FREQ of one key (see operation::object).
     object,
   };
@@ -137,9 +138,11 @@ struct operation {
   std::optional<std::string_view> type_name;  // list: only keys of this type (SCAN ... TYPE)
   expiry deadline;                            // set, expire, get_and_expire
   std::uint8_t expire_flags = 0;              // expire: expire_flag bits
-  // get_range: start; set_range: byte offset; set_bit, get_bit: bit; copy: target database
+  // get_range: start; set_range: byte offset; set_bit, get_bit: bit; copy: target database;
+  // swap_databases: the other database
   std::int64_t offset = 0;
-  std::int64_t end = 0;  // get_range: end; copy: the bucket's own database
+  // get_range: end; copy, swap_databases: the bucket's own database
+  std::int64_t end = 0;
   // bit_count, bit_position: the range arguments as the client gave them (start, end, BYTE|BIT),
   // parsed only once the key is found to exist, as Redis does (bit_edits.hpp); bit_operation:
   // the source keys
@@ -320,6 +323,22 @@ struct operation {
   // Whether a copy goes to another database (copy_to_database with `to` other than `from`).
   bool copies_across_databases() const { return what == kind::copy && delta == 1 && offset != end; }
 
+  // SWAPDB own other: this bucket, database `own` of its store (open_database's numbering, as
+  // the proxy's are), and database `other` trade every key with its value and deadline. Redis's
+  // dbSwapDatabases touches a watched key that is live in either database: here each key that
+  // moves is a new write in its new place and a delete in its old one, and a key live in
+  // neither is not touched, so a watch fails exactly when Redis's would. Keys already past their
+  // deadline are reclaimed first. Applied alone: a batch or a commit with other operations
+  // answers it with an error and applies the others. Memory: atomic for the thread that applies
+  // it (the proxy's one loop); another thread's batch over several keys of these buckets, running
+  // at the same moment, may see some of its keys swapped and others not. SQLite: one write
+  // transaction, costing every live key of both. Redis: SWAPDB itself (not on a cluster).
+  static operation swap_databases(std::size_t own, std::size_t other) {
+    return {.what = kind::swap_databases,
+            .offset = static_cast<std::int64_t>(other),
+            .end = static_cast<std::int64_t>(own)};
+  }
+
   // RANDOMKEY: any live key of the bucket, nil when there is none.
   static operation random_key() { return {.what = kind::random_key}; }
 
@@ -361,6 +380,7 @@ struct operation {
       case kind::average_ttl:
       case kind::expired_total:
       case kind::random_key:
+      case kind::swap_databases:
         return true;
       default:
         return false;
@@ -375,7 +395,8 @@ struct operation {
            (what == kind::get_and_expire && deadline.what != expiry::kind::keep) ||
            what == kind::append || what == kind::set_range || what == kind::increment_float ||
            what == kind::set_bit || (what == kind::bitfield && bitfield_writes()) ||
-           what == kind::bit_operation || what == kind::rename || what == kind::copy;
+           what == kind::bit_operation || what == kind::rename || what == kind::copy ||
+           what == kind::swap_databases;
   }
   // Whether a BITFIELD has a SET or INCRBY (Redis then looks the key up for writing).
   bool bitfield_writes() const {

@@ -1,0 +1,147 @@
+// SWAPDB's operation on atomkv's own backends: two databases of one store trade every key with
+// its deadline, and a watch fails exactly when Redis's dbSwapDatabases would touch it. On Redis
+// it is SWAPDB itself, which the proxy's differential scripts compare with redis-server.
+
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "conformance/fixture.hpp"
+
+using atomkv::expiry;
+using atomkv::op_result;
+using atomkv::operation;
+using atomkv::conformance::fixture;
+using database = std::shared_ptr<atomkv::backend::bucket>;
+
+namespace {
+
+constexpr std::int64_t kMinute = 60'000;
+
+bool on_redis() {
+  return atomkv::conformance::backend_url().rfind("redis", 0) == 0;
+}
+
+database open_database(const fixture& f, std::size_t n) {
+  auto opened = f.store.backend().open_database(n);
+  REQUIRE(opened);
+  return opened.value();
+}
+
+op_result apply_one(atomkv::backend::bucket& db, const operation& op) {
+  std::vector<operation> ops{op};
+  auto applied = db.apply(ops);
+  REQUIRE(applied);
+  REQUIRE(applied.value().size() == 1);
+  return applied.value()[0];
+}
+
+op_result value(std::string_view v) {
+  return op_result::of_value(std::string(v));
+}
+
+// A transaction on `db` watching `key`, then `swap` applied, then whether the commit applied.
+bool commits_after_swap(database db, const std::string& key, database swapper,
+                        const operation& swap) {
+  auto txn = db->begin();
+  REQUIRE(txn);
+  std::vector<std::string_view> keys{key};
+  REQUIRE(txn.value()->watch(keys, false));
+  REQUIRE(apply_one(*swapper, swap) == op_result::ok());
+  std::vector<operation> ops{operation::exists(key)};
+  auto committed = txn.value()->commit(ops);
+  REQUIRE(committed);
+  return committed.value().has_value();
+}
+
+}  // namespace
+
+TEST_CASE_METHOD(fixture, "swap_databases trades every key with its value and deadline",
+                 "[swap-databases]") {
+  if (on_redis()) {
+    return;
+  }
+  database zero = open_database(*this, 0), one = open_database(*this, 1);
+  const std::string a = bucket_name + ":a", b = bucket_name + ":b", c = bucket_name + ":c";
+  REQUIRE(apply_one(*zero, operation::set(a, "1", operation::condition::always, false,
+                                          expiry::after(kMinute))) == op_result::ok());
+  REQUIRE(apply_one(*zero, operation::set(c, "zero")) == op_result::ok());
+  REQUIRE(apply_one(*one, operation::set(b, "2")) == op_result::ok());
+  REQUIRE(apply_one(*one, operation::set(c, "one")) == op_result::ok());
+
+  CHECK(apply_one(*zero, operation::swap_databases(0, 1)) == op_result::ok());
+  CHECK(apply_one(*zero, operation::get(a)) == op_result::nil());
+  CHECK(apply_one(*zero, operation::get(b)) == value("2"));
+  CHECK(apply_one(*zero, operation::get(c)) == value("one"));
+  CHECK(apply_one(*one, operation::get(a)) == value("1"));
+  CHECK(apply_one(*one, operation::get(b)) == op_result::nil());
+  CHECK(apply_one(*one, operation::get(c)) == value("zero"));
+  const op_result left = apply_one(*one, operation::time_left(a));
+  CHECK(left.integer > kMinute - 10'000);
+  CHECK(left.integer <= kMinute);
+  CHECK(apply_one(*zero, operation::time_left(c)) == op_result::of_integer(-1));
+
+  // Back again from the other side; a database swapped with itself changes nothing.
+  CHECK(apply_one(*one, operation::swap_databases(1, 0)) == op_result::ok());
+  CHECK(apply_one(*zero, operation::swap_databases(0, 0)) == op_result::ok());
+  CHECK(apply_one(*zero, operation::get(a)) == value("1"));
+  CHECK(apply_one(*zero, operation::get(c)) == value("zero"));
+  CHECK(apply_one(*one, operation::get(b)) == value("2"));
+  CHECK(apply_one(*one, operation::get(c)) == value("one"));
+  for (const auto& key : {a, b, c}) {
+    apply_one(*zero, operation::remove(key));
+    apply_one(*one, operation::remove(key));
+  }
+}
+
+TEST_CASE_METHOD(fixture, "swap_databases touches a watched key live in either database only",
+                 "[swap-databases]") {
+  if (on_redis()) {
+    return;
+  }
+  database zero = open_database(*this, 0), one = open_database(*this, 1);
+  const std::string here = bucket_name + ":here", there = bucket_name + ":there",
+                    neither = bucket_name + ":neither", stale = bucket_name + ":stale";
+  REQUIRE(apply_one(*zero, operation::set(here, "v")) == op_result::ok());
+  REQUIRE(apply_one(*one, operation::set(there, "v")) == op_result::ok());
+  REQUIRE(apply_one(*zero, operation::set(bucket_name + ":other", "v")) == op_result::ok());
+  const operation swap = operation::swap_databases(0, 1);
+  const operation swap_back = operation::swap_databases(1, 0);
+
+  // Live where it is watched: the swap takes it away.
+  CHECK_FALSE(commits_after_swap(zero, here, zero, swap));
+  // Missing where it is watched, live in the other database: the swap brings it.
+  CHECK_FALSE(commits_after_swap(zero, here, one, swap_back));
+  // Live in neither (the databases trade other keys): no change, as in Redis.
+  CHECK(commits_after_swap(zero, neither, one, swap_back));
+  // Past its deadline in the other database, missing here: no change either.
+  REQUIRE(apply_one(*one, operation::set(stale, "v", operation::condition::always, false,
+                                         expiry::after(1))) == op_result::ok());
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  CHECK(commits_after_swap(zero, stale, zero, swap));
+  CHECK(apply_one(*zero, operation::exists(stale)) == op_result::of_integer(0));
+  CHECK(apply_one(*one, operation::exists(stale)) == op_result::of_integer(0));
+  for (const auto& key : {here, there, bucket_name + ":other"}) {
+    apply_one(*zero, operation::remove(key));
+    apply_one(*one, operation::remove(key));
+  }
+}
+
+TEST_CASE_METHOD(fixture, "swap_databases on memory is applied alone", "[swap-databases]") {
+  if (atomkv::conformance::backend_url().rfind("memory", 0) != 0) {
+    return;  // SQLite applies it inside a batch as well, in one write transaction
+  }
+  database zero = open_database(*this, 0);
+  const std::string k = bucket_name + ":k";
+  std::vector<operation> ops{operation::set(k, "v"), operation::swap_databases(0, 1)};
+  auto applied = zero->apply(ops);
+  REQUIRE(applied);
+  REQUIRE(applied.value().size() == 2);
+  CHECK(applied.value()[0] == op_result::ok());
+  CHECK(applied.value()[1].what == op_result::kind::error);
+  CHECK(apply_one(*zero, operation::get(k)) == value("v"));
+  apply_one(*zero, operation::remove(k));
+}
