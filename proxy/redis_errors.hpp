@@ -25,6 +25,9 @@ inline constexpr std::string_view same_object = "ERR source and destination obje
 // A Redis Cluster node's answers to the commands that name a database other than 0.
 inline constexpr std::string_view select_in_cluster = "ERR SELECT is not allowed in cluster mode";
 inline constexpr std::string_view move_in_cluster = "ERR MOVE is not allowed in cluster mode";
+inline constexpr std::string_view swapdb_in_cluster = "ERR SWAPDB is not allowed in cluster mode";
+inline constexpr std::string_view swapdb_invalid_first = "ERR invalid first DB index";
+inline constexpr std::string_view swapdb_invalid_second = "ERR invalid second DB index";
 inline constexpr std::string_view copy_db_in_cluster =
     "ERR Copying to another database is not allowed in cluster mode";
 inline constexpr std::string_view noauth = "NOAUTH Authentication required.";

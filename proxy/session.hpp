@@ -43,6 +43,7 @@ struct session {
   // queued data commands act on, once there is one: EXEC applies them in one step on one bucket.
   std::size_t queued_db = 0;
   std::optional<std::size_t> multi_db;
+  bool swapdb_queued = false;  // commands that act on a database may not follow it
   // An EXEC is with the backend whose queued commands change this connection's settings
   // (SELECT, HELLO, CLIENT SETNAME): they take effect only if it commits, so nothing that reads
   // them may run before its reply.
@@ -86,6 +87,7 @@ struct session {
     queued_bytes = 0;
     queued_db = db;
     multi_db.reset();
+    swapdb_queued = false;
   }
 };
 

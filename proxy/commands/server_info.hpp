@@ -1,5 +1,5 @@
 #pragma once
-// The handlers of INFO, FLUSHALL and TIME, for their units (server_info_units.cpp).
+// The handlers of INFO, FLUSHALL, SWAPDB and TIME, for their units (server_info_units.cpp).
 
 #include "../command_table.hpp"
 
@@ -9,6 +9,9 @@ void run_info_deferred(client& c, args_view args);
 exec_finish plan_info_in_exec(client& c, std::size_t db, args_view args, plan_builder& plan);
 void run_flushall_deferred(client& c, args_view args);
 exec_finish plan_flushall_in_exec(client& c, std::size_t db, args_view args, plan_builder& plan);
+// SWAPDB (swapdb.cpp).
+void run_swapdb_deferred(client& c, args_view args);
+exec_finish plan_swapdb_in_exec(client& c, std::size_t db, args_view args, plan_builder& plan);
 void run_time(command_context& c, args_view args, resp::reply_writer& out);
 
 }  // namespace atomkv::proxy::server_family

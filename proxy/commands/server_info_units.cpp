@@ -1,6 +1,6 @@
-// The units of INFO, FLUSHALL and TIME: each command's facts, COMMAND INFO and COMMAND DOCS data
-// (what redis-server 7.0.15 shows for the same command), and its behaviour, whose handlers are in
-// server_info.cpp.
+// The units of INFO, FLUSHALL, SWAPDB and TIME: each command's facts, COMMAND INFO and COMMAND DOCS
+// data (what redis-server 7.0.15 shows for the same command), and its behaviour, whose handlers are
+// in server_info.cpp.
 
 #include "../command_table.hpp"
 #include "server_info.hpp"
@@ -48,6 +48,19 @@ const command_spec kCommands[] = {
                 .arguments =
                     {{.name = "async", .type = "pure-token", .token = "ASYNC", .since = "4.0.0"},
                      {.name = "sync", .type = "pure-token", .token = "SYNC", .since = "6.2.0"}}}}}},
+    {.name = "swapdb",
+     .arity = 3,
+     .flags = flag_write | flag_fast,
+     .behaviour = deferred(run_swapdb_deferred, plan_swapdb_in_exec),
+     .info = {.flags = {"write", "fast"},
+              .acl_categories = {"@keyspace", "@write", "@fast", "@dangerous"}},
+     .doc = {.summary = "Swaps two Redis databases",
+             .since = "4.0.0",
+             .group = "server",
+             .complexity = "O(N) where N is the count of clients watching or blocking on keys from "
+                           "both databases.",
+             .arguments = {{.name = "index1", .type = "integer"},
+                           {.name = "index2", .type = "integer"}}}},
     {.name = "time",
      .arity = 1,
      .flags = flag_fast,

@@ -146,6 +146,9 @@ struct exec_batch {
 
 constexpr std::string_view kTwoDatabases =
     "ERR atomkv-proxy cannot queue commands of two databases in one transaction";
+constexpr std::string_view kAfterSwapdb =
+    "ERR atomkv-proxy cannot queue commands that act on a database after SWAPDB in one "
+    "transaction";
 constexpr std::string_view kWatchedElsewhere =
     "ERR atomkv-proxy cannot queue commands of one database after WATCHing keys of another";
 
@@ -321,6 +324,15 @@ std::optional<std::string> admit_to_multi(client& c, const command_spec& spec, a
       state.queued_db = *db;  // invalid, it fails inside EXEC and changes nothing
     }
     return {};
+  }
+  // SWAPDB runs once EXEC's batch has committed (swapdb.cpp): a command queued after it would
+  // run before it.
+  const bool acts_on_data = spec.behaviour.in_exec == in_exec_kind::planned_ops ||
+                            spec.behaviour.in_exec == in_exec_kind::exec_planner;
+  if (spec.name == "swapdb") {
+    state.swapdb_queued = true;
+  } else if (state.swapdb_queued && acts_on_data) {
+    return std::string(transactions_family::kAfterSwapdb);
   }
   if (spec.behaviour.kind != behaviour_kind::planned) {
     return {};  // acts on no database, or on every one (FLUSHALL, INFO)

@@ -418,6 +418,50 @@ TEST_CASE("a transaction over two databases is refused and writes nothing", "[co
   CHECK(str(a.cmd({"GET", "f"})) == "6");  // the connection is on database 0 now
 }
 
+// SWAPDB inside EXEC runs once the batch has committed, so a command that acts on a database may
+// not follow it in one transaction (Redis would run it on the swapped databases).
+TEST_CASE("SWAPDB is refused on a cluster, and no data command follows it in a transaction",
+          "[commands]") {
+  auto srv = started();
+  hiredis_client a(*srv), b(*srv);
+  REQUIRE(a.ok());
+  REQUIRE(b.ok());
+  if (subject_backend() == "redis-cluster") {
+    CHECK(is_error(a.cmd({"SWAPDB", "0", "1"}), "ERR SWAPDB is not allowed in cluster mode"));
+    CHECK(is_error(a.cmd({"SWAPDB", "0", "0"}), "ERR SWAPDB is not allowed in cluster mode"));
+    return;
+  }
+  CHECK(str(a.cmd({"SET", "y", "0"})) == "OK");
+  CHECK(str(a.cmd({"MULTI"})) == "OK");
+  CHECK(str(a.cmd({"SET", "y", "5"})) == "QUEUED");
+  CHECK(str(a.cmd({"SWAPDB", "0", "1"})) == "QUEUED");
+  CHECK(str(a.cmd({"PING"})) == "QUEUED");
+  CHECK(str(a.cmd({"SELECT", "1"})) == "QUEUED");
+  if (!subject_is_proxy()) {
+    CHECK(str(a.cmd({"GET", "y"})) == "QUEUED");
+    CHECK(strings(a.cmd({"EXEC"})) == std::vector<std::string>{"OK", "OK", "PONG", "OK", "5"});
+    return;
+  }
+  CHECK(is_error(a.cmd({"GET", "y"}),
+                 "ERR atomkv-proxy cannot queue commands that act on a "
+                 "database after SWAPDB in one transaction"));
+  CHECK(is_error(a.cmd({"EXEC"}), "EXECABORT Transaction discarded because of previous errors."));
+  CHECK(str(b.cmd({"GET", "y"})) == "0");  // nothing ran, the SET before SWAPDB included
+  CHECK(str(b.cmd({"SELECT", "1"})) == "OK");
+  CHECK(str(b.cmd({"GET", "y"})) == "(nil)");
+
+  // Commands before it run first, then the swap; SELECT, PING and more swaps may follow.
+  CHECK(str(a.cmd({"MULTI"})) == "OK");
+  CHECK(str(a.cmd({"SET", "y", "5"})) == "QUEUED");
+  CHECK(str(a.cmd({"SWAPDB", "0", "1"})) == "QUEUED");
+  CHECK(str(a.cmd({"SELECT", "1"})) == "QUEUED");
+  CHECK(str(a.cmd({"SWAPDB", "1", "2"})) == "QUEUED");
+  CHECK(strings(a.cmd({"EXEC"})) == std::vector<std::string>{"OK", "OK", "OK", "OK"});
+  CHECK(str(b.cmd({"GET", "y"})) == "(nil)");  // b is on database 1
+  CHECK(str(b.cmd({"SELECT", "2"})) == "OK");
+  CHECK(str(b.cmd({"GET", "y"})) == "5");
+}
+
 TEST_CASE("pipelined replies come back in request order", "[commands]") {
   auto srv = started();
   hiredis_client c(*srv);
