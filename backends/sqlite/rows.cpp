@@ -261,7 +261,8 @@ result<op_result> rows::clear(write_clock& clock) {
 }
 
 // SWAPDB: every live row of the two buckets moves to the other with one new version, newer than
-// any watch; a key live in neither keeps its rows, so its watches hold, as in Redis.
+// any watch, and leaves a tombstone of that version; a key live in neither keeps its rows, so
+// its watches hold, as in Redis.
 result<op_result> rows::swap_databases(const operation& op, write_clock& clock) {
   // Another database of the file is the bucket open_database names: "" for 0, else its number.
   const std::string other = op.offset == 0 ? std::string() : std::to_string(op.offset);
@@ -273,13 +274,13 @@ result<op_result> rows::swap_databases(const operation& op, write_clock& clock) 
   BOOST_OUTCOME_TRY(expire_bucket(other, clock));
   BOOST_OUTCOME_TRY(c_.exec(sql::swap_table));
   const std::int64_t version = clock.next();
-  for (const char* statement : {sql::swap_set_aside, sql::swap_take_out, sql::swap_clear_landing,
-                                sql::swap_put_back, sql::swap_forget}) {
+  for (const char* statement :
+       {sql::swap_set_aside, sql::swap_bury, sql::swap_put_back, sql::swap_forget}) {
     BOOST_OUTCOME_TRY(q, c_.prepare(statement));
     if (statement != sql::swap_forget) {
       q.bind_bytes(1, bucket_).bind_bytes(2, other);
     }
-    if (statement == sql::swap_put_back) {
+    if (statement == sql::swap_bury || statement == sql::swap_put_back) {
       q.bind(3, version);
     }
     if (q.step() != SQLITE_DONE) {

@@ -74,22 +74,23 @@ inline constexpr const char* expire_bucket =
     "UPDATE kv SET value = NULL, deadline = NULL WHERE bucket = ?1 AND value IS NOT NULL AND "
     "deadline <= ?2";
 // SWAPDB (rows::swap_databases) of buckets ?1 and ?2, their expired rows already tombstones: the
-// live rows are set aside and taken out, a tombstone where one of them lands is removed, and each
-// is put back in the other bucket with version ?3 and its own seq.
+// live rows are set aside, become tombstones of version ?3 where they were (a watch of one sees
+// it go, and a later return too), and each is written back in the other bucket with version ?3,
+// over any row there; a new row keeps its own seq, unique in the file.
 inline constexpr const char* swap_table =
     "CREATE TEMP TABLE IF NOT EXISTS swap_rows(bucket BLOB, key BLOB, value BLOB, "
     "deadline INTEGER, seq INTEGER)";
 inline constexpr const char* swap_set_aside =
     "INSERT INTO temp.swap_rows SELECT bucket, key, value, deadline, seq FROM kv "
     "WHERE bucket IN (?1, ?2) AND value IS NOT NULL";
-inline constexpr const char* swap_take_out =
-    "DELETE FROM kv WHERE bucket IN (?1, ?2) AND value IS NOT NULL";
-inline constexpr const char* swap_clear_landing =
-    "DELETE FROM kv WHERE bucket IN (?1, ?2) AND value IS NULL AND EXISTS (SELECT 1 FROM "
-    "temp.swap_rows m WHERE m.key = kv.key AND m.bucket <> kv.bucket)";
+inline constexpr const char* swap_bury =
+    "UPDATE kv SET value = NULL, deadline = NULL, version = ?3 WHERE bucket IN (?1, ?2) AND "
+    "value IS NOT NULL";
 inline constexpr const char* swap_put_back =
     "INSERT INTO kv(bucket, key, value, version, deadline, seq) SELECT CASE WHEN bucket = ?1 "
-    "THEN ?2 ELSE ?1 END, key, value, ?3, deadline, seq FROM temp.swap_rows";
+    "THEN ?2 ELSE ?1 END, key, value, ?3, deadline, seq FROM temp.swap_rows WHERE true "
+    "ON CONFLICT(bucket, key) DO UPDATE SET value = excluded.value, version = excluded.version, "
+    "deadline = excluded.deadline";
 inline constexpr const char* swap_forget = "DELETE FROM temp.swap_rows";
 inline constexpr const char* count =
     "SELECT count(*) FROM kv WHERE bucket = ?1 AND " ATOMKV_SQLITE_LIVE;

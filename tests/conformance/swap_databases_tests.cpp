@@ -72,6 +72,11 @@ TEST_CASE_METHOD(fixture, "swap_databases trades every key with its value and de
   REQUIRE(apply_one(*one, operation::set(b, "2")) == op_result::ok());
   REQUIRE(apply_one(*one, operation::set(c, "one")) == op_result::ok());
 
+  const op_result keys_before[] = {apply_one(*zero, operation::count()),
+                                   apply_one(*one, operation::count())};
+  const op_result expiring_before[] = {apply_one(*zero, operation::count_expiring()),
+                                       apply_one(*one, operation::count_expiring())};
+  CHECK(expiring_before[0].integer >= 1);
   CHECK(apply_one(*zero, operation::swap_databases(0, 1)) == op_result::ok());
   CHECK(apply_one(*zero, operation::get(a)) == op_result::nil());
   CHECK(apply_one(*zero, operation::get(b)) == value("2"));
@@ -83,6 +88,11 @@ TEST_CASE_METHOD(fixture, "swap_databases trades every key with its value and de
   CHECK(left.integer > kMinute - 10'000);
   CHECK(left.integer <= kMinute);
   CHECK(apply_one(*zero, operation::time_left(c)) == op_result::of_integer(-1));
+  // The keys and deadlines each database counts moved too.
+  CHECK(apply_one(*one, operation::count()) == keys_before[0]);
+  CHECK(apply_one(*zero, operation::count()) == keys_before[1]);
+  CHECK(apply_one(*one, operation::count_expiring()) == expiring_before[0]);
+  CHECK(apply_one(*zero, operation::count_expiring()) == expiring_before[1]);
 
   // Back again from the other side; a database swapped with itself changes nothing.
   CHECK(apply_one(*one, operation::swap_databases(1, 0)) == op_result::ok());
@@ -124,6 +134,23 @@ TEST_CASE_METHOD(fixture, "swap_databases touches a watched key live in either d
   CHECK(commits_after_swap(zero, stale, zero, swap));
   CHECK(apply_one(*zero, operation::exists(stale)) == op_result::of_integer(0));
   CHECK(apply_one(*one, operation::exists(stale)) == op_result::of_integer(0));
+
+  // Missing where it is watched, swapped in and out again: still a change (no ABA).
+  {
+    auto txn = one->begin();
+    REQUIRE(txn);
+    std::vector<std::string_view> keys{here};
+    REQUIRE(apply_one(*one, operation::exists(here)) == op_result::of_integer(0));
+    REQUIRE(txn.value()->watch(keys, false));
+    REQUIRE(apply_one(*zero, swap) == op_result::ok());
+    REQUIRE(apply_one(*one, operation::exists(here)) == op_result::of_integer(1));
+    REQUIRE(apply_one(*zero, swap) == op_result::ok());
+    REQUIRE(apply_one(*one, operation::exists(here)) == op_result::of_integer(0));
+    std::vector<operation> ops{operation::set(here, "w")};
+    auto committed = txn.value()->commit(ops);
+    REQUIRE(committed);
+    CHECK_FALSE(committed.value().has_value());
+  }
   for (const auto& key : {here, there, bucket_name + ":other"}) {
     apply_one(*zero, operation::remove(key));
     apply_one(*one, operation::remove(key));

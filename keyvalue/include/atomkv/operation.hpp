@@ -328,11 +328,12 @@ struct operation {
   // dbSwapDatabases touches a watched key that is live in either database: here each key that
   // moves is a new write in its new place and a delete in its old one, and a key live in
   // neither is not touched, so a watch fails exactly when Redis's would. Keys already past their
-  // deadline are reclaimed first. Applied alone: a batch or a commit with other operations
-  // answers it with an error and applies the others. Memory: atomic for the thread that applies
-  // it (the proxy's one loop); another thread's batch over several keys of these buckets, running
-  // at the same moment, may see some of its keys swapped and others not. SQLite: one write
-  // transaction, costing every live key of both. Redis: SWAPDB itself (not on a cluster).
+  // deadline are reclaimed first. Memory: applied alone, never in a batch with other operations
+  // nor in a transaction's commit (it answers an error there, and the others apply); atomic for
+  // the thread that applies it (the proxy's one loop); another thread's batch over several keys of
+  // these buckets, running at the same moment, may see some of its keys swapped and others not.
+  // SQLite: one write transaction (in a batch or a commit too), costing every live key of both.
+  // Redis: SWAPDB itself (not on a cluster).
   static operation swap_databases(std::size_t own, std::size_t other) {
     return {.what = kind::swap_databases,
             .offset = static_cast<std::int64_t>(other),
