@@ -4,7 +4,6 @@
 #include <unistd.h>
 
 #include <charconv>
-#include <fstream>
 #include <string_view>
 
 namespace atomkv::proxy {
@@ -13,15 +12,6 @@ namespace {
 const std::uint64_t kPageSize = static_cast<std::uint64_t>(sysconf(_SC_PAGESIZE));
 
 }  // namespace
-
-std::uint64_t resident_bytes() {
-  std::ifstream statm("/proc/self/statm");
-  std::uint64_t pages = 0, resident = 0;
-  if (!(statm >> pages >> resident)) {
-    return 0;
-  }
-  return resident * kPageSize;
-}
 
 memory_gauge::~memory_gauge() {
   if (statm_ >= 0) {

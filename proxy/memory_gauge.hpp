@@ -8,9 +8,6 @@
 
 namespace atomkv::proxy {
 
-// The resident bytes now, from /proc/self/statm; 0 when it cannot be read.
-std::uint64_t resident_bytes();
-
 class memory_gauge {
  public:
   memory_gauge() = default;

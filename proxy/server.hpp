@@ -86,6 +86,8 @@ class server {
   std::chrono::steady_clock::time_point started() const { return started_; }
   // Whether maxmemory is set and the proxy's resident memory is past it now (memory_gauge.hpp).
   bool over_maxmemory() { return config_.maxmemory != 0 && gauge_.resident() > config_.maxmemory; }
+  // The resident bytes now, as maxmemory counts them (INFO's used_memory).
+  std::uint64_t resident_memory() { return gauge_.resident(); }
 
   // The bucket behind database `db`, opened on first use; null with `error` set on failure. The
   // reference stays valid while the server lives (a caller copies it to keep the bucket longer).

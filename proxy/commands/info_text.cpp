@@ -116,11 +116,11 @@ void clients_section(client& c, info_writer& out) {
   out.add("atomkv_watching_clients", srv.watching_clients());
 }
 
-void memory_section(const options& settings, info_writer& out) {
-  const std::size_t maxmemory = settings.maxmemory;
+void memory_section(server& srv, info_writer& out) {
+  const std::size_t maxmemory = srv.config().maxmemory;
   rusage self{};
   getrusage(RUSAGE_SELF, &self);
-  const std::uint64_t rss = resident_bytes();
+  const std::uint64_t rss = srv.resident_memory();
   const std::uint64_t peak = static_cast<std::uint64_t>(self.ru_maxrss) * 1024;
   const std::uint64_t system =
       static_cast<std::uint64_t>(sysconf(_SC_PHYS_PAGES)) * sysconf(_SC_PAGESIZE);
@@ -274,7 +274,7 @@ std::string info_text(client& c, const info_request& which, const info_figures& 
     clients_section(c, out);
   }
   if (which.wants("memory")) {
-    memory_section(c.owner().config(), out);
+    memory_section(c.owner(), out);
   }
   if (which.wants("persistence")) {
     persistence_section(c, out);

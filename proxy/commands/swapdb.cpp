@@ -59,8 +59,9 @@ void swap(client& c, swap_request request,
     return;
   }
   std::string problem;
+  // The second is opened too, so that INFO keyspace lists it once it holds the keys.
   auto bucket = c.owner().bucket(request.first, problem);
-  if (!bucket) {
+  if (!bucket || !c.owner().bucket(request.second, problem)) {
     done("ERR " + problem);
     return;
   }
@@ -89,6 +90,12 @@ std::string encoded_reply(resp::protocol proto, const std::optional<std::string>
 }
 
 }  // namespace
+
+bool swapdb_swaps(args_view a, const options& config) {
+  auto parsed = parse_swapdb(a, config);
+  auto* request = std::get_if<swap_request>(&parsed);
+  return request != nullptr && request->first != request->second;
+}
 
 void run_swapdb_deferred(client& c, args_view a) {
   auto parsed = parse_swapdb(a, c.owner().config());

@@ -450,6 +450,23 @@ TEST_CASE("SWAPDB is refused on a cluster, and no data command follows it in a t
   CHECK(str(b.cmd({"SELECT", "1"})) == "OK");
   CHECK(str(b.cmd({"GET", "y"})) == "(nil)");
 
+  // A SWAPDB that swaps nothing (one database, or invalid) holds nothing back; WAIT acts on none.
+  CHECK(str(a.cmd({"MULTI"})) == "OK");
+  CHECK(str(a.cmd({"SWAPDB", "3", "3"})) == "QUEUED");
+  CHECK(str(a.cmd({"SWAPDB", "0", "x"})) == "QUEUED");
+  CHECK(str(a.cmd({"GET", "y"})) == "QUEUED");
+  CHECK(str(a.cmd({"SWAPDB", "0", "1"})) == "QUEUED");
+  CHECK(str(a.cmd({"WAIT", "0", "0"})) == "QUEUED");
+  auto ran = a.cmd({"EXEC"});
+  REQUIRE(ran);
+  REQUIRE(ran->type == REDIS_REPLY_ARRAY);
+  REQUIRE(ran->elements == 5);
+  CHECK(str(b.cmd({"SELECT", "0"})) == "OK");
+  CHECK(str(b.cmd({"GET", "y"})) == "(nil)");
+  CHECK(str(a.cmd({"SWAPDB", "0", "1"})) == "OK");  // back as before
+  CHECK(str(b.cmd({"GET", "y"})) == "0");
+  CHECK(str(b.cmd({"SELECT", "1"})) == "OK");
+
   // Commands before it run first, then the swap; SELECT, PING and more swaps may follow.
   CHECK(str(a.cmd({"MULTI"})) == "OK");
   CHECK(str(a.cmd({"SET", "y", "5"})) == "QUEUED");

@@ -535,6 +535,8 @@ const std::map<std::string, std::string>& not_on_cluster() {
       {"swapdb", other_db},
       {"swapdb errors in order", other_db},
       {"swapdb inside multi", other_db},
+      {"swapdb into a database not used before", other_db},
+      {"swapdb inside a transaction whose watched key was touched", other_db},
       {"watched key swapped away", other_db},
       {"watched missing key swapped in", other_db},
       {"watched key live in neither database not touched by swapdb", other_db},
