@@ -2,6 +2,7 @@
 // its deadline, and a watch fails exactly when Redis's dbSwapDatabases would touch it. On Redis
 // it is SWAPDB itself, which the proxy's differential scripts compare with redis-server.
 
+#include <atomic>
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <memory>
@@ -36,6 +37,16 @@ op_result apply_one(atomkv::backend::bucket& db, const operation& op) {
   auto applied = db.apply(ops);
   REQUIRE(applied);
   REQUIRE(applied.value().size() == 1);
+  return applied.value()[0];
+}
+
+// For worker threads, where Catch's assertions are not thread-safe.
+op_result apply_unchecked_in(atomkv::backend::bucket& db, const operation& op) {
+  std::vector<operation> ops{op};
+  auto applied = db.apply(ops);
+  if (!applied || applied.value().size() != 1) {
+    return op_result::failed("ERR apply failed");
+  }
   return applied.value()[0];
 }
 
@@ -171,4 +182,64 @@ TEST_CASE_METHOD(fixture, "swap_databases on memory is applied alone", "[swap-da
   CHECK(applied.value()[1].what == op_result::kind::error);
   CHECK(apply_one(*zero, operation::get(k)) == value("v"));
   apply_one(*zero, operation::remove(k));
+}
+
+// Swaps both ways, copies across and increments at once: none waits forever, and since each
+// increment lands in one database and every swap moves values whole, the two databases' counters
+// add up to the exact number of increments.
+TEST_CASE_METHOD(fixture, "swaps, copies across and increments at once keep the exact total",
+                 "[swap-databases][concurrency]") {
+  if (on_redis()) {
+    return;
+  }
+  database zero = open_database(*this, 0), one = open_database(*this, 1);
+  const std::string counter = bucket_name + ":counter", copied = bucket_name + ":copied";
+  REQUIRE(apply_one(*zero, operation::set(copied, "v")) == op_result::ok());
+  constexpr int incrementers = 4, per_incrementer = 500, swaps = 100, copies = 200;
+  std::atomic<int> failed{0};
+  std::vector<std::thread> workers;
+  for (int t = 0; t < incrementers; ++t) {
+    workers.emplace_back([&, t] {
+      auto& db = t % 2 == 0 ? *zero : *one;
+      for (int i = 0; i < per_incrementer; ++i) {
+        if (apply_unchecked_in(db, operation::increment(counter, 1)).what !=
+            op_result::kind::integer) {
+          ++failed;
+        }
+      }
+    });
+  }
+  for (int t = 0; t < 2; ++t) {
+    workers.emplace_back([&, t] {
+      auto& db = t == 0 ? *zero : *one;
+      const operation swap =
+          t == 0 ? operation::swap_databases(0, 1) : operation::swap_databases(1, 0);
+      for (int i = 0; i < swaps; ++i) {
+        if (apply_unchecked_in(db, swap) != op_result::ok()) {
+          ++failed;
+        }
+      }
+    });
+  }
+  workers.emplace_back([&] {
+    const operation copy = operation::copy_to_database(copied, copied, true, 1, 0);
+    for (int i = 0; i < copies; ++i) {
+      if (apply_unchecked_in(*zero, copy).what != op_result::kind::integer) {
+        ++failed;
+      }
+    }
+  });
+  for (auto& w : workers) {
+    w.join();
+  }
+  CHECK(failed == 0);
+  auto counted = [&](atomkv::backend::bucket& db) {
+    op_result got = apply_one(db, operation::get(counter));
+    return got.what == op_result::kind::value ? std::stoll(got.text) : 0;
+  };
+  CHECK(counted(*zero) + counted(*one) == incrementers * per_incrementer);
+  for (const auto& key : {counter, copied}) {
+    apply_one(*zero, operation::remove(key));
+    apply_one(*one, operation::remove(key));
+  }
 }
