@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "atomkv/clock.hpp"
+#include "atomkv/kept_operations.hpp"
 #include "schema.hpp"
 
 namespace atomkv::sqlite {
@@ -38,10 +39,8 @@ struct group_writer::request {
   std::vector<watched_key> watches;
   std::shared_ptr<watch_set> watch_source;  // read when the writer reaches the request
   job work;
-  std::string storage;  // every key and value, sized once: the views into it stay valid
-  std::vector<std::vector<std::string_view>> pairs;  // moving a vector keeps its elements
-  std::vector<std::vector<bitfield_step>> steps;     // BITFIELD's, kept the same way
-  std::vector<operation> ops;
+  kept_operations kept;             // the caller's operations, with every byte they point to
+  std::span<const operation> ops;   // kept's
   bool writes_one_key_each = true;  // each operation writes one key at most
 
   finished on_done;  // if set, called instead of waking a waiting caller
@@ -49,12 +48,6 @@ struct group_writer::request {
   std::condition_variable done_signal;
   bool done = false;
   outcome_type outcome = failure(error::other("sqlite: request not run"));
-
-  std::string_view keep(std::string_view bytes) {
-    const std::size_t at = storage.size();
-    storage.append(bytes);  // within the capacity reserved: no reallocation
-    return std::string_view(storage).substr(at, bytes.size());
-  }
 
   void complete(outcome_type result) {
     if (on_done) {
@@ -115,47 +108,13 @@ std::shared_ptr<group_writer::request> group_writer::make_request(std::string_vi
                                                                   std::span<const operation> ops) {
   auto r = std::make_shared<request>();
   r->bucket.assign(bucket);
-  r->ops.reserve(ops.size());
-  std::size_t bytes = 0;
-  for (const auto& op : ops) {
-    bytes += op.key.size() + op.value.size() + op.type_name.value_or(std::string_view()).size();
-    for (std::string_view part : op.pairs) {
-      bytes += part.size();
-    }
-    for (std::string_view part : op.arguments) {
-      bytes += part.size();
-    }
-  }
-  r->storage.reserve(bytes);
-  for (const auto& op : ops) {
-    operation copy = op;
-    copy.key = r->keep(op.key);
-    copy.value = r->keep(op.value);
-    if (op.type_name) {
-      copy.type_name = r->keep(*op.type_name);
-    }
-    if (!op.pairs.empty()) {
-      auto& kept = r->pairs.emplace_back();
-      for (std::string_view part : op.pairs) {
-        kept.push_back(r->keep(part));
-      }
-      copy.pairs = kept;
-    }
-    if (!op.arguments.empty()) {
-      auto& kept = r->pairs.emplace_back();
-      for (std::string_view part : op.arguments) {
-        kept.push_back(r->keep(part));
-      }
-      copy.arguments = kept;
-    }
-    if (!op.steps.empty()) {
-      copy.steps = r->steps.emplace_back(op.steps.begin(), op.steps.end());
-    }
+  r->kept = kept_operations(ops);
+  r->ops = r->kept.ops();
+  for (const auto& op : r->ops) {
     if (op.what == operation::kind::set_if_none_exist || op.what == operation::kind::rename ||
         op.removes_source || op.what == operation::kind::swap_databases) {
       r->writes_one_key_each = false;
     }
-    r->ops.push_back(copy);
   }
   return r;
 }
