@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <map>
 
+#include "atomkv/kept_operations.hpp"
+#include "cluster_async_transaction.hpp"
 #include "cluster_transaction.hpp"
 #include "commands.hpp"
 
@@ -220,6 +222,38 @@ result<std::vector<op_result>> cluster_bucket::apply_batch(std::span<const opera
   return results;
 }
 
+std::optional<std::uint16_t> cluster_bucket::single_slot(std::span<const operation> ops) const {
+  if (std::any_of(ops.begin(), ops.end(), spans_bucket)) {
+    return std::nullopt;
+  }
+  if (own_slot_) {
+    return own_slot_;
+  }
+  auto slot = common_slot(prefix_, ops);
+  if (!slot || !slot.value()) {
+    return std::nullopt;  // CROSSSLOT, or no key (MSETNX of no pair): the blocking form answers
+  }
+  return slot.value();
+}
+
+void cluster_bucket::apply_async(std::span<const operation> ops, std::uint64_t lane,
+                                 backend::apply_done done) {
+  cluster_links* links = loop_->links.get();
+  if (links == nullptr || ops.empty()) {
+    done(apply(ops));
+    return;
+  }
+  if (auto slot = single_slot(ops)) {
+    links->apply(*slot, lane, apply_call::for_apply(prefix_, 0, ops), std::move(done));
+    return;
+  }
+  // After the lane's calls in flight: a copy of the operations, and of this bucket, which the
+  // caller may drop meanwhile.
+  auto kept = std::make_shared<kept_operations>(ops);
+  links->in_lane_order(lane, [self = std::make_shared<cluster_bucket>(*this), kept,
+                              done = std::move(done)] { done(self->apply(kept->ops())); });
+}
+
 result<std::int64_t> cluster_bucket::increment(std::string_view key, std::int64_t delta) {
   const operation op = operation::increment(key, delta);
   BOOST_OUTCOME_TRY(applied, apply_on_slot(slot_of(prefix_, key), std::span(&op, 1)));
@@ -234,6 +268,10 @@ result<std::int64_t> cluster_bucket::increment(std::string_view key, std::int64_
 }
 
 result<std::unique_ptr<backend::transaction>> cluster_bucket::begin() {
+  if (loop_->links) {
+    return std::unique_ptr<backend::transaction>(std::make_unique<cluster_async_transaction>(
+        loop_->links, nodes_, prefix_, own_slot_.has_value()));
+  }
   return std::unique_ptr<backend::transaction>(
       std::make_unique<cluster_transaction>(nodes_, prefix_, own_slot_.has_value()));
 }

@@ -40,7 +40,26 @@ result<std::shared_ptr<backend::bucket>> cluster_store::open(std::string_view id
   if (!prefix.empty()) {
     prefix.push_back(':');
   }
-  return std::shared_ptr<backend::bucket>(std::make_shared<cluster_bucket>(nodes_, prefix));
+  return std::shared_ptr<backend::bucket>(std::make_shared<cluster_bucket>(nodes_, prefix, loop_));
+}
+
+cluster_store::~cluster_store() {
+  detach_loop();
+}
+
+result<void> cluster_store::attach_loop(uv_loop_s* loop) {
+  if (loop_->links) {
+    return failure(error::other("redis cluster: already attached to an event loop"));
+  }
+  loop_->links = std::make_shared<cluster_links>(loop, nodes_);
+  return outcome::success();
+}
+
+void cluster_store::detach_loop() {
+  if (auto links = std::move(loop_->links)) {
+    loop_->links = nullptr;
+    links->stop(error::other("redis cluster: detached from the event loop"));
+  }
 }
 
 result<std::shared_ptr<backend::bucket>> cluster_store::open_database(std::size_t n) {

@@ -1,0 +1,272 @@
+#include "cluster_links.hpp"
+
+#include <algorithm>
+#include <cassert>
+
+namespace atomkv::redis {
+
+// A call waiting out a backoff. Its memory lives until the timer's close callback.
+struct cluster_links::backoff_timer {
+  uv_timer_t timer{};
+  cluster_links* owner = nullptr;
+  std::variant<std::unique_ptr<routed_apply>, std::function<void()>> then;
+
+  static void on_close(uv_handle_t* handle) { delete static_cast<backoff_timer*>(handle->data); }
+};
+
+cluster_links::cluster_links(uv_loop_t* loop, std::shared_ptr<cluster_nodes> nodes)
+    : loop_(loop), nodes_(std::move(nodes)) {}
+
+cluster_links::~cluster_links() {
+  if (!stopped_) {
+    stop(error::other("redis cluster: the store was closed"));
+  }
+}
+
+void cluster_links::stop(const error& why) {
+  if (stopped_) {
+    return;
+  }
+  stopped_ = true;
+  auto timers = std::move(timers_);
+  timers_.clear();
+  for (backoff_timer* waiting : timers) {
+    uv_timer_stop(&waiting->timer);
+    auto then = std::move(waiting->then);
+    uv_close(reinterpret_cast<uv_handle_t*>(&waiting->timer), &backoff_timer::on_close);
+    if (auto* call = std::get_if<std::unique_ptr<routed_apply>>(&then)) {
+      (*call)->give_up(why);
+    } else {
+      std::get<std::function<void()>>(then)();  // finds the links stopped, and fails
+    }
+  }
+  auto engines = std::move(engines_);
+  engines_.clear();
+  for (auto& [name, engine] : engines) {
+    engine->stop(why);
+  }
+  auto lanes = std::move(lanes_);
+  lanes_.clear();
+  for (auto& [lane, state] : lanes) {
+    for (auto& waiting : state.waiting) {
+      if (auto* call = std::get_if<std::unique_ptr<routed_apply>>(&waiting)) {
+        (*call)->give_up(why);
+      } else {
+        std::get<std::function<void()>>(waiting)();  // blocking: it needs no loop
+      }
+    }
+  }
+}
+
+void cluster_links::apply(std::uint16_t slot, std::uint64_t lane, apply_call call,
+                          backend::apply_done done) {
+  route where;
+  where.slot = slot;
+  where.lane = lane;
+  where.deadline = now() + static_cast<std::uint64_t>(nodes_->settings().command_timeout.count());
+  auto routed = std::make_unique<routed_apply>(*this, std::move(call), std::move(done), where);
+  if (stopped_) {
+    routed->give_up(error::other("redis cluster: not attached to an event loop"));
+    return;
+  }
+  lane_state& state = lanes_[lane];
+  if (!state.waiting.empty() || must_wait(state)) {
+    state.waiting.emplace_back(std::move(routed));
+    return;
+  }
+  start_in_lane(std::move(routed));
+}
+
+bool cluster_links::must_wait(const lane_state& state) const {
+  return state.retrying > 0 || (state.in_flight > 0 && state.epoch != nodes_->epoch());
+}
+
+void cluster_links::in_lane_order(std::uint64_t lane, std::function<void()> work) {
+  auto found = lanes_.find(lane);
+  if (stopped_ || found == lanes_.end()) {
+    work();
+    return;
+  }
+  found->second.waiting.emplace_back(std::move(work));
+}
+
+void cluster_links::start_in_lane(std::unique_ptr<routed_apply> call) {
+  lane_state& state = lanes_[call->where().lane];
+  ++state.in_flight;
+  state.epoch = nodes_->epoch();
+  send(std::move(call));
+}
+
+void cluster_links::send(std::unique_ptr<routed_apply> call) {
+  if (stopped_) {
+    call->give_up(error::other("redis cluster: not attached to an event loop"));
+    return;
+  }
+  route& where = call->where();
+  node_address node;
+  if (where.target) {
+    node = *where.target;
+  } else {
+    where.seen_epoch = nodes_->epoch();
+    auto map = nodes_->map();  // asks the cluster only when no map is known yet
+    if (!map) {
+      where.last = map.error().message;
+      send_after_backoff(std::move(call));
+      return;
+    }
+    const node_address* master = map.value()->master_of(where.slot);
+    if (master == nullptr) {
+      where.last = "CLUSTERDOWN Hash slot not served";
+      refresh_map(where.seen_epoch);
+      send_after_backoff(std::move(call));
+      return;
+    }
+    node = *master;
+  }
+  ++where.attempts;
+  auto engine = engine_for(node);
+  if (!engine) {
+    call->give_up(error::other("redis cluster: " + node.text() + ": cannot start a connection"));
+    return;
+  }
+  engine->send(0, where.lane, std::move(call));
+}
+
+void cluster_links::send_after_backoff(std::unique_ptr<routed_apply> call) {
+  route& where = call->where();
+  if (stopped_) {
+    call->give_up(error::other("redis cluster: not attached to an event loop"));
+    return;
+  }
+  const std::uint64_t at = now();
+  if (at >= where.deadline) {
+    call->give_up(error::other("redis cluster: slot " + std::to_string(where.slot) + ": " +
+                               where.last + " (gave up after " + std::to_string(where.attempts) +
+                               " attempts; nothing applied)"));
+    return;
+  }
+  start_timer(std::min(backoff_ms(where.attempts), where.deadline - at), std::move(call));
+}
+
+void cluster_links::after(std::uint64_t ms, std::function<void()> then) {
+  if (stopped_) {
+    then();
+    return;
+  }
+  start_timer(ms, std::move(then));
+}
+
+void cluster_links::start_timer(
+    std::uint64_t ms, std::variant<std::unique_ptr<routed_apply>, std::function<void()>> then) {
+  auto* waiting = new backoff_timer;
+  waiting->owner = this;
+  waiting->then = std::move(then);
+  uv_timer_init(loop_, &waiting->timer);
+  waiting->timer.data = waiting;
+  timers_.insert(waiting);
+  uv_timer_start(
+      &waiting->timer,
+      [](uv_timer_t* timer) {
+        auto* self = static_cast<backoff_timer*>(timer->data);
+        cluster_links* owner = self->owner;
+        auto then = std::move(self->then);
+        owner->timers_.erase(self);
+        uv_close(reinterpret_cast<uv_handle_t*>(timer), &backoff_timer::on_close);
+        if (auto* call = std::get_if<std::unique_ptr<routed_apply>>(&then)) {
+          owner->send(std::move(*call));
+        } else {
+          std::get<std::function<void()>>(then)();
+        }
+      },
+      ms, 0);
+}
+
+void cluster_links::retrying(std::uint64_t lane) {
+  if (stopped_) {
+    return;
+  }
+  auto found = lanes_.find(lane);
+  assert(found != lanes_.end() && found->second.in_flight > found->second.retrying);
+  if (found != lanes_.end()) {
+    ++found->second.retrying;
+  }
+}
+
+void cluster_links::completed(std::uint64_t lane, bool was_retrying) {
+  if (stopped_) {
+    return;
+  }
+  auto found = lanes_.find(lane);
+  assert(found != lanes_.end() && found->second.in_flight > 0);
+  if (found == lanes_.end()) {
+    return;
+  }
+  --found->second.in_flight;
+  if (was_retrying) {
+    assert(found->second.retrying > 0);
+    --found->second.retrying;
+  }
+  run_waiting(lane);
+}
+
+void cluster_links::run_waiting(std::uint64_t lane) {
+  // What runs here may come back to this lane (a completion that starts the client's next
+  // command): the lane is looked up afresh each time.
+  for (;;) {
+    if (stopped_) {
+      return;
+    }
+    auto found = lanes_.find(lane);
+    if (found == lanes_.end()) {
+      return;
+    }
+    lane_state& state = found->second;
+    if (state.waiting.empty()) {
+      if (state.in_flight == 0) {
+        lanes_.erase(found);
+      }
+      return;
+    }
+    if (auto* call = std::get_if<std::unique_ptr<routed_apply>>(&state.waiting.front())) {
+      if (must_wait(state)) {
+        return;
+      }
+      auto next = std::move(*call);
+      state.waiting.pop_front();
+      start_in_lane(std::move(next));
+      continue;
+    }
+    if (state.in_flight > 0) {
+      return;  // the blocking work waits for the calls sent before it
+    }
+    auto work = std::move(std::get<std::function<void()>>(state.waiting.front()));
+    state.waiting.pop_front();
+    work();
+  }
+}
+
+void cluster_links::refresh_map(std::uint64_t seen) {
+  (void)nodes_->refresh(seen);  // a failure leaves the old map: the next attempt finds out
+}
+
+std::shared_ptr<async_engine> cluster_links::engine_for(const node_address& node) {
+  if (stopped_) {
+    return nullptr;
+  }
+  auto& engine = engines_[node.text()];
+  if (!engine) {
+    config settings = nodes_->settings();
+    settings.host = node.host;
+    settings.port = node.port;
+    settings.db = 0;
+    auto made = std::make_shared<async_engine>(loop_, std::move(settings));
+    if (!made->start()) {
+      engines_.erase(node.text());
+      return nullptr;
+    }
+    engine = std::move(made);
+  }
+  return engine;
+}
+
+}  // namespace atomkv::redis
