@@ -176,3 +176,107 @@ TEST_CASE("in front of a cluster, keys of two slots are refused with CROSSSLOT",
 }
 
 }  // namespace atomkv::proxy_tests
+
+namespace atomkv::proxy_tests {
+
+// Commands on one slot are pipelined to their master while commands on the whole keyspace (DBSIZE,
+// KEYS) or on several slots (CROSSSLOT) take another path: a client's pipeline still takes effect
+// in its order, as on one server.
+TEST_CASE("in front of a cluster, a pipeline takes effect in order across every kind of command",
+          "[commands]") {
+  if (!in_front_of_cluster()) {
+    SUCCEED("the proxy in front of a Redis Cluster only");
+    return;
+  }
+  auto srv = start_plain_subject();
+  INFO(srv->error());
+  REQUIRE(srv->running());
+  auto proxy = testing::resp_connection::connect(srv->port());
+  REQUIRE(proxy);
+  REQUIRE(proxy->call({"FLUSHALL"}).value_or("") == "+OK\r\n");
+
+  constexpr int kRounds = 50, kKeys = 20;
+  std::string pipeline;
+  std::vector<std::string> expected;
+  for (int round = 0; round < kRounds; ++round) {
+    for (int k = 0; k < kKeys; ++k) {
+      pipeline += testing::encode_command({"INCR", "key" + std::to_string(k)});
+      expected.push_back(":" + std::to_string(round + 1) + "\r\n");
+    }
+    // Sees every INCR before it, and none after.
+    pipeline += testing::encode_command({"DBSIZE"});
+    expected.push_back(":" + std::to_string(kKeys) + "\r\n");
+    pipeline += testing::encode_command({"MGET", "key0", "key1"});
+    expected.push_back("-CROSSSLOT Keys in request don't hash to the same slot\r\n");
+    pipeline += testing::encode_command({"SET", "round", std::to_string(round)});
+    expected.push_back("+OK\r\n");
+    pipeline += testing::encode_command({"DEL", "round"});
+    expected.push_back(":1\r\n");
+  }
+  REQUIRE(proxy->send(pipeline));
+  for (std::size_t i = 0; i < expected.size(); ++i) {
+    INFO("reply " << i);
+    REQUIRE(testing::escape_bytes(proxy->read_reply().value_or("<no reply>")) ==
+            testing::escape_bytes(expected[i]));
+  }
+  CHECK(proxy->call({"GET", "key7"}).value_or("") ==
+        "$" + std::to_string(std::to_string(kRounds).size()) + "\r\n" + std::to_string(kRounds) +
+            "\r\n");
+}
+
+}  // namespace atomkv::proxy_tests
+
+namespace atomkv::proxy_tests {
+
+// The proxy's WATCH holds a connection to the master of the watched slot: a write there by a
+// client straight on the cluster makes EXEC fail (nil), nothing applied; an untouched watch
+// commits; a key of another slot is refused while keys are watched.
+TEST_CASE(
+    "in front of a cluster, a write straight to the slot's master between WATCH and EXEC "
+    "makes EXEC return nil",
+    "[commands]") {
+  if (!in_front_of_cluster()) {
+    SUCCEED("the proxy in front of a Redis Cluster only");
+    return;
+  }
+  auto srv = start_plain_subject();
+  INFO(srv->error());
+  REQUIRE(srv->running());
+  auto* cluster = testing::backend_redis_cluster();
+  REQUIRE(cluster != nullptr);
+  auto* master = master_for(*cluster, "watched");
+  REQUIRE(master != nullptr);
+  auto node = testing::resp_connection::connect(master->port());
+  REQUIRE(node);
+  auto proxy = testing::resp_connection::connect(srv->port());
+  REQUIRE(proxy);
+  REQUIRE(proxy->call({"FLUSHALL"}).value_or("") == "+OK\r\n");
+
+  for (int round = 0; round < 20; ++round) {
+    INFO("round " << round);
+    REQUIRE(proxy->call({"SET", "watched", "before"}).value_or("") == "+OK\r\n");
+    REQUIRE(proxy->call({"WATCH", "watched"}).value_or("") == "+OK\r\n");
+    REQUIRE(node->call({"SET", "watched", "straight"}).value_or("") == "+OK\r\n");
+    REQUIRE(proxy->call({"MULTI"}).value_or("") == "+OK\r\n");
+    REQUIRE(proxy->call({"SET", "watched", "through the proxy"}).value_or("") == "+QUEUED\r\n");
+    CHECK(proxy->call({"EXEC"}).value_or("") == "*-1\r\n");
+    CHECK(proxy->call({"GET", "watched"}).value_or("") == "$8\r\nstraight\r\n");
+
+    // Untouched, the same transaction commits.
+    REQUIRE(proxy->call({"WATCH", "watched"}).value_or("") == "+OK\r\n");
+    REQUIRE(proxy->call({"MULTI"}).value_or("") == "+OK\r\n");
+    REQUIRE(proxy->call({"INCR", "{watched}n"}).value_or("") == "+QUEUED\r\n");
+    CHECK(proxy->call({"EXEC"}).value_or("") == "*1\r\n:" + std::to_string(round + 1) + "\r\n");
+  }
+  // Keys of another slot while one is watched: refused, and the watch still holds.
+  REQUIRE(proxy->call({"WATCH", "watched"}).value_or("") == "+OK\r\n");
+  CHECK(proxy->call({"WATCH", "other"}).value_or("") ==
+        "-CROSSSLOT Keys in request don't hash to the same slot\r\n");
+  REQUIRE(node->call({"SET", "watched", "again"}).value_or("") == "+OK\r\n");
+  REQUIRE(proxy->call({"MULTI"}).value_or("") == "+OK\r\n");
+  REQUIRE(proxy->call({"SET", "{watched}x", "1"}).value_or("") == "+QUEUED\r\n");
+  CHECK(proxy->call({"EXEC"}).value_or("") == "*-1\r\n");
+  CHECK(proxy->call({"EXISTS", "{watched}x"}).value_or("") == ":0\r\n");
+}
+
+}  // namespace atomkv::proxy_tests
