@@ -1,7 +1,10 @@
 #include "cluster_async_transaction.hpp"
 
 #include <algorithm>
+#include <deque>
+#include <functional>
 
+#include "atomkv/kept_operations.hpp"
 #include "checked_call.hpp"
 #include "commands.hpp"
 
@@ -34,6 +37,20 @@ struct cluster_async_transaction::pinned {
   // must fail.
   bool watches_lost = false;
   bool abandoned = false;  // the transaction is gone; its connection was handed back
+  // One call at a time, in call order: a WATCH that the cluster sends elsewhere is sent again,
+  // and nothing of the transaction may run on its connection meanwhile (a commit behind a
+  // refused WATCH would run unwatched).
+  bool busy = false;
+  std::deque<std::function<void()>> queued;
+
+  void run_next() {
+    while (!busy && !queued.empty()) {
+      auto next = std::move(queued.front());
+      queued.pop_front();
+      busy = true;
+      next();
+    }
+  }
 
   // Notices a closed connection.
   void check_link() {
@@ -96,6 +113,20 @@ struct cluster_async_transaction::pinned {
 
 namespace {
 
+// `done`, once the call is over: the transaction's next call may start.
+template <class Pinned, class Done>
+auto then_next(std::shared_ptr<Pinned> pin, Done done) {
+  return [pin = std::move(pin), done = std::move(done)](auto outcome) {
+    pin->busy = false;
+    done(std::move(outcome));
+    pin->run_next();
+  };
+}
+
+error transaction_closed() {
+  return error::other("redis cluster: the transaction was closed");
+}
+
 // One WATCH, as long as the cluster sends it elsewhere.
 struct watch_attempt {
   std::vector<std::string> keys;
@@ -114,6 +145,10 @@ static void start_watch(std::shared_ptr<Pinned> pin, std::shared_ptr<watch_attem
   Pinned& p = *pin;
   if (p.links->stopped()) {
     done(failure(not_attached()));
+    return;
+  }
+  if (p.abandoned) {
+    done(failure(transaction_closed()));  // a retry after the transaction ended
     return;
   }
   p.check_link();
@@ -249,33 +284,69 @@ result<void> cluster_async_transaction::unwatch() {
 
 void cluster_async_transaction::watch_async(std::span<const std::string_view> keys,
                                             bool read_values, backend::watch_done done) {
+  pin_->queued.push_back([pin = pin_, keys = std::vector<std::string>(keys.begin(), keys.end()),
+                          read_values, done = then_next(pin_, std::move(done))]() mutable {
+    begin_watch(pin, std::move(keys), read_values, std::move(done));
+  });
+  pin_->run_next();
+}
+
+void cluster_async_transaction::commit_async(std::span<const operation> ops,
+                                             backend::commit_done done) {
+  pin_->queued.push_back([pin = pin_, kept = std::make_shared<kept_operations>(ops),
+                          done = then_next(pin_, std::move(done))]() mutable {
+    begin_commit(pin, kept->ops(), std::move(done));
+  });
+  pin_->run_next();
+}
+
+void cluster_async_transaction::unwatch_async(backend::unwatch_done done) {
+  pin_->queued.push_back([pin = pin_, done = then_next(pin_, std::move(done))]() mutable {
+    begin_unwatch(pin, std::move(done));
+  });
+  pin_->run_next();
+}
+
+void cluster_async_transaction::begin_watch(const std::shared_ptr<pinned>& pin,
+                                            std::vector<std::string> keys, bool read_values,
+                                            backend::watch_done done) {
   if (keys.empty()) {
     done(std::vector<std::optional<std::string>>());
     return;
   }
-  auto common = common_slot(pin_->prefix, keys);
+  if (pin->abandoned) {
+    done(failure(transaction_closed()));
+    return;
+  }
+  std::vector<std::string_view> views(keys.begin(), keys.end());
+  auto common = common_slot(pin->prefix, views);
   if (!common) {
     done(failure(std::move(common).error()));
     return;
   }
-  pinned& p = *pin_;
+  pinned& p = *pin;
   p.check_link();
   if (p.watching && p.slot && *p.slot != *common.value()) {
     done(failure(error::other(std::string(kCrossSlot))));
     return;
   }
   auto w = std::make_shared<watch_attempt>();
-  w->keys.assign(keys.begin(), keys.end());
+  w->keys = std::move(keys);
   w->read_values = read_values;
   w->slot = *common.value();
   w->deadline = p.links->now() +
                 static_cast<std::uint64_t>(p.links->nodes().settings().command_timeout.count());
-  start_watch(pin_, std::move(w), std::move(done));
+  start_watch(pin, std::move(w), std::move(done));
 }
 
-void cluster_async_transaction::commit_async(std::span<const operation> ops,
+void cluster_async_transaction::begin_commit(const std::shared_ptr<pinned>& pin,
+                                             std::span<const operation> ops,
                                              backend::commit_done done) {
-  pinned& p = *pin_;
+  pinned& p = *pin;
+  if (p.abandoned) {
+    done(failure(transaction_closed()));
+    return;
+  }
   p.check_link();
   if (p.watches_lost) {
     // A new connection would run MULTI/EXEC without the watches: an unconditional write.
@@ -316,34 +387,36 @@ void cluster_async_transaction::commit_async(std::span<const operation> ops,
   }
   p.watching = false;  // EXEC, even a refused one, drops every watch of the connection
   ++p.in_flight;
-  p.link->send(check_call(
-      apply_call::for_commit(p.prefix, 0, ops),
-      [pin = pin_, done = std::move(done)](result<retry_decision> decided, apply_call& call) {
-        pinned& p = *pin;
-        --p.in_flight;
-        p.slot.reset();
-        if (!decided) {
-          p.check_link();
-          p.watches_lost = false;  // this commit reports it
-          p.settle();
-          done(failure(std::move(decided).error()));
-          return;
-        }
-        if (decided.value().what != retry_decision::kind::done) {
-          // The slot moved or is migrating: EXEC did not run. The next watch finds its master.
-          p.settle();
-          p.links->refresh_map(p.links->nodes().epoch());
-          done(std::optional<std::vector<op_result>>());
-          return;
-        }
-        auto committed = call.finish();
-        p.settle();
-        done(std::move(committed));
-      }));
+  p.link->send(
+      check_call(apply_call::for_commit(p.prefix, 0, ops),
+                 [pin, done = std::move(done)](result<retry_decision> decided, apply_call& call) {
+                   pinned& p = *pin;
+                   --p.in_flight;
+                   p.slot.reset();
+                   if (!decided) {
+                     p.check_link();
+                     p.watches_lost = false;  // this commit reports it
+                     p.settle();
+                     done(failure(std::move(decided).error()));
+                     return;
+                   }
+                   if (decided.value().what != retry_decision::kind::done) {
+                     // The slot moved or is migrating: EXEC did not run. The next watch finds its
+                     // master.
+                     p.settle();
+                     p.links->refresh_map(p.links->nodes().epoch());
+                     done(std::optional<std::vector<op_result>>());
+                     return;
+                   }
+                   auto committed = call.finish();
+                   p.settle();
+                   done(std::move(committed));
+                 }));
 }
 
-void cluster_async_transaction::unwatch_async(backend::unwatch_done done) {
-  pinned& p = *pin_;
+void cluster_async_transaction::begin_unwatch(const std::shared_ptr<pinned>& pin,
+                                              backend::unwatch_done done) {
+  pinned& p = *pin;
   p.check_link();
   p.watches_lost = false;  // gone with their connection: nothing left to release
   if (!p.link || !p.watching) {
@@ -354,7 +427,7 @@ void cluster_async_transaction::unwatch_async(backend::unwatch_done done) {
   p.watching = false;
   p.slot.reset();
   ++p.in_flight;
-  p.link->send(bind_call(unwatch_call(), [pin = pin_, done = std::move(done)](result<void> r) {
+  p.link->send(bind_call(unwatch_call(), [pin, done = std::move(done)](result<void> r) {
     --pin->in_flight;
     if (!r && pin->link) {
       // Whether the watches are still there is unknown: the connection must not be reused.

@@ -13,6 +13,9 @@
 // is then a conflict, nothing applied. A lost connection fails the next commit instead of letting
 // it run unwatched. A commit with nothing watched runs as a routed call (cluster_links::apply).
 //
+// The asynchronous calls run one at a time, in call order: a call made while another is in flight
+// starts when that one has completed.
+//
 // The synchronous forms run on cluster_transaction, a blocking connection of their own; one
 // transaction is meant to be used in one style.
 
@@ -44,6 +47,13 @@ class cluster_async_transaction final : public backend::transaction {
 
  private:
   struct pinned;  // shared with the calls in flight, which may outlive the transaction
+
+  // The calls, run one at a time in call order (pinned::run_next).
+  static void begin_watch(const std::shared_ptr<pinned>& pin, std::vector<std::string> keys,
+                          bool read_values, backend::watch_done done);
+  static void begin_commit(const std::shared_ptr<pinned>& pin, std::span<const operation> ops,
+                           backend::commit_done done);
+  static void begin_unwatch(const std::shared_ptr<pinned>& pin, backend::unwatch_done done);
 
   std::shared_ptr<pinned> pin_;
   cluster_transaction blocking_;

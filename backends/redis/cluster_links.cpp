@@ -110,13 +110,13 @@ void cluster_links::send(std::unique_ptr<routed_apply> call) {
     where.seen_epoch = nodes_->epoch();
     auto map = nodes_->map();  // asks the cluster only when no map is known yet
     if (!map) {
-      where.last = map.error().message;
+      call->wait_again(map.error().message);
       send_after_backoff(std::move(call));
       return;
     }
     const node_address* master = map.value()->master_of(where.slot);
     if (master == nullptr) {
-      where.last = "CLUSTERDOWN Hash slot not served";
+      call->wait_again("CLUSTERDOWN Hash slot not served");
       refresh_map(where.seen_epoch);
       send_after_backoff(std::move(call));
       return;

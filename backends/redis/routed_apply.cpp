@@ -108,6 +108,11 @@ void routed_apply::fail(error why) {
   links.send_after_backoff(std::make_unique<routed_apply>(std::move(*this), std::move(where)));
 }
 
+void routed_apply::wait_again(std::string why) {
+  route_ = next_route(std::move(why));
+  ++route_.attempts;
+}
+
 void routed_apply::give_up(error why) {
   complete(failure(std::move(why)));
 }

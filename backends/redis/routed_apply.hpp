@@ -46,6 +46,9 @@ class routed_apply final : public async_call {
   route& where() { return route_; }
   // Ends the call with `why` and sends nothing more (a stopped store, the deadline).
   void give_up(error why);
+  // No attempt could be made (no slot map, the slot not served): the next waits a backoff, and
+  // counts as an attempt; the call holds back its lane's new calls meanwhile.
+  void wait_again(std::string why);
 
   const request& command() const override;
   void on_reply(const redisReply& reply) override;

@@ -1,0 +1,190 @@
+// The redis+cluster:// store attached to an event loop, as the proxy drives it: one lane's calls
+// over every master complete in its order, whole-keyspace steps included; a transaction's calls
+// made back to back run in order, and a write straight to the slot's master between WATCH and
+// EXEC is a conflict; slots moved by hand are followed through MOVED and ASK.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "atomkv/atomkv.hpp"
+#include "attached_loop.hpp"
+#include "cluster_helpers.hpp"
+#include "helpers.hpp"
+#include "redis/hash_slot.hpp"
+
+namespace atomkv::redis_tests {
+namespace {
+
+using applied = result<std::vector<op_result>>;
+
+// `op` applied on `lane` through the loop; the result once the loop has run it.
+std::optional<applied> apply_on_loop(attached_loop& loop, backend::bucket& bucket,
+                                     const operation& op, std::uint64_t lane = 1) {
+  std::optional<applied> out;
+  bucket.apply_async(std::span<const operation>(&op, 1), lane,
+                     [&](applied r) { out.emplace(std::move(r)); });
+  REQUIRE(loop.run_until([&] { return out.has_value(); }));
+  return out;
+}
+
+std::string value_of(const std::optional<applied>& r) {
+  REQUIRE(r);
+  REQUIRE(r->has_value());
+  REQUIRE(r->value().size() == 1);
+  return r->value()[0].text;
+}
+
+}  // namespace
+
+TEST_CASE("attached: one lane's calls over every master, counts included, complete in order",
+          "[cluster]") {
+  auto& cluster = shared_cluster();
+  auto store = connect_or_fail(cluster.url());
+  auto bucket = open_or_fail(store, fresh("lane"));
+  attached_loop loop(store);
+  REQUIRE_FALSE(bucket.backend().completes_inline());
+
+  // Keys spread over every master; a count of the bucket after every tenth call sees exactly
+  // the keys made before it, though it runs on every master by another path.
+  constexpr int kCalls = 400, kKeys = 25;
+  std::vector<std::string> keys;
+  for (int k = 0; k < kKeys; ++k) {
+    keys.push_back("k" + std::to_string(k));
+  }
+  // Callbacks of calls to different masters may come in any order: each result has its place.
+  std::vector<std::int64_t> sums(kCalls, -1), counts, expected_counts;
+  int answered = 0, failures = 0;
+  for (int i = 0; i < kCalls; ++i) {
+    const operation step = operation::increment(keys[i % kKeys], 1);
+    bucket.backend().apply_async(std::span<const operation>(&step, 1), 7, [&, i](applied r) {
+      ++answered;
+      r&& r.value().size() == 1 ? void(sums[i] = r.value()[0].integer) : void(++failures);
+    });
+    if (i % 10 == 9) {
+      const operation count = operation::count();
+      const std::size_t at = counts.size();
+      counts.push_back(-1);
+      expected_counts.push_back(std::min(i + 1, kKeys));
+      bucket.backend().apply_async(std::span<const operation>(&count, 1), 7, [&, at](applied r) {
+        ++answered;
+        r&& r.value().size() == 1 ? void(counts[at] = r.value()[0].integer) : void(++failures);
+      });
+    }
+  }
+  REQUIRE(loop.run_until(
+      [&] { return answered == kCalls + static_cast<int>(expected_counts.size()); }));
+  CHECK(failures == 0);
+  for (int i = 0; i < kCalls; ++i) {
+    CHECK(sums[i] == i / kKeys + 1);
+  }
+  CHECK(counts == expected_counts);
+}
+
+TEST_CASE(
+    "attached: a transaction's calls made back to back run in order, and a write straight "
+    "to the slot's master between WATCH and EXEC is a conflict",
+    "[cluster]") {
+  auto& cluster = shared_cluster();
+  auto store = connect_or_fail(cluster.url());
+  auto bucket = open_or_fail(store, "");
+  const std::string key = fresh("txn");
+  redis_server* owner = cluster.master_of(redis::hash_slot(key));
+  REQUIRE(owner);
+  attached_loop loop(store);
+  auto begun = bucket.backend().begin();
+  REQUIRE(begun);
+  auto txn = std::move(begun).value();
+  const std::string_view keys[] = {key};
+  const operation write = operation::set(key, "mine");
+  using committed_type = result<std::optional<std::vector<op_result>>>;
+
+  // WATCH, EXEC, WATCH and EXEC again, all asked for before the loop runs any of them.
+  std::vector<std::string> order;
+  std::optional<committed_type> first, second;
+  txn->watch_async(keys, true, [&](auto r) { order.push_back(r ? "watch" : "watch failed"); });
+  txn->commit_async(std::span<const operation>(&write, 1), [&](committed_type r) {
+    order.push_back("commit");
+    first.emplace(std::move(r));
+  });
+  txn->watch_async(keys, true, [&](auto r) {
+    order.push_back("watch");
+    REQUIRE(r);
+    REQUIRE(r.value().size() == 1);
+    CHECK(r.value()[0] == std::optional<std::string>("mine"));  // after the first commit
+  });
+  txn->commit_async(std::span<const operation>(&write, 1), [&](committed_type r) {
+    order.push_back("commit");
+    second.emplace(std::move(r));
+  });
+  REQUIRE(loop.run_until([&] { return second.has_value(); }));
+  CHECK(order == std::vector<std::string>{"watch", "commit", "watch", "commit"});
+  REQUIRE(first->has_value());
+  CHECK(first->value().has_value());
+  REQUIRE(second->has_value());
+  CHECK(second->value().has_value());
+
+  for (bool interfere : {true, false}) {
+    INFO("a write straight to the master: " << interfere);
+    bool watched = false;
+    txn->watch_async(keys, false, [&](auto r) { watched = r.has_value(); });
+    REQUIRE(loop.run_until([&] { return watched; }));
+    if (interfere) {
+      direct_client other(owner->port());
+      CHECK(other.run("SET %b %b", key, "theirs") == "OK");
+    }
+    std::optional<committed_type> committed;
+    txn->commit_async(std::span<const operation>(&write, 1),
+                      [&](committed_type r) { committed.emplace(std::move(r)); });
+    REQUIRE(loop.run_until([&] { return committed.has_value(); }));
+    REQUIRE(committed->has_value());
+    CHECK(committed->value().has_value() == !interfere);
+    CHECK(value_of(apply_on_loop(loop, bucket.backend(), operation::get(key))) ==
+          (interfere ? "theirs" : "mine"));
+  }
+}
+
+TEST_CASE("attached: slots moved by hand are followed through ASK and MOVED", "[cluster]") {
+  auto& cluster = shared_cluster();
+  auto store = connect_or_fail(cluster.url());
+  auto plain = open_or_fail(store, "");
+  const std::string tag = "{" + fresh("async-ask") + "}";
+  const std::string moved = tag + "moved", stays = tag + "stays";
+  const auto slot = redis::hash_slot(moved);
+  REQUIRE(plain.set(moved, "m"));
+  REQUIRE(plain.set(stays, "s"));
+  attached_loop loop(store);
+  auto& bucket = plain.backend();
+  CHECK(value_of(apply_on_loop(loop, bucket, operation::get(moved))) == "m");  // the map known
+  redis_server* from = cluster.master_of(slot);
+  REQUIRE(from);
+  redis_server* to = other_master(cluster, from);
+  REQUIRE(to);
+
+  const std::string s = std::to_string(slot);
+  REQUIRE(trimmed(to->cli("CLUSTER SETSLOT " + s + " IMPORTING " + node_id(*from))) == "OK");
+  REQUIRE(trimmed(from->cli("CLUSTER SETSLOT " + s + " MIGRATING " + node_id(*to))) == "OK");
+  REQUIRE(trimmed(from->cli("MIGRATE 127.0.0.1 " + std::to_string(to->port()) + " " + moved +
+                            " 0 5000")) == "OK");
+  direct_client old_owner(from->port());
+  CHECK(old_owner.run("GET %b", moved).starts_with("ASK " + s));
+
+  // Mid-migration: the moved key is asked of the target, the other one read where it is.
+  CHECK(value_of(apply_on_loop(loop, bucket, operation::get(moved))) == "m");
+  CHECK(value_of(apply_on_loop(loop, bucket, operation::get(stays))) == "s");
+
+  REQUIRE(trimmed(from->cli("MIGRATE 127.0.0.1 " + std::to_string(to->port()) + " " + stays +
+                            " 0 5000")) == "OK");
+  assign_slot(cluster, slot, *to);
+  REQUIRE(cluster.wait_ok());
+  CHECK(old_owner.run("GET %b", moved).starts_with("MOVED " + s));
+  // The store's map still says `from`: MOVED is followed, and the map refreshed.
+  CHECK(value_of(apply_on_loop(loop, bucket, operation::get(moved))) == "m");
+  auto set = apply_on_loop(loop, bucket, operation::set(stays, "after"));
+  REQUIRE(set);
+  REQUIRE(set->has_value());
+  direct_client new_owner(to->port());
+  CHECK(new_owner.run("GET %b", stays) == "after");
+}
+
+}  // namespace atomkv::redis_tests
