@@ -142,7 +142,10 @@ result<op_result> rows::set(const operation& op, write_clock& clock) {
   } else if (op.deadline.has_deadline()) {
     deadline = op.deadline.deadline(now_);
     if (*deadline <= now_) {
-      BOOST_OUTCOME_TRY(bury(op.key, clock));  // set, and gone at once
+      // Set, and gone at once: Redis sets it with its deadline and then expires it, so it counts
+      // as an expired key (EXPIRE and GETEX into the past delete instead, uncounted).
+      BOOST_OUTCOME_TRY(bury(op.key, clock));
+      ++clock.expired;
       return answer;
     }
   }

@@ -287,6 +287,26 @@ TEST_CASE_METHOD(fixture, "keys nobody touches are reclaimed and counted as expi
   CHECK(integer_of(bucket, operation::count()) == 0);
 }
 
+TEST_CASE_METHOD(fixture, "a set whose deadline has passed counts as an expired key", "[expiry]") {
+  const std::int64_t expired_before = integer_of(bucket, operation::expired_total());
+  constexpr int kKeys = 3;
+  for (int i = 0; i < kKeys; ++i) {
+    // As Redis's SET k v PXAT <past>: set with its deadline, then expired.
+    REQUIRE(bucket.set("past:" + std::to_string(i), "v", expiry::at(1'000)));
+  }
+  const auto give_up = std::chrono::steady_clock::now() + 20s;
+  std::int64_t expired = expired_before;
+  while (std::chrono::steady_clock::now() < give_up) {
+    expired = integer_of(bucket, operation::expired_total());
+    if (expired >= expired_before + kKeys) {
+      break;
+    }
+    std::this_thread::sleep_for(50ms);
+  }
+  CHECK(expired >= expired_before + kKeys);
+  CHECK(integer_of(bucket, operation::count()) == 0);
+}
+
 TEST_CASE_METHOD(fixture, "swap replaces the deadline unless asked to keep it", "[expiry][cas]") {
   REQUIRE(bucket.set("k", "1", expiry::after(kMinute)));
   const auto deadline = ttl_of(bucket, "k").deadline_ms;
