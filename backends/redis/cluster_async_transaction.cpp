@@ -181,7 +181,7 @@ static void start_watch(std::shared_ptr<Pinned> pin, std::shared_ptr<watch_attem
     const node_address* owner = map.value()->master_of(w->slot);
     if (owner == nullptr) {
       ++w->attempts;
-      (void)nodes.refresh(seen);
+      p.links->refresh_map(seen);
       retry_or_fail("CLUSTERDOWN Hash slot not served");
       return;
     }

@@ -246,7 +246,13 @@ void cluster_links::run_waiting(std::uint64_t lane) {
 }
 
 void cluster_links::refresh_map(std::uint64_t seen) {
-  (void)nodes_->refresh(seen);  // a failure leaves the old map: the next attempt finds out
+  if (stopped_) {
+    return;
+  }
+  if (!refresh_) {
+    refresh_ = std::make_shared<map_refresh>(*this);
+  }
+  refresh_->start(seen);  // a failure leaves the old map: the next attempt finds out
 }
 
 std::shared_ptr<async_engine> cluster_links::engine_for(const node_address& node) {

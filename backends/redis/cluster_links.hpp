@@ -7,8 +7,8 @@
 // TRYAGAIN and CLUSTERDOWN wait a backoff on a timer, and a call that never left (its node
 // refused the connection: a master that died) waits a backoff and goes where a refreshed map
 // says. At most cluster_nodes::kMaxRedirections redirections; no new attempt after
-// command_timeout. The slot map is still refreshed with a blocking CLUSTER SLOTS (rare: after
-// MOVED or a lost node), which holds the loop for that round trip.
+// command_timeout. The slot map is refreshed on the loop too (map_refresh.hpp), after MOVED or
+// a lost node; meanwhile calls go by the old map, or where the redirection said.
 //
 // Per lane, calls take effect in order (backend.hpp). Calls routed by one slot map go out at
 // once: those on one slot share a connection, whose replies come in order. A lane's new call
@@ -33,6 +33,7 @@
 
 #include "async_engine.hpp"
 #include "cluster_nodes.hpp"
+#include "map_refresh.hpp"
 #include "routed_apply.hpp"
 
 namespace atomkv::redis {
@@ -59,7 +60,8 @@ class cluster_links : public std::enable_shared_from_this<cluster_links> {
   // A call of `lane` is to be sent again: the lane's new calls wait until it completes.
   void retrying(std::uint64_t lane);
   void completed(std::uint64_t lane, bool was_retrying);
-  // Asks the cluster for the slot map again unless it changed since `seen`.
+  // Asks the cluster for the slot map again unless it changed since `seen`, without waiting for
+  // the answer.
   void refresh_map(std::uint64_t seen);
   // Loop time, brought up to date (blocking calls may have run since the loop last polled).
   std::uint64_t now() const {
@@ -101,6 +103,7 @@ class cluster_links : public std::enable_shared_from_this<cluster_links> {
   std::map<std::string, std::shared_ptr<async_engine>> engines_;  // by host:port
   std::unordered_map<std::uint64_t, lane_state> lanes_;
   std::unordered_set<backoff_timer*> timers_;
+  std::shared_ptr<map_refresh> refresh_;  // made on first use
 };
 
 // Where a cluster store's asynchronous forms run: set by attach_loop, cleared by detach_loop,

@@ -3,6 +3,7 @@
 #include <hiredis/hiredis.h>
 
 #include <algorithm>
+#include <cassert>
 
 namespace atomkv::redis {
 namespace {
@@ -14,14 +15,7 @@ class slots_call final : public reply_sink {
     request_.add({"CLUSTER", "SLOTS"});
   }
   const request& command() const { return request_; }
-  void on_reply(const redisReply& reply) override {
-    if (reply.type == REDIS_REPLY_ERROR) {
-      parsed_ = failure(error::other("redis cluster: " + asked_.text() + ": " +
-                                     std::string(reply.str, reply.len)));
-      return;
-    }
-    parsed_ = slot_map::from_cluster_slots(reply, asked_);
-  }
+  void on_reply(const redisReply& reply) override { parsed_ = slot_map::from_reply(reply, asked_); }
   result<slot_map> finish() { return std::move(parsed_); }
 
  private:
@@ -84,23 +78,49 @@ result<std::shared_ptr<const slot_map>> cluster_nodes::ask_for_map(const node_ad
   return std::make_shared<const slot_map>(std::move(parsed));
 }
 
-result<void> cluster_nodes::refresh(std::uint64_t seen) {
-  std::lock_guard one_at_a_time(refreshing_);
-  std::vector<node_address> candidates;
+std::vector<node_address> cluster_nodes::candidates() const {
+  std::vector<node_address> out;
   {
     std::lock_guard guard(lock_);
-    if (epoch_ != seen && map_) {
-      return outcome::success();  // refreshed by someone else meanwhile
-    }
     if (map_) {
-      candidates.assign(map_->masters().begin(), map_->masters().end());
+      out.assign(map_->masters().begin(), map_->masters().end());
     }
   }
   for (const auto& seed : seeds_) {
-    if (std::find(candidates.begin(), candidates.end(), seed) == candidates.end()) {
-      candidates.push_back(seed);
+    if (std::find(out.begin(), out.end(), seed) == out.end()) {
+      out.push_back(seed);
     }
   }
+  return out;
+}
+
+bool cluster_nodes::has_map_since(std::uint64_t seen) const {
+  std::lock_guard guard(lock_);
+  return map_ && epoch_ != seen;
+}
+
+void cluster_nodes::install(std::shared_ptr<const slot_map> map) {
+  assert(map);
+  std::lock_guard guard(lock_);
+  map_ = std::move(map);
+  ++epoch_;
+}
+
+void cluster_nodes::install_if_unchanged(std::shared_ptr<const slot_map> map, std::uint64_t seen) {
+  assert(map);
+  std::lock_guard guard(lock_);
+  if (epoch_ == seen) {
+    map_ = std::move(map);
+    ++epoch_;
+  }
+}
+
+result<void> cluster_nodes::refresh(std::uint64_t seen) {
+  std::lock_guard one_at_a_time(refreshing_);
+  if (has_map_since(seen)) {
+    return outcome::success();  // refreshed by someone else meanwhile
+  }
+  const std::vector<node_address> candidates = this->candidates();
   // The first complete map wins; a partial one (slots not served during a failover) only when
   // no node knows better.
   std::shared_ptr<const slot_map> best;
@@ -124,9 +144,7 @@ result<void> cluster_nodes::refresh(std::uint64_t seen) {
   if (!best) {
     return failure(first_error ? *first_error : error::other("redis cluster: no node to ask"));
   }
-  std::lock_guard guard(lock_);
-  map_ = std::move(best);
-  ++epoch_;
+  install(std::move(best));
   return outcome::success();
 }
 

@@ -40,6 +40,13 @@ class cluster_nodes {
   // Asks the cluster again, unless someone else did since `seen` (the epoch read with the map).
   result<void> refresh(std::uint64_t seen);
   std::uint64_t epoch() const;
+  // Whom to ask for the map, in order: the masters of the current map, then the seeds.
+  std::vector<node_address> candidates() const;
+  // Whether a map is known that was installed after `seen`.
+  bool has_map_since(std::uint64_t seen) const;
+  // A map asked for elsewhere (cluster_links, on the event loop) becomes the current one,
+  // unless another was installed since `seen`.
+  void install_if_unchanged(std::shared_ptr<const slot_map> map, std::uint64_t seen);
 
   std::shared_ptr<pool> pool_for(const node_address& node);
   // The connections that WATCH/MULTI/EXEC hold (cluster_transaction) come from a pool of their
@@ -61,6 +68,7 @@ class cluster_nodes {
  private:
   using clock = std::chrono::steady_clock;
   result<std::shared_ptr<const slot_map>> ask_for_map(const node_address& node);
+  void install(std::shared_ptr<const slot_map> map);
   std::shared_ptr<pool> pool_in(std::map<std::string, std::shared_ptr<pool>>& pools,
                                 const node_address& node, std::size_t size);
   void wait_backoff(int attempt, clock::time_point deadline) const;

@@ -107,6 +107,14 @@ result<slot_map> slot_map::from_cluster_slots(const redisReply& reply, const nod
   return map;
 }
 
+result<slot_map> slot_map::from_reply(const redisReply& reply, const node_address& asked) {
+  if (reply.type == REDIS_REPLY_ERROR) {
+    return failure(
+        error::other("redis cluster: " + asked.text() + ": " + std::string(reply.str, reply.len)));
+  }
+  return from_cluster_slots(reply, asked);
+}
+
 const node_address* slot_map::master_of(std::uint16_t slot) const {
   if (slot >= kHashSlots || owner_[slot] == kNone) {
     return nullptr;

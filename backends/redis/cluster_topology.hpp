@@ -44,6 +44,8 @@ class slot_map {
   // host, as redis-cli does; one whose endpoint is "?" (not known yet) serves no slot here.
   // Slots no range covers have no master.
   static result<slot_map> from_cluster_slots(const redisReply& reply, const node_address& asked);
+  // The same, or the node's error reply as an error.
+  static result<slot_map> from_reply(const redisReply& reply, const node_address& asked);
 
   // The master of `slot`, or nothing when the slot is not served.
   const node_address* master_of(std::uint16_t slot) const;
