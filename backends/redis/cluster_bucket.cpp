@@ -247,11 +247,13 @@ void cluster_bucket::apply_async(std::span<const operation> ops, std::uint64_t l
     links->apply(*slot, lane, apply_call::for_apply(prefix_, 0, ops), std::move(done));
     return;
   }
-  // After the lane's calls in flight: a copy of the operations, and of this bucket, which the
-  // caller may drop meanwhile.
+  // On a worker thread, after the lane's calls in flight: a copy of the operations, and of this
+  // bucket without its binding to the loop (the caller may drop both meanwhile).
   auto kept = std::make_shared<kept_operations>(ops);
-  links->in_lane_order(lane, [self = std::make_shared<cluster_bucket>(*this), kept,
-                              done = std::move(done)] { done(self->apply(kept->ops())); });
+  auto unbound =
+      std::make_shared<cluster_bucket>(nodes_, prefix_, std::make_shared<cluster_binding>());
+  links->in_lane_order(
+      lane, [unbound, kept] { return unbound->apply(kept->ops()); }, std::move(done));
 }
 
 result<std::int64_t> cluster_bucket::increment(std::string_view key, std::int64_t delta) {

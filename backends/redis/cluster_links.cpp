@@ -14,8 +14,15 @@ struct cluster_links::backoff_timer {
   static void on_close(uv_handle_t* handle) { delete static_cast<backoff_timer*>(handle->data); }
 };
 
+namespace {
+
+// Threads for the blocking work of one loop: each is mostly waiting on a node.
+constexpr std::size_t kBlockingThreads = 2;
+
+}  // namespace
+
 cluster_links::cluster_links(uv_loop_t* loop, std::shared_ptr<cluster_nodes> nodes)
-    : loop_(loop), nodes_(std::move(nodes)) {}
+    : loop_(loop), nodes_(std::move(nodes)), workers_(loop, kBlockingThreads) {}
 
 cluster_links::~cluster_links() {
   if (!stopped_) {
@@ -45,6 +52,7 @@ void cluster_links::stop(const error& why) {
   for (auto& [name, engine] : engines) {
     engine->stop(why);
   }
+  workers_.stop(why);
   auto lanes = std::move(lanes_);
   lanes_.clear();
   for (auto& [lane, state] : lanes) {
@@ -52,7 +60,7 @@ void cluster_links::stop(const error& why) {
       if (auto* call = std::get_if<std::unique_ptr<routed_apply>>(&waiting)) {
         (*call)->give_up(why);
       } else {
-        std::get<std::function<void()>>(waiting)();  // blocking: it needs no loop
+        std::get<held_work>(waiting).done(failure(why));  // not started: nothing of it ran
       }
     }
   }
@@ -78,16 +86,45 @@ void cluster_links::apply(std::uint16_t slot, std::uint64_t lane, apply_call cal
 }
 
 bool cluster_links::must_wait(const lane_state& state) const {
-  return state.retrying > 0 || (state.in_flight > 0 && state.epoch != nodes_->epoch());
+  return state.retrying > 0 || state.working ||
+         (state.in_flight > 0 && state.epoch != nodes_->epoch());
 }
 
-void cluster_links::in_lane_order(std::uint64_t lane, std::function<void()> work) {
-  auto found = lanes_.find(lane);
-  if (stopped_ || found == lanes_.end()) {
-    work();
+void cluster_links::in_lane_order(std::uint64_t lane, blocking_workers::job work,
+                                  backend::apply_done done) {
+  if (stopped_) {
+    done(failure(error::other("redis cluster: not attached to an event loop")));
     return;
   }
-  found->second.waiting.emplace_back(std::move(work));
+  lane_state& state = lanes_[lane];
+  if (!state.waiting.empty() || state.in_flight > 0) {
+    state.waiting.emplace_back(held_work{std::move(work), std::move(done)});
+    return;
+  }
+  start_work(lane, held_work{std::move(work), std::move(done)});
+}
+
+void cluster_links::start_work(std::uint64_t lane, held_work held) {
+  lane_state& state = lanes_[lane];
+  assert(state.in_flight == 0);
+  ++state.in_flight;
+  state.working = true;
+  workers_.run(std::move(held.work), [self = weak_from_this(), lane,
+                                      done = std::move(held.done)](blocking_workers::outcome r) {
+    // The completion may start the client's next command, or even close the store.
+    const auto links = self.lock();
+    if (links && !links->stopped_) {
+      auto found = links->lanes_.find(lane);
+      assert(found != links->lanes_.end() && found->second.working);
+      if (found != links->lanes_.end()) {
+        found->second.working = false;
+      }
+    }
+    done(std::move(r));
+    if (links) {
+      links->completed(lane, false);
+    }
+  });
 }
 
 void cluster_links::start_in_lane(std::unique_ptr<routed_apply> call) {
@@ -239,9 +276,9 @@ void cluster_links::run_waiting(std::uint64_t lane) {
     if (state.in_flight > 0) {
       return;  // the blocking work waits for the calls sent before it
     }
-    auto work = std::move(std::get<std::function<void()>>(state.waiting.front()));
+    auto held = std::move(std::get<held_work>(state.waiting.front()));
     state.waiting.pop_front();
-    work();
+    start_work(lane, std::move(held));
   }
 }
 

@@ -15,8 +15,8 @@
 // waits for the calls in flight when they were routed by an older map (it could reach a slot's
 // new master before them), and while one of them is being sent again (a redirection or a
 // backoff), so that nothing overtakes it. Work that does not go this way (the blocking forms:
-// operations on the whole bucket, keys of several slots) runs only once the lane's calls in
-// flight are answered, and calls that come after it wait for it.
+// operations on the whole bucket, keys of several slots) runs on a worker thread only once the
+// lane's calls in flight are answered, and calls that come after it wait for it.
 
 #include <uv.h>
 
@@ -32,6 +32,7 @@
 #include <variant>
 
 #include "async_engine.hpp"
+#include "blocking_workers.hpp"
 #include "cluster_nodes.hpp"
 #include "map_refresh.hpp"
 #include "routed_apply.hpp"
@@ -50,9 +51,10 @@ class cluster_links : public std::enable_shared_from_this<cluster_links> {
 
   // `call` on the keys of `slot`, on `lane`; `done` gets its results.
   void apply(std::uint16_t slot, std::uint64_t lane, apply_call call, backend::apply_done done);
-  // Runs `work` (which completes before it returns) once every call before it on `lane` is
-  // answered: at once if none is in flight.
-  void in_lane_order(std::uint64_t lane, std::function<void()> work);
+  // Runs `work` on a worker thread (blocking_workers.hpp) once every call before it on `lane` is
+  // answered, at once if none is in flight, then `done` on the loop with its result; the lane's
+  // calls after it wait for it.
+  void in_lane_order(std::uint64_t lane, blocking_workers::job work, backend::apply_done done);
 
   // For routed_apply: the next attempt of a call, now; after a backoff; its completion.
   void send(std::unique_ptr<routed_apply> call);
@@ -81,18 +83,24 @@ class cluster_links : public std::enable_shared_from_this<cluster_links> {
   }
 
  private:
+  struct held_work {
+    blocking_workers::job work;
+    backend::apply_done done;
+  };
   struct lane_state {
     std::size_t in_flight = 0;  // sent and not completed, those being sent again included
     std::size_t retrying = 0;   // of those, being sent again
+    bool working = false;       // of those, a blocking work on a worker thread
     std::uint64_t epoch = 0;    // of the slot map that routed the calls in flight
     // Waiting for the calls before them: a blocking work, or a call to send.
-    std::deque<std::variant<std::function<void()>, std::unique_ptr<routed_apply>>> waiting;
+    std::deque<std::variant<held_work, std::unique_ptr<routed_apply>>> waiting;
   };
   struct backoff_timer;
 
   void start_timer(std::uint64_t ms,
                    std::variant<std::unique_ptr<routed_apply>, std::function<void()>> then);
   void start_in_lane(std::unique_ptr<routed_apply> call);
+  void start_work(std::uint64_t lane, held_work held);
   // Whether a new call of the lane must wait for the ones before it.
   bool must_wait(const lane_state& state) const;
   void run_waiting(std::uint64_t lane);
@@ -104,6 +112,7 @@ class cluster_links : public std::enable_shared_from_this<cluster_links> {
   std::unordered_map<std::uint64_t, lane_state> lanes_;
   std::unordered_set<backoff_timer*> timers_;
   std::shared_ptr<map_refresh> refresh_;  // made on first use
+  blocking_workers workers_;
 };
 
 // Where a cluster store's asynchronous forms run: set by attach_loop, cleared by detach_loop,

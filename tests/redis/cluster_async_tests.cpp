@@ -3,8 +3,11 @@
 // made back to back run in order, and a write straight to the slot's master between WATCH and
 // EXEC is a conflict; slots moved by hand are followed through MOVED and ASK.
 
+#include <atomic>
+#include <chrono>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "atomkv/atomkv.hpp"
@@ -185,6 +188,67 @@ TEST_CASE("attached: slots moved by hand are followed through ASK and MOVED", "[
   REQUIRE(set->has_value());
   direct_client new_owner(to->port());
   CHECK(new_owner.run("GET %b", stays) == "after");
+}
+
+TEST_CASE("attached: a count held up by a stalled master holds its own lane only", "[cluster]") {
+  auto& cluster = shared_cluster();
+  // Shorter than the stall below, which is shorter than the node timeout (2 s): no failover.
+  auto store = connect_or_fail(cluster.url() + "?command_timeout_ms=500");
+  auto bucket = open_or_fail(store, "");
+  const std::string near = fresh("near");
+  redis_server* serving = cluster.master_of(redis::hash_slot(near));
+  REQUIRE(serving);
+  redis_server* stalled = other_master(cluster, serving);
+  REQUIRE(stalled);
+  attached_loop loop(store);
+  auto& backend = bucket.backend();
+  REQUIRE(apply_on_loop(loop, backend, operation::set(near, "1"), 2));  // connected
+
+  stalled->pause();
+  std::atomic<bool> resumed{false};
+  std::jthread resumer([&] {  // joined however the test ends
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    resumed = true;
+    stalled->resume();
+  });
+  // Lane 1: a count, which asks every master, then a read that must wait for it.
+  std::vector<std::string> order;
+  std::optional<applied> counted, read, other_lane;
+  const operation count = operation::count(), get = operation::get(near);
+  backend.apply_async(std::span<const operation>(&count, 1), 1, [&](applied r) {
+    order.push_back("count");
+    counted.emplace(std::move(r));
+  });
+  backend.apply_async(std::span<const operation>(&get, 1), 1, [&](applied r) {
+    order.push_back("get");
+    read.emplace(std::move(r));
+  });
+  // Lane 2: a call on a master that answers, answered while the count still waits.
+  const operation increment = operation::increment(near, 1);
+  bool resumed_when_answered = true;
+  backend.apply_async(std::span<const operation>(&increment, 1), 2, [&](applied r) {
+    order.push_back("increment");
+    resumed_when_answered = resumed;
+    other_lane.emplace(std::move(r));
+  });
+  CHECK(order.empty());  // nothing ran inline on the loop
+  REQUIRE(loop.run_until([&] { return other_lane.has_value(); }));
+  CHECK_FALSE(resumed_when_answered);
+  CHECK_FALSE(counted.has_value());
+  REQUIRE(other_lane->has_value());
+  CHECK(other_lane->value()[0].integer == 2);
+
+  REQUIRE(loop.run_until([&] { return read.has_value(); }));
+  resumer.join();
+  // The count got its answer (the stalled master's wait ran out: an error), before the read.
+  REQUIRE(counted.has_value());
+  CHECK(order == std::vector<std::string>{"increment", "count", "get"});
+  CHECK(value_of(read) == "2");
+  // Resumed, every master answers the count again.
+  const auto again = apply_on_loop(loop, backend, operation::count(), 1);
+  REQUIRE(again);
+  REQUIRE(again->has_value());
+  CHECK(again->value()[0].integer >= 1);
 }
 
 }  // namespace atomkv::redis_tests
