@@ -13,7 +13,7 @@ class channel {
   std::mutex lock;
   std::vector<std::unique_ptr<arrival>> queue;
   uv_async_t* handle = nullptr;       // null once detached
-  loop_completions* owner = nullptr;  // used on the loop thread only
+  loop_completions* owner = nullptr;  // used on the loop thread only; null once detached
   bool delivering_soon = false;       // the loop drains the queue before it waits again
 };
 
@@ -49,6 +49,11 @@ void run_arrivals(detail::channel& from) {
     arrived.swap(from.queue);
   }
   for (auto& a : arrived) {
+    // A delivery may detach, even destroy, the owner: the rest of this batch then has no one to
+    // go to (detach failed their calls).
+    if (from.owner == nullptr) {
+      return;
+    }
     a->deliver(*from.owner);
   }
 }
@@ -122,6 +127,7 @@ void loop_completions::detach(const error& why) {
     handle = std::exchange(closing->handle, nullptr);  // later posts are refused
   }
   run_arrivals(*closing);
+  closing->owner = nullptr;  // for a batch being delivered further up the stack
   // Callbacks may start new calls; detached, those run the synchronous forms instead.
   auto still_pending = std::move(pending_);
   pending_.clear();
