@@ -99,13 +99,6 @@ bool cluster_nodes::has_map_since(std::uint64_t seen) const {
   return map_ && epoch_ != seen;
 }
 
-void cluster_nodes::install(std::shared_ptr<const slot_map> map) {
-  assert(map);
-  std::lock_guard guard(lock_);
-  map_ = std::move(map);
-  ++epoch_;
-}
-
 void cluster_nodes::install_if_unchanged(std::shared_ptr<const slot_map> map, std::uint64_t seen) {
   assert(map);
   std::lock_guard guard(lock_);
@@ -120,6 +113,7 @@ result<void> cluster_nodes::refresh(std::uint64_t seen) {
   if (has_map_since(seen)) {
     return outcome::success();  // refreshed by someone else meanwhile
   }
+  const std::uint64_t started = epoch();
   const std::vector<node_address> candidates = this->candidates();
   // The first complete map wins; a partial one (slots not served during a failover) only when
   // no node knows better.
@@ -144,7 +138,8 @@ result<void> cluster_nodes::refresh(std::uint64_t seen) {
   if (!best) {
     return failure(first_error ? *first_error : error::other("redis cluster: no node to ask"));
   }
-  install(std::move(best));
+  // Not over a map the event loop installed meanwhile (map_refresh): that one is as new.
+  install_if_unchanged(std::move(best), started);
   return outcome::success();
 }
 

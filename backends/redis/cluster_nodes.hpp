@@ -44,8 +44,8 @@ class cluster_nodes {
   std::vector<node_address> candidates() const;
   // Whether a map is known that was installed after `seen`.
   bool has_map_since(std::uint64_t seen) const;
-  // A map asked for elsewhere (cluster_links, on the event loop) becomes the current one,
-  // unless another was installed since `seen`.
+  // A map asked for becomes the current one, unless another was installed since `seen` (asked
+  // for at the same time, by the blocking calls or on the event loop: it is as new).
   void install_if_unchanged(std::shared_ptr<const slot_map> map, std::uint64_t seen);
 
   std::shared_ptr<pool> pool_for(const node_address& node);
@@ -68,7 +68,6 @@ class cluster_nodes {
  private:
   using clock = std::chrono::steady_clock;
   result<std::shared_ptr<const slot_map>> ask_for_map(const node_address& node);
-  void install(std::shared_ptr<const slot_map> map);
   std::shared_ptr<pool> pool_in(std::map<std::string, std::shared_ptr<pool>>& pools,
                                 const node_address& node, std::size_t size);
   void wait_backoff(int attempt, clock::time_point deadline) const;
