@@ -1,6 +1,61 @@
 #include "blocking_workers.hpp"
 
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
 namespace atomkv::redis {
+
+struct blocking_workers::shared {
+  struct queued {
+    job work;
+    common::completer<outcome> complete;
+    std::chrono::steady_clock::time_point take_by;
+  };
+
+  shared(std::size_t max, std::chrono::milliseconds wait) : max_threads(max), queue_wait(wait) {}
+
+  const std::size_t max_threads;
+  const std::chrono::milliseconds queue_wait;
+  std::mutex lock;  // everything below
+  std::condition_variable wake;
+  std::deque<std::unique_ptr<queued>> queue;
+  std::size_t threads = 0;
+  std::size_t idle = 0;
+  bool stopping = false;
+
+  // A worker thread's life: it holds `self`, so the state outlives the workers object.
+  static void work_loop(const std::shared_ptr<shared>& self) {
+    for (;;) {
+      std::unique_ptr<queued> next;
+      {
+        std::unique_lock guard(self->lock);
+        ++self->idle;
+        self->wake.wait(guard, [&] { return self->stopping || !self->queue.empty(); });
+        --self->idle;
+        if (self->stopping) {
+          --self->threads;
+          return;  // stop() has taken what was queued
+        }
+        next = std::move(self->queue.front());
+        self->queue.pop_front();
+      }
+      if (std::chrono::steady_clock::now() > next->take_by) {
+        next->complete(failure(error::other("redis cluster: no worker thread free within " +
+                                            std::to_string(self->queue_wait.count()) +
+                                            " ms (every one waits on a node); nothing "
+                                            "applied")));
+      } else {
+        next->complete(next->work());
+      }
+      next.reset();  // what the work owns goes on this thread, before the next one
+    }
+  }
+};
+
+blocking_workers::blocking_workers(uv_loop_s* loop, std::size_t max_threads,
+                                   std::chrono::milliseconds queue_wait)
+    : loop_(loop), shared_(std::make_shared<shared>(max_threads, queue_wait)) {}
 
 blocking_workers::~blocking_workers() {
   stop(error::other("redis cluster: the store was closed"));
@@ -18,31 +73,21 @@ void blocking_workers::run(job work, backend::apply_done done) {
     }
   }
   auto complete = completions_.expect<outcome>(std::move(done));
+  bool start_thread = false;
   {
-    std::lock_guard guard(lock_);
-    queue_.push_back(std::make_unique<queued>(queued{std::move(work), std::move(complete)}));
-  }
-  if (threads_.size() < threads_wanted_) {
-    threads_.emplace_back([this] { work_loop(); });
-  }
-  wake_.notify_one();
-}
-
-void blocking_workers::work_loop() {
-  for (;;) {
-    std::unique_ptr<queued> next;
-    {
-      std::unique_lock guard(lock_);
-      wake_.wait(guard, [&] { return stopping_ || !queue_.empty(); });
-      if (stopping_) {
-        return;  // stop() has taken what was queued
-      }
-      next = std::move(queue_.front());
-      queue_.pop_front();
+    std::lock_guard guard(shared_->lock);
+    shared_->queue.push_back(std::make_unique<shared::queued>(
+        shared::queued{std::move(work), std::move(complete),
+                       std::chrono::steady_clock::now() + shared_->queue_wait}));
+    if (shared_->queue.size() > shared_->idle && shared_->threads < shared_->max_threads) {
+      ++shared_->threads;
+      start_thread = true;
     }
-    next->complete(next->work());
-    next.reset();  // what the work owns goes on this thread, before the next one
   }
+  if (start_thread) {
+    std::thread([state = shared_] { shared::work_loop(state); }).detach();
+  }
+  shared_->wake.notify_one();
 }
 
 void blocking_workers::stop(const error& why) {
@@ -50,13 +95,13 @@ void blocking_workers::stop(const error& why) {
     return;
   }
   stopped_ = true;
-  std::deque<std::unique_ptr<queued>> not_started;
+  std::deque<std::unique_ptr<shared::queued>> not_started;
   {
-    std::lock_guard guard(lock_);
-    stopping_ = true;
-    not_started.swap(queue_);
+    std::lock_guard guard(shared_->lock);
+    shared_->stopping = true;
+    not_started.swap(shared_->queue);
   }
-  wake_.notify_all();
+  shared_->wake.notify_all();
   for (auto& item : not_started) {
     item->complete(failure(why));
   }
@@ -65,10 +110,6 @@ void blocking_workers::stop(const error& why) {
     // Delivers the failures above, then fails the work still running: it may have written.
     completions_.detach(error::other(why.message + "; the outcome is unknown"));
   }
-  for (auto& thread : threads_) {
-    thread.join();
-  }
-  threads_.clear();
 }
 
 }  // namespace atomkv::redis

@@ -16,13 +16,15 @@ struct cluster_links::backoff_timer {
 
 namespace {
 
-// Threads for the blocking work of one loop: each is mostly waiting on a node.
-constexpr std::size_t kBlockingThreads = 2;
+// Threads for the blocking work of one loop, at most: each is mostly waiting on a node.
+constexpr std::size_t kBlockingThreads = 8;
 
 }  // namespace
 
 cluster_links::cluster_links(uv_loop_t* loop, std::shared_ptr<cluster_nodes> nodes)
-    : loop_(loop), nodes_(std::move(nodes)), workers_(loop, kBlockingThreads) {}
+    : loop_(loop),
+      nodes_(std::move(nodes)),
+      workers_(loop, kBlockingThreads, nodes_->settings().command_timeout) {}
 
 cluster_links::~cluster_links() {
   if (!stopped_) {

@@ -195,25 +195,28 @@ TEST_CASE("attached: a count held up by a stalled master holds its own lane only
   // Shorter than the stall below, which is shorter than the node timeout (2 s): no failover.
   auto store = connect_or_fail(cluster.url() + "?command_timeout_ms=500");
   auto bucket = open_or_fail(store, "");
-  const std::string near = fresh("near");
+  const std::string near = fresh("near"), other = fresh("other");
+  REQUIRE(redis::hash_slot(near) != redis::hash_slot(other));
   redis_server* serving = cluster.master_of(redis::hash_slot(near));
   REQUIRE(serving);
   redis_server* stalled = other_master(cluster, serving);
   REQUIRE(stalled);
+  // What the callbacks write to outlives the loop, which fails them if the test ends early.
+  std::vector<std::string> order;
+  std::optional<applied> counted, read, other_lane, several_slots;
+  bool resumed_when_answered = true, counted_when_refused = true;
+  std::atomic<bool> resumed{false};
   attached_loop loop(store);
   auto& backend = bucket.backend();
   REQUIRE(apply_on_loop(loop, backend, operation::set(near, "1"), 2));  // connected
 
   stalled->pause();
-  std::atomic<bool> resumed{false};
   std::jthread resumer([&] {  // joined however the test ends
     std::this_thread::sleep_for(std::chrono::milliseconds(1500));
     resumed = true;
     stalled->resume();
   });
   // Lane 1: a count, which asks every master, then a read that must wait for it.
-  std::vector<std::string> order;
-  std::optional<applied> counted, read, other_lane;
   const operation count = operation::count(), get = operation::get(near);
   backend.apply_async(std::span<const operation>(&count, 1), 1, [&](applied r) {
     order.push_back("count");
@@ -225,23 +228,32 @@ TEST_CASE("attached: a count held up by a stalled master holds its own lane only
   });
   // Lane 2: a call on a master that answers, answered while the count still waits.
   const operation increment = operation::increment(near, 1);
-  bool resumed_when_answered = true;
   backend.apply_async(std::span<const operation>(&increment, 1), 2, [&](applied r) {
     order.push_back("increment");
     resumed_when_answered = resumed;
     other_lane.emplace(std::move(r));
   });
+  // Lane 3: blocking work of its own (keys of two slots), not queued behind lane 1's.
+  const operation two_slots[] = {operation::get(near), operation::get(other)};
+  backend.apply_async(two_slots, 3, [&](applied r) {
+    counted_when_refused = counted.has_value();
+    several_slots.emplace(std::move(r));
+  });
   CHECK(order.empty());  // nothing ran inline on the loop
-  REQUIRE(loop.run_until([&] { return other_lane.has_value(); }));
+  REQUIRE(loop.run_until([&] { return other_lane.has_value() && several_slots.has_value(); }));
   CHECK_FALSE(resumed_when_answered);
+  CHECK_FALSE(counted_when_refused);
   CHECK_FALSE(counted.has_value());
   REQUIRE(other_lane->has_value());
   CHECK(other_lane->value()[0].integer == 2);
+  REQUIRE_FALSE(several_slots->has_value());
+  CHECK(several_slots->error().message.starts_with("CROSSSLOT"));
 
   REQUIRE(loop.run_until([&] { return read.has_value(); }));
   resumer.join();
-  // The count got its answer (the stalled master's wait ran out: an error), before the read.
+  // The count's wait on the stalled master ran out (an error), and it answered before the read.
   REQUIRE(counted.has_value());
+  CHECK_FALSE(counted->has_value());
   CHECK(order == std::vector<std::string>{"increment", "count", "get"});
   CHECK(value_of(read) == "2");
   // Resumed, every master answers the count again.
