@@ -6,7 +6,8 @@
 // loop and every other client with it.
 //
 // Threads are started as work finds none idle, up to max_threads; beyond that work waits in a
-// queue, and fails (nothing of it ran) if no thread takes it within `queue_wait`. stop() never
+// queue; a thread that takes it after `queue_wait` has passed fails it instead of running it
+// (nothing of it ran; the wait itself is bounded by the work ahead of it). stop() never
 // waits for the work running: the threads own what they use (the work owns its copies), finish
 // it, find the workers stopped, and end; its result is dropped, and its call failed at stop().
 
