@@ -5,27 +5,9 @@
 #include <algorithm>
 #include <cassert>
 
+#include "slots_call.hpp"
+
 namespace atomkv::redis {
-namespace {
-
-// CLUSTER SLOTS, parsed as it arrives (the reply is freed after the sink returns).
-class slots_call final : public reply_sink {
- public:
-  explicit slots_call(node_address asked) : asked_(std::move(asked)) {
-    request_.add({"CLUSTER", "SLOTS"});
-  }
-  const request& command() const { return request_; }
-  void on_reply(const redisReply& reply) override { parsed_ = slot_map::from_reply(reply, asked_); }
-  result<slot_map> finish() { return std::move(parsed_); }
-
- private:
-  node_address asked_;
-  request request_;
-  result<slot_map> parsed_ = failure(error::other("redis cluster: no reply to CLUSTER SLOTS"));
-};
-
-}  // namespace
-
 std::uint64_t cluster_nodes::epoch() const {
   std::lock_guard guard(lock_);
   return epoch_;

@@ -1,10 +1,10 @@
 #include "map_refresh.hpp"
 
 #include <algorithm>
-#include <functional>
 
 #include "async_call.hpp"
 #include "cluster_links.hpp"
+#include "slots_call.hpp"
 
 namespace atomkv::redis {
 namespace {
@@ -19,25 +19,6 @@ std::uint64_t command_timeout_ms(cluster_links& links) {
   return static_cast<std::uint64_t>(
       std::max<std::int64_t>(1, links.nodes().settings().command_timeout.count()));
 }
-
-// CLUSTER SLOTS on an asynchronous connection, parsed as it arrives.
-class map_request final : public async_call {
- public:
-  using done_fn = std::function<void(result<slot_map>)>;
-  map_request(node_address asked, done_fn done) : asked_(std::move(asked)), done_(std::move(done)) {
-    request_.add({"CLUSTER", "SLOTS"});
-  }
-  const request& command() const override { return request_; }
-  void on_reply(const redisReply& reply) override { parsed_ = slot_map::from_reply(reply, asked_); }
-  void finish() override { done_(std::move(parsed_)); }
-  void fail(error why) override { done_(failure(std::move(why))); }
-
- private:
-  node_address asked_;
-  request request_;
-  done_fn done_;
-  result<slot_map> parsed_ = failure(error::other("redis cluster: no reply to CLUSTER SLOTS"));
-};
 
 }  // namespace
 
@@ -74,13 +55,13 @@ void map_refresh::ask_next() {
     }
     const std::weak_ptr<map_refresh> self = weak_from_this();
     // Its answer may come at once (the engine refuses a node it cannot reach): nothing after this.
-    engine->send(0, kMapLane,
-                 std::make_unique<map_request>(
-                     node, [self, round = round_, ask, node](result<slot_map> parsed) {
-                       if (auto refresh = self.lock()) {
-                         refresh->answered(round, ask, node, std::move(parsed));
-                       }
-                     }));
+    engine->send(
+        0, kMapLane,
+        bind_call(slots_call(node), [self, round = round_, ask, node](result<slot_map> parsed) {
+          if (auto refresh = self.lock()) {
+            refresh->answered(round, ask, node, std::move(parsed));
+          }
+        }));
     return;
   }
   finish();
