@@ -48,6 +48,9 @@ void wait_for(const atomkv::sqlite::sqlite_store& store, std::uint64_t queued,
     if (now.queued == queued && now.running == running) {
       return;
     }
+    INFO("waiting for queued " << queued << ", running " << running << "; now queued " << now.queued
+                               << ", running " << now.running << ", groups " << now.groups
+                               << ", requests " << now.requests);
     REQUIRE(std::chrono::steady_clock::now() < deadline);
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
