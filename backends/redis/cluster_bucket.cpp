@@ -222,18 +222,16 @@ result<std::vector<op_result>> cluster_bucket::apply_batch(std::span<const opera
   return results;
 }
 
-std::optional<std::uint16_t> cluster_bucket::single_slot(std::span<const operation> ops) const {
+result<std::optional<std::uint16_t>> cluster_bucket::single_slot(
+    std::span<const operation> ops) const {
   if (std::any_of(ops.begin(), ops.end(), spans_bucket)) {
-    return std::nullopt;
+    return std::optional<std::uint16_t>();
   }
   if (own_slot_) {
     return own_slot_;
   }
-  auto slot = common_slot(prefix_, ops);
-  if (!slot || !slot.value()) {
-    return std::nullopt;  // CROSSSLOT, or no key (MSETNX of no pair): the blocking form answers
-  }
-  return slot.value();
+  BOOST_OUTCOME_TRY(slot, common_slot(prefix_, ops));
+  return std::optional<std::uint16_t>(slot.value_or(0));  // as apply() does
 }
 
 void cluster_bucket::apply_async(std::span<const operation> ops, std::uint64_t lane,
@@ -243,8 +241,14 @@ void cluster_bucket::apply_async(std::span<const operation> ops, std::uint64_t l
     done(apply(ops));
     return;
   }
-  if (auto slot = single_slot(ops)) {
-    links->apply(*slot, lane, apply_call::for_apply(prefix_, 0, ops), std::move(done));
+  auto slot = single_slot(ops);
+  if (!slot) {
+    // Refused before anything is sent: no lane order to keep, since nothing runs.
+    done(failure(std::move(slot).error()));
+    return;
+  }
+  if (slot.value()) {
+    links->apply(*slot.value(), lane, apply_call::for_apply(prefix_, 0, ops), std::move(done));
     return;
   }
   // On a worker thread, after the lane's calls in flight: a copy of the operations, and of this

@@ -41,9 +41,9 @@ class cluster_bucket final : public backend::bucket {
   bool completes_inline() const override { return loop_->links == nullptr; }
 
  private:
-  // The one slot whose master can apply `ops` atomically by itself; none when they span the
-  // bucket or name keys of several slots.
-  std::optional<std::uint16_t> single_slot(std::span<const operation> ops) const;
+  // The one slot whose master applies `ops` by itself (slot 0 when they name no key, as MSETNX of
+  // no pair); none when they span the bucket; CROSSSLOT when they name keys of several slots.
+  result<std::optional<std::uint16_t>> single_slot(std::span<const operation> ops) const;
 
   // Every operation on the master of `slot`.
   result<std::vector<op_result>> apply_on_slot(std::uint16_t slot, std::span<const operation> ops);

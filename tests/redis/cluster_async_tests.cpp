@@ -3,6 +3,7 @@
 // made back to back run in order, and a write straight to the slot's master between WATCH and
 // EXEC is a conflict; slots moved by hand are followed through MOVED and ASK.
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <optional>
@@ -14,6 +15,8 @@
 #include "attached_loop.hpp"
 #include "cluster_helpers.hpp"
 #include "helpers.hpp"
+#include "redis/cluster_nodes.hpp"
+#include "redis/cluster_routing.hpp"
 #include "redis/hash_slot.hpp"
 
 namespace atomkv::redis_tests {
@@ -29,6 +32,25 @@ std::optional<applied> apply_on_loop(attached_loop& loop, backend::bucket& bucke
                      [&](applied r) { out.emplace(std::move(r)); });
   REQUIRE(loop.run_until([&] { return out.has_value(); }));
   return out;
+}
+
+// A listing cursor (cluster_routing.hpp) at the start of `master`'s keys, from the cluster's own
+// slot map: masters are numbered in the order of the lowest slot each serves.
+std::string listing_start_on(const redis_server* master) {
+  redis::config settings;
+  settings.host = "127.0.0.1";
+  settings.port = master->port();
+  redis::cluster_nodes nodes(settings, {{"127.0.0.1", master->port()}});
+  auto map = nodes.map();
+  REQUIRE(map);
+  const auto ordered = redis::masters_in_order(*map.value());
+  const auto at =
+      std::find(ordered.begin(), ordered.end(), redis::node_address{"127.0.0.1", master->port()});
+  REQUIRE(at != ordered.end());
+  if (at == ordered.begin()) {
+    return "";  // the listing's own start: no cursor reads "0"
+  }
+  return redis::encode_cursor({static_cast<std::size_t>(at - ordered.begin()), "0"});
 }
 
 std::string value_of(const std::optional<applied>& r) {
@@ -203,12 +225,14 @@ TEST_CASE("attached: a count held up by a stalled master holds its own lane only
   REQUIRE(stalled);
   // What the callbacks write to outlives the loop, which fails them if the test ends early.
   std::vector<std::string> order;
-  std::optional<applied> counted, read, other_lane, several_slots;
-  bool resumed_when_answered = true, counted_when_refused = true;
+  std::optional<applied> counted, read, other_lane, several_slots, listed;
+  bool resumed_when_answered = true, counted_when_listed = true;
   std::atomic<bool> resumed{false};
   attached_loop loop(store);
   auto& backend = bucket.backend();
   REQUIRE(apply_on_loop(loop, backend, operation::set(near, "1"), 2));  // connected
+
+  const std::string start_on_serving = listing_start_on(serving);
 
   stalled->pause();
   std::jthread resumer([&] {  // joined however the test ends
@@ -233,21 +257,31 @@ TEST_CASE("attached: a count held up by a stalled master holds its own lane only
     resumed_when_answered = resumed;
     other_lane.emplace(std::move(r));
   });
-  // Lane 3: blocking work of its own (keys of two slots), not queued behind lane 1's.
+  // Lane 1 again: keys of two slots, refused at once with nothing sent, although the lane's
+  // count still waits.
   const operation two_slots[] = {operation::get(near), operation::get(other)};
-  backend.apply_async(two_slots, 3, [&](applied r) {
-    counted_when_refused = counted.has_value();
-    several_slots.emplace(std::move(r));
+  backend.apply_async(two_slots, 1, [&](applied r) { several_slots.emplace(std::move(r)); });
+  REQUIRE(several_slots.has_value());
+  REQUIRE_FALSE(several_slots->has_value());
+  CHECK(several_slots->error().message.starts_with("CROSSSLOT"));
+  // Lane 3: blocking work of its own (a listing page on the answering master), not queued
+  // behind lane 1's.
+  const operation page = operation::list("*", start_on_serving, 1000);
+  backend.apply_async(std::span<const operation>(&page, 1), 3, [&](applied r) {
+    counted_when_listed = counted.has_value();
+    listed.emplace(std::move(r));
   });
   CHECK(order.empty());  // nothing ran inline on the loop
-  REQUIRE(loop.run_until([&] { return other_lane.has_value() && several_slots.has_value(); }));
+  REQUIRE(loop.run_until([&] { return other_lane.has_value() && listed.has_value(); }));
   CHECK_FALSE(resumed_when_answered);
-  CHECK_FALSE(counted_when_refused);
+  CHECK_FALSE(counted_when_listed);
   CHECK_FALSE(counted.has_value());
   REQUIRE(other_lane->has_value());
   CHECK(other_lane->value()[0].integer == 2);
-  REQUIRE_FALSE(several_slots->has_value());
-  CHECK(several_slots->error().message.starts_with("CROSSSLOT"));
+  REQUIRE(listed->has_value());
+  INFO(listed->value()[0].text);
+  CHECK(listed->value()[0].what == op_result::kind::keys);
+  CHECK_FALSE(listed->value()[0].keys.empty());  // `near` at least
 
   REQUIRE(loop.run_until([&] { return read.has_value(); }));
   resumer.join();
