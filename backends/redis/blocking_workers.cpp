@@ -1,10 +1,32 @@
 #include "blocking_workers.hpp"
 
 #include <condition_variable>
+#include <exception>
 #include <mutex>
+#include <system_error>
 #include <thread>
 
 namespace atomkv::redis {
+namespace {
+
+error overdue(std::chrono::milliseconds queue_wait) {
+  return error::other("redis cluster: no worker thread free within " +
+                      std::to_string(queue_wait.count()) +
+                      " ms (every one waits on a node); nothing applied");
+}
+
+blocking_workers::outcome run_guarded(const blocking_workers::job& work) {
+  try {
+    return work();
+  } catch (const std::exception& e) {
+    return failure(
+        error::other(std::string("redis cluster: ") + e.what() + "; the outcome is unknown"));
+  } catch (...) {
+    return failure(error::other("redis cluster: the work failed; the outcome is unknown"));
+  }
+}
+
+}  // namespace
 
 struct blocking_workers::shared {
   struct queued {
@@ -41,12 +63,9 @@ struct blocking_workers::shared {
         self->queue.pop_front();
       }
       if (std::chrono::steady_clock::now() > next->take_by) {
-        next->complete(failure(error::other("redis cluster: no worker thread free within " +
-                                            std::to_string(self->queue_wait.count()) +
-                                            " ms (every one waits on a node); nothing "
-                                            "applied")));
+        next->complete(failure(overdue(self->queue_wait)));
       } else {
-        next->complete(next->work());
+        next->complete(run_guarded(next->work));
       }
       next.reset();  // what the work owns goes on this thread, before the next one
     }
@@ -61,33 +80,78 @@ blocking_workers::~blocking_workers() {
   stop(error::other("redis cluster: the store was closed"));
 }
 
-void blocking_workers::run(job work, backend::apply_done done) {
+bool blocking_workers::run(job work, backend::apply_done done) {
   if (stopped_) {
     done(failure(error::other("redis cluster: not attached to an event loop")));
-    return;
+    return false;
   }
   if (!completions_.attached()) {
     if (auto attached = completions_.attach(loop_); !attached) {
       done(failure(std::move(attached).error()));
-      return;
+      return false;
     }
   }
   auto complete = completions_.expect<outcome>(std::move(done));
   bool start_thread = false;
+  bool waits = false;
   {
     std::lock_guard guard(shared_->lock);
     shared_->queue.push_back(std::make_unique<shared::queued>(
         shared::queued{std::move(work), std::move(complete),
                        std::chrono::steady_clock::now() + shared_->queue_wait}));
-    if (shared_->queue.size() > shared_->idle && shared_->threads < shared_->max_threads) {
-      ++shared_->threads;
-      start_thread = true;
+    if (shared_->queue.size() > shared_->idle) {
+      start_thread = shared_->threads < shared_->max_threads;
+      shared_->threads += start_thread ? 1 : 0;
+      waits = !start_thread;
     }
   }
   if (start_thread) {
-    std::thread([state = shared_] { shared::work_loop(state); }).detach();
+    try {
+      std::thread([state = shared_] { shared::work_loop(state); }).detach();
+    } catch (const std::system_error&) {
+      // Out of threads: the work waits for one of ours, or fails now if none runs.
+      std::unique_ptr<shared::queued> orphan;
+      {
+        std::lock_guard guard(shared_->lock);
+        --shared_->threads;
+        waits = shared_->threads > 0;
+        if (!waits) {
+          orphan = std::move(shared_->queue.back());
+          shared_->queue.pop_back();
+        }
+      }
+      if (orphan) {
+        orphan->complete(failure(
+            error::other("redis cluster: could not start a worker thread; nothing applied")));
+        return false;
+      }
+    }
   }
   shared_->wake.notify_one();
+  return waits;
+}
+
+void blocking_workers::fail_overdue() {
+  std::deque<std::unique_ptr<shared::queued>> overdue_work;
+  {
+    std::lock_guard guard(shared_->lock);
+    const auto now = std::chrono::steady_clock::now();
+    for (auto it = shared_->queue.begin(); it != shared_->queue.end();) {
+      if (now >= (*it)->take_by) {
+        overdue_work.push_back(std::move(*it));
+        it = shared_->queue.erase(it);
+      } else {
+        ++it;
+      }
+    }
+  }
+  for (auto& item : overdue_work) {
+    item->complete(failure(overdue(shared_->queue_wait)));
+  }
+}
+
+std::chrono::milliseconds blocking_workers::queue_wait() const {
+  return shared_->queue_wait;
 }
 
 void blocking_workers::stop(const error& why) {

@@ -6,10 +6,12 @@
 // loop and every other client with it.
 //
 // Threads are started as work finds none idle, up to max_threads; beyond that work waits in a
-// queue; a thread that takes it after `queue_wait` has passed fails it instead of running it
-// (nothing of it ran; the wait itself is bounded by the work ahead of it). stop() never
-// waits for the work running: the threads own what they use (the work owns its copies), finish
-// it, find the workers stopped, and end; its result is dropped, and its call failed at stop().
+// queue, at most `queue_wait`: fail_overdue() (on a timer of the owner) or the thread that takes
+// it fails it then, with nothing of it run. A job that throws fails with an unknown outcome; a
+// thread that cannot be started leaves the work to the others, or fails it if none runs. stop()
+// never waits for the work running: the threads own what they use (the work owns its copies),
+// finish it, find the workers stopped, and end; its result is dropped, and its call failed at
+// stop().
 
 #include <chrono>
 #include <cstddef>
@@ -35,8 +37,13 @@ class blocking_workers {
   blocking_workers(const blocking_workers&) = delete;
   blocking_workers& operator=(const blocking_workers&) = delete;
 
-  // Loop thread. `work` runs on a worker thread, then `done` on the loop with its result.
-  void run(job work, backend::apply_done done);
+  // Loop thread. `work` runs on a worker thread, then `done` on the loop with its result. True
+  // when it waits in the queue for a thread: fail_overdue() after queue_wait then fails it on
+  // time if it still waits.
+  bool run(job work, backend::apply_done done);
+  // Loop thread. Fails the work that has waited for a thread longer than queue_wait.
+  void fail_overdue();
+  std::chrono::milliseconds queue_wait() const;
   // Loop thread. Final. Work not started fails with `why` (nothing of it ran); work running
   // fails with `why` and that its outcome is unknown.
   void stop(const error& why);

@@ -9,6 +9,7 @@ namespace atomkv::redis {
 struct cluster_links::backoff_timer {
   uv_timer_t timer{};
   cluster_links* owner = nullptr;
+  std::uint64_t number = 0;
   std::variant<std::unique_ptr<routed_apply>, std::function<void()>> then;
 
   static void on_close(uv_handle_t* handle) { delete static_cast<backoff_timer*>(handle->data); }
@@ -111,22 +112,29 @@ void cluster_links::start_work(std::uint64_t lane, held_work held) {
   assert(state.in_flight == 0);
   ++state.in_flight;
   state.working = true;
-  workers_.run(std::move(held.work), [self = weak_from_this(), lane,
-                                      done = std::move(held.done)](blocking_workers::outcome r) {
-    // The completion may start the client's next command, or even close the store.
-    const auto links = self.lock();
-    if (links && !links->stopped_) {
-      auto found = links->lanes_.find(lane);
-      assert(found != links->lanes_.end() && found->second.working);
-      if (found != links->lanes_.end()) {
-        found->second.working = false;
-      }
-    }
-    done(std::move(r));
-    if (links) {
-      links->completed(lane, false);
-    }
-  });
+  const bool waits = workers_.run(
+      std::move(held.work),
+      [self = weak_from_this(), lane, done = std::move(held.done)](blocking_workers::outcome r) {
+        // The completion may start the client's next command, or even close the store.
+        const auto links = self.lock();
+        if (links && !links->stopped_) {
+          auto found = links->lanes_.find(lane);
+          assert(found != links->lanes_.end() && found->second.working);
+          if (found != links->lanes_.end()) {
+            found->second.working = false;
+          }
+        }
+        done(std::move(r));
+        if (links) {
+          links->completed(lane, false);
+        }
+      });
+  if (waits) {
+    // Every thread waits on a node: fail the work on time if none is free by its deadline. The
+    // timers belong to these links, and stop() runs them before the workers go.
+    after(static_cast<std::uint64_t>(workers_.queue_wait().count()) + 1,
+          [this] { workers_.fail_overdue(); });
+  }
 }
 
 void cluster_links::start_in_lane(std::unique_ptr<routed_apply> call) {
@@ -187,18 +195,32 @@ void cluster_links::send_after_backoff(std::unique_ptr<routed_apply> call) {
   start_timer(std::min(backoff_ms(where.attempts), where.deadline - at), std::move(call));
 }
 
-void cluster_links::after(std::uint64_t ms, std::function<void()> then) {
+std::uint64_t cluster_links::after(std::uint64_t ms, std::function<void()> then) {
   if (stopped_) {
     then();
-    return;
+    return 0;
   }
-  start_timer(ms, std::move(then));
+  return start_timer(ms, std::move(then));
 }
 
-void cluster_links::start_timer(
+void cluster_links::cancel_after(std::uint64_t timer) {
+  auto found = std::find_if(timers_.begin(), timers_.end(),
+                            [timer](const backoff_timer* t) { return t->number == timer; });
+  if (timer == 0 || found == timers_.end()) {
+    return;  // ran already
+  }
+  backoff_timer* waiting = *found;
+  assert(std::holds_alternative<std::function<void()>>(waiting->then));
+  timers_.erase(found);
+  uv_timer_stop(&waiting->timer);
+  uv_close(reinterpret_cast<uv_handle_t*>(&waiting->timer), &backoff_timer::on_close);
+}
+
+std::uint64_t cluster_links::start_timer(
     std::uint64_t ms, std::variant<std::unique_ptr<routed_apply>, std::function<void()>> then) {
   auto* waiting = new backoff_timer;
   waiting->owner = this;
+  waiting->number = ++timers_started_;
   waiting->then = std::move(then);
   uv_timer_init(loop_, &waiting->timer);
   waiting->timer.data = waiting;
@@ -218,6 +240,7 @@ void cluster_links::start_timer(
         }
       },
       ms, 0);
+  return waiting->number;
 }
 
 void cluster_links::retrying(std::uint64_t lane) {

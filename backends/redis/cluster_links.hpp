@@ -73,9 +73,13 @@ class cluster_links : public std::enable_shared_from_this<cluster_links> {
 
   // For transactions (cluster_async_transaction): the engine of `node` (none once stopped),
   // and `then` run after `ms` on the loop — or at once when the links stop, to fail its work.
+  // after() returns the timer's number for cancel_after, which drops `then` unrun (a timer
+  // armed keeps the loop alive); 0 when it ran at once.
   std::shared_ptr<async_engine> engine_for(const node_address& node);
-  void after(std::uint64_t ms, std::function<void()> then);
+  std::uint64_t after(std::uint64_t ms, std::function<void()> then);
+  void cancel_after(std::uint64_t timer);
   bool stopped() const { return stopped_; }
+  std::size_t timers_armed() const { return timers_.size(); }
   cluster_nodes& nodes() { return *nodes_; }
   // The pause before attempt `attempts + 1`, as the blocking calls wait it.
   static std::uint64_t backoff_ms(int attempts) {
@@ -97,8 +101,8 @@ class cluster_links : public std::enable_shared_from_this<cluster_links> {
   };
   struct backoff_timer;
 
-  void start_timer(std::uint64_t ms,
-                   std::variant<std::unique_ptr<routed_apply>, std::function<void()>> then);
+  std::uint64_t start_timer(
+      std::uint64_t ms, std::variant<std::unique_ptr<routed_apply>, std::function<void()>> then);
   void start_in_lane(std::unique_ptr<routed_apply> call);
   void start_work(std::uint64_t lane, held_work held);
   // Whether a new call of the lane must wait for the ones before it.
@@ -111,6 +115,7 @@ class cluster_links : public std::enable_shared_from_this<cluster_links> {
   std::map<std::string, std::shared_ptr<async_engine>> engines_;  // by host:port
   std::unordered_map<std::uint64_t, lane_state> lanes_;
   std::unordered_set<backoff_timer*> timers_;
+  std::uint64_t timers_started_ = 0;      // to number them
   std::shared_ptr<map_refresh> refresh_;  // made on first use
   blocking_workers workers_;
 };

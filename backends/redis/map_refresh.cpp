@@ -1,6 +1,7 @@
 #include "map_refresh.hpp"
 
 #include <algorithm>
+#include <utility>
 
 #include "async_call.hpp"
 #include "cluster_links.hpp"
@@ -50,7 +51,7 @@ void map_refresh::ask_next() {
     current_ask_ = ask;
     asked_at_ = links_.now();
     waiting_on_.insert(node.text());
-    if (!timer_armed_) {
+    if (timer_ == 0) {
       arm_timer(command_timeout_ms(links_));
     }
     const std::weak_ptr<map_refresh> self = weak_from_this();
@@ -95,8 +96,7 @@ void map_refresh::answered(std::uint64_t round, std::uint64_t ask, const node_ad
 }
 
 void map_refresh::arm_timer(std::uint64_t ms) {
-  timer_armed_ = true;
-  links_.after(ms, [self = weak_from_this()] {
+  timer_ = links_.after(ms, [self = weak_from_this()] {
     if (auto refresh = self.lock()) {
       refresh->on_timer();
     }
@@ -104,7 +104,7 @@ void map_refresh::arm_timer(std::uint64_t ms) {
 }
 
 void map_refresh::on_timer() {
-  timer_armed_ = false;
+  timer_ = 0;
   if (!running_ || current_ask_ == 0 || links_.stopped()) {
     return;
   }
@@ -126,6 +126,9 @@ void map_refresh::finish() {
     } else {
       no_round_before_ = links_.now() + kPauseAfterNoMapMs;
     }
+  }
+  if (timer_ != 0) {
+    links_.cancel_after(std::exchange(timer_, 0));
   }
   best_.reset();
   candidates_.clear();

@@ -34,7 +34,8 @@ class map_refresh : public std::enable_shared_from_this<map_refresh> {
   void ask_next();
   void answered(std::uint64_t round, std::uint64_t ask, const node_address& node,
                 result<slot_map> parsed);
-  // One timer at most: it checks the ask waited on, and comes back while one waits.
+  // One timer at most: it checks the ask waited on, and comes back while one waits; cancelled
+  // when the round ends, so that it does not keep the loop alive.
   void arm_timer(std::uint64_t ms);
   void on_timer();
   void finish();
@@ -44,11 +45,11 @@ class map_refresh : public std::enable_shared_from_this<map_refresh> {
   std::uint64_t round_ = 0;  // rounds started, to number them
   std::uint64_t started_epoch_ = 0;
   std::vector<node_address> candidates_;
-  std::size_t next_ = 0;           // the next candidate to ask
-  std::uint64_t asks_ = 0;         // asks made, to number them
-  std::uint64_t current_ask_ = 0;  // the ask waited on; 0 for none
-  std::uint64_t asked_at_ = 0;     // loop time of the current ask
-  bool timer_armed_ = false;
+  std::size_t next_ = 0;                        // the next candidate to ask
+  std::uint64_t asks_ = 0;                      // asks made, to number them
+  std::uint64_t current_ask_ = 0;               // the ask waited on; 0 for none
+  std::uint64_t asked_at_ = 0;                  // loop time of the current ask
+  std::uint64_t timer_ = 0;                     // the links' number of the timer armed; 0 for none
   std::uint64_t no_round_before_ = 0;           // loop time
   std::shared_ptr<const slot_map> best_;        // a partial map, kept while others are asked
   std::unordered_set<std::string> waiting_on_;  // nodes whose CLUSTER SLOTS is not answered

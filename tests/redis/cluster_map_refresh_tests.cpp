@@ -1,6 +1,6 @@
 // The slot map asked for on the event loop (map_refresh.hpp): refresh_map returns at once, and a
 // master that answers nothing (SIGSTOP) is passed over after command_timeout, the map then taken
-// from another node while the stalled one is still stopped.
+// from another node while the stalled one is still stopped. A round that ends leaves no timer.
 
 #include <uv.h>
 
@@ -83,6 +83,8 @@ TEST_CASE(
   auto refreshed = nodes->map();
   CHECK(refreshed);
   CHECK((refreshed && refreshed.value()->complete() && refreshed.value()->masters().size() == 3));
+  // The round is over: its timer for the candidate that answered is gone, not left to run out.
+  CHECK(links->timers_armed() == 0);
   resumer.join();
 
   // With every node answering again, a refresh completes.
@@ -93,6 +95,7 @@ TEST_CASE(
     uv_run(&loop, UV_RUN_ONCE);
   }
   CHECK(nodes->epoch() == after + 1);
+  CHECK(links->timers_armed() == 0);
 
   links->stop(error::other("test over"));
   links.reset();
