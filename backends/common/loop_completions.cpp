@@ -2,6 +2,7 @@
 
 #include <uv.h>
 
+#include <deque>
 #include <mutex>
 #include <vector>
 
@@ -12,6 +13,8 @@ class channel {
  public:
   std::mutex lock;
   std::vector<std::unique_ptr<arrival>> queue;
+  // Taken from the queue and being delivered; used on the loop thread only.
+  std::deque<std::unique_ptr<arrival>> in_hand;
   uv_async_t* handle = nullptr;       // null once detached
   loop_completions* owner = nullptr;  // used on the loop thread only; null once detached
   bool delivering_soon = false;       // the loop drains the queue before it waits again
@@ -43,18 +46,19 @@ struct async_box {
 };
 
 void run_arrivals(detail::channel& from) {
-  std::vector<std::unique_ptr<detail::arrival>> arrived;
   {
     std::lock_guard guard(from.lock);
-    arrived.swap(from.queue);
-  }
-  for (auto& a : arrived) {
-    // A delivery may detach, even destroy, the owner: the rest of this batch then has no one to
-    // go to (detach failed their calls).
-    if (from.owner == nullptr) {
-      return;
+    for (auto& a : from.queue) {
+      from.in_hand.push_back(std::move(a));
     }
-    a->deliver(*from.owner);
+    from.queue.clear();
+  }
+  // A delivery may detach, even destroy, the owner: detach delivers the rest of the batch (their
+  // outcomes are known) before it fails what is still pending, and nothing is left here.
+  while (from.owner != nullptr && !from.in_hand.empty()) {
+    std::unique_ptr<detail::arrival> next = std::move(from.in_hand.front());
+    from.in_hand.pop_front();
+    next->deliver(*from.owner);
   }
 }
 

@@ -7,8 +7,9 @@
 // the loop. Callbacks never leave the loop thread, so nothing they hold (a proxy client, say) is
 // used or destroyed anywhere else.
 //
-// detach() runs what has arrived, fails every call still pending, and closes the handle; a
-// completer that finishes later is ignored, so nothing touches the loop after detach().
+// detach() runs what has arrived (the rest of a batch it was called from included), fails every
+// call still pending, and closes the handle; a completer that finishes later is ignored, so
+// nothing touches the loop after detach().
 
 #include <cstdint>
 #include <functional>
