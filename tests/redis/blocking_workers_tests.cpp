@@ -36,27 +36,39 @@ outcome one_integer(std::int64_t n) {
   return std::vector<op_result>{op_result::of_integer(n)};
 }
 
+// Work that holds a worker thread until released.
+struct busy_work {
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  std::atomic<bool> started{false};
+  std::optional<outcome> result;
+
+  // Runs it on `workers` and waits until a thread has taken it; what run() returned.
+  bool occupy(redis::blocking_workers& workers, uv_loop_t& loop) {
+    const bool waits = workers.run(
+        [this, wait_for = released] {
+          started = true;
+          wait_for.wait();
+          return one_integer(1);
+        },
+        [this](outcome r) { result.emplace(std::move(r)); });
+    REQUIRE(turn_until(loop, [&] { return started.load(); }));
+    return waits;
+  }
+};
+
 }  // namespace
 
 TEST_CASE("blocking workers: work waiting for a busy thread fails at its deadline, unrun",
           "[workers]") {
   uv_loop_t loop;
   REQUIRE(uv_loop_init(&loop) == 0);
-  std::promise<void> release;
-  std::shared_future<void> released = release.get_future().share();
-  std::atomic<bool> busy_started{false}, queued_ran{false};
-  std::optional<outcome> busy_result, queued_result, thrown_result;
+  busy_work busy;
+  std::atomic<bool> queued_ran{false};
+  std::optional<outcome> queued_result, thrown_result;
   {
     redis::blocking_workers workers(&loop, 1, kQueueWait);
-    const bool busy_waits = workers.run(
-        [&, released] {
-          busy_started = true;
-          released.wait();
-          return one_integer(1);
-        },
-        [&](outcome r) { busy_result.emplace(std::move(r)); });
-    CHECK_FALSE(busy_waits);  // a thread was started for it
-    REQUIRE(turn_until(loop, [&] { return busy_started.load(); }));
+    CHECK_FALSE(busy.occupy(workers, loop));  // a thread was started for it
 
     const auto queued_at = std::chrono::steady_clock::now();
     const bool queued_waits = workers.run(
@@ -70,14 +82,14 @@ TEST_CASE("blocking workers: work waiting for a busy thread fails at its deadlin
     workers.fail_overdue();
     REQUIRE(turn_until(loop, [&] { return queued_result.has_value(); }));
     CHECK(std::chrono::steady_clock::now() - queued_at >= kQueueWait);
-    CHECK_FALSE(busy_result.has_value());  // the thread is still busy: failed without it
+    CHECK_FALSE(busy.result.has_value());  // the thread is still busy: failed without it
     REQUIRE_FALSE(queued_result->has_value());
     CHECK(queued_result->error().message.find("nothing applied") != std::string::npos);
 
-    release.set_value();
-    REQUIRE(turn_until(loop, [&] { return busy_result.has_value(); }));
-    REQUIRE(busy_result->has_value());
-    CHECK(busy_result->value().front().integer == 1);
+    busy.release.set_value();
+    REQUIRE(turn_until(loop, [&] { return busy.result.has_value(); }));
+    REQUIRE(busy.result->has_value());
+    CHECK(busy.result->value().front().integer == 1);
     CHECK_FALSE(queued_ran);  // the thread, free again, did not run what had failed
 
     workers.run([]() -> outcome { throw std::runtime_error("out of luck"); },
@@ -94,20 +106,12 @@ TEST_CASE("blocking workers: at stop, queued work fails unrun and running work a
           "[workers]") {
   uv_loop_t loop;
   REQUIRE(uv_loop_init(&loop) == 0);
-  std::promise<void> release;
-  std::shared_future<void> released = release.get_future().share();
-  std::atomic<bool> busy_started{false}, queued_ran{false};
-  std::optional<outcome> busy_result, queued_result;
+  busy_work busy;
+  std::atomic<bool> queued_ran{false};
+  std::optional<outcome> queued_result;
   {
     redis::blocking_workers workers(&loop, 1, std::chrono::seconds(10));
-    workers.run(
-        [&, released] {
-          busy_started = true;
-          released.wait();
-          return one_integer(1);
-        },
-        [&](outcome r) { busy_result.emplace(std::move(r)); });
-    REQUIRE(turn_until(loop, [&] { return busy_started.load(); }));
+    busy.occupy(workers, loop);
     workers.run(
         [&] {
           queued_ran = true;
@@ -115,13 +119,13 @@ TEST_CASE("blocking workers: at stop, queued work fails unrun and running work a
         },
         [&](outcome r) { queued_result.emplace(std::move(r)); });
     workers.stop(error::other("closing"));
-    REQUIRE(turn_until(loop, [&] { return busy_result && queued_result; }));
+    REQUIRE(turn_until(loop, [&] { return busy.result && queued_result; }));
     REQUIRE_FALSE(queued_result->has_value());
     CHECK(queued_result->error().message == "closing");
-    REQUIRE_FALSE(busy_result->has_value());
-    CHECK(busy_result->error().message == "closing; the outcome is unknown");
+    REQUIRE_FALSE(busy.result->has_value());
+    CHECK(busy.result->error().message == "closing; the outcome is unknown");
   }
-  release.set_value();  // the thread finishes its work, finds the workers stopped, and ends
+  busy.release.set_value();  // the thread finishes its work, finds the workers stopped, and ends
   uv_run(&loop, UV_RUN_DEFAULT);
   CHECK(uv_loop_close(&loop) == 0);
   CHECK_FALSE(queued_ran);
