@@ -181,34 +181,24 @@ TEST_CASE("attached: slots moved by hand are followed through ASK and MOVED", "[
   attached_loop loop(store);
   auto& bucket = plain.backend();
   CHECK(value_of(apply_on_loop(loop, bucket, operation::get(moved))) == "m");  // the map known
-  redis_server* from = cluster.master_of(slot);
-  REQUIRE(from);
-  redis_server* to = other_master(cluster, from);
-  REQUIRE(to);
-
-  const std::string s = std::to_string(slot);
-  REQUIRE(trimmed(to->cli("CLUSTER SETSLOT " + s + " IMPORTING " + node_id(*from))) == "OK");
-  REQUIRE(trimmed(from->cli("CLUSTER SETSLOT " + s + " MIGRATING " + node_id(*to))) == "OK");
-  REQUIRE(trimmed(from->cli("MIGRATE 127.0.0.1 " + std::to_string(to->port()) + " " + moved +
-                            " 0 5000")) == "OK");
-  direct_client old_owner(from->port());
-  CHECK(old_owner.run("GET %b", moved).starts_with("ASK " + s));
+  slot_migration migration(cluster, slot);
+  migration.move(moved);
+  direct_client old_owner(migration.from->port());
+  CHECK(old_owner.run("GET %b", moved).starts_with("ASK " + migration.number));
 
   // Mid-migration: the moved key is asked of the target, the other one read where it is.
   CHECK(value_of(apply_on_loop(loop, bucket, operation::get(moved))) == "m");
   CHECK(value_of(apply_on_loop(loop, bucket, operation::get(stays))) == "s");
 
-  REQUIRE(trimmed(from->cli("MIGRATE 127.0.0.1 " + std::to_string(to->port()) + " " + stays +
-                            " 0 5000")) == "OK");
-  assign_slot(cluster, slot, *to);
-  REQUIRE(cluster.wait_ok());
-  CHECK(old_owner.run("GET %b", moved).starts_with("MOVED " + s));
+  migration.move(stays);
+  migration.finish();
+  CHECK(old_owner.run("GET %b", moved).starts_with("MOVED " + migration.number));
   // The store's map still says `from`: MOVED is followed, and the map refreshed.
   CHECK(value_of(apply_on_loop(loop, bucket, operation::get(moved))) == "m");
   auto set = apply_on_loop(loop, bucket, operation::set(stays, "after"));
   REQUIRE(set);
   REQUIRE(set->has_value());
-  direct_client new_owner(to->port());
+  direct_client new_owner(migration.to->port());
   CHECK(new_owner.run("GET %b", stays) == "after");
 }
 

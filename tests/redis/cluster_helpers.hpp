@@ -91,4 +91,33 @@ inline void assign_slot(redis_cluster& cluster, std::uint16_t slot, redis_server
   }
 }
 
+// A slot moved by hand, key by key, as `redis-cli --cluster reshard` moves it: made IMPORTING on
+// another master and MIGRATING on its owner at construction; move() migrates one key; finish()
+// gives the slot to the other master on every master and waits for the cluster to agree.
+struct slot_migration {
+  slot_migration(redis_cluster& of, std::uint16_t moving)
+      : cluster(of), slot(moving), number(std::to_string(moving)) {
+    from = cluster.master_of(slot);
+    REQUIRE(from);
+    to = other_master(cluster, from);
+    REQUIRE(to);
+    REQUIRE(trimmed(to->cli("CLUSTER SETSLOT " + number + " IMPORTING " + node_id(*from))) == "OK");
+    REQUIRE(trimmed(from->cli("CLUSTER SETSLOT " + number + " MIGRATING " + node_id(*to))) == "OK");
+  }
+  void move(const std::string& key) {
+    REQUIRE(trimmed(from->cli("MIGRATE 127.0.0.1 " + std::to_string(to->port()) + " " + key +
+                              " 0 5000")) == "OK");
+  }
+  void finish() {
+    assign_slot(cluster, slot, *to);
+    REQUIRE(cluster.wait_ok());
+  }
+
+  redis_cluster& cluster;
+  const std::uint16_t slot;
+  const std::string number;  // the slot, as commands and redirections write it
+  redis_server* from = nullptr;
+  redis_server* to = nullptr;
+};
+
 }  // namespace atomkv::redis_tests

@@ -195,26 +195,17 @@ TEST_CASE("a slot moved by hand is followed through MOVED", "[cluster]") {
   auto early = connect_or_fail(cluster.url());
   auto early_plain = open_or_fail(early, "");
   REQUIRE(early_plain.get(key));  // so has this one
-  redis_server* from = cluster.master_of(slot);
-  REQUIRE(from);
-  redis_server* to = other_master(cluster, from);
-  REQUIRE(to);
-
-  const std::string s = std::to_string(slot);
-  REQUIRE(trimmed(to->cli("CLUSTER SETSLOT " + s + " IMPORTING " + node_id(*from))) == "OK");
-  REQUIRE(trimmed(from->cli("CLUSTER SETSLOT " + s + " MIGRATING " + node_id(*to))) == "OK");
-  REQUIRE(trimmed(from->cli("MIGRATE 127.0.0.1 " + std::to_string(to->port()) + " " + key +
-                            " 0 5000")) == "OK");
-  assign_slot(cluster, slot, *to);
-  REQUIRE(cluster.wait_ok());
+  slot_migration migration(cluster, slot);
+  migration.move(key);
+  migration.finish();
 
   // The old owner now redirects: the store follows and learns the new map.
-  direct_client old_owner(from->port());
-  CHECK(old_owner.run("GET %b", key).starts_with("MOVED " + s));
+  direct_client old_owner(migration.from->port());
+  CHECK(old_owner.run("GET %b", key).starts_with("MOVED " + migration.number));
   CHECK(plain.get(key).value() == "before");
   REQUIRE(plain.set(key, "after"));
   CHECK(atomkv::atomics::increment(plain, key + "n", 2).value() == 2);
-  direct_client new_owner(to->port());
+  direct_client new_owner(migration.to->port());
   CHECK(new_owner.run("GET %b", key) == "after");
 
   // A step of a key and a bucket-wide count on a stale map: the key's master, asked first,
@@ -236,29 +227,19 @@ TEST_CASE("a key being migrated is followed through ASK", "[cluster]") {
   const auto slot = hash_slot(moved);
   REQUIRE(plain.set(moved, "m"));
   REQUIRE(plain.set(stays, "s"));
-  redis_server* from = cluster.master_of(slot);
-  REQUIRE(from);
-  redis_server* to = other_master(cluster, from);
-  REQUIRE(to);
-
-  const std::string s = std::to_string(slot);
-  REQUIRE(trimmed(to->cli("CLUSTER SETSLOT " + s + " IMPORTING " + node_id(*from))) == "OK");
-  REQUIRE(trimmed(from->cli("CLUSTER SETSLOT " + s + " MIGRATING " + node_id(*to))) == "OK");
-  REQUIRE(trimmed(from->cli("MIGRATE 127.0.0.1 " + std::to_string(to->port()) + " " + moved +
-                            " 0 5000")) == "OK");
-  direct_client old_owner(from->port());
-  CHECK(old_owner.run("GET %b", moved).starts_with("ASK " + s));
+  slot_migration migration(cluster, slot);
+  migration.move(moved);
+  direct_client old_owner(migration.from->port());
+  CHECK(old_owner.run("GET %b", moved).starts_with("ASK " + migration.number));
 
   // Mid-migration: the moved key is asked of the target, the other one read where it is.
   CHECK(plain.get(moved).value() == "m");
   CHECK(plain.get(stays).value() == "s");
   REQUIRE(plain.set(born, "b"));  // a new key of a migrating slot is made on the target
-  CHECK(old_owner.run("EXISTS %b", born).starts_with("ASK " + s));  // not made here
+  CHECK(old_owner.run("EXISTS %b", born).starts_with("ASK " + migration.number));  // not made here
 
-  REQUIRE(trimmed(from->cli("MIGRATE 127.0.0.1 " + std::to_string(to->port()) + " " + stays +
-                            " 0 5000")) == "OK");
-  assign_slot(cluster, slot, *to);
-  REQUIRE(cluster.wait_ok());
+  migration.move(stays);
+  migration.finish();
   CHECK(plain.get(moved).value() == "m");
   CHECK(plain.get(stays).value() == "s");
   CHECK(plain.get(born).value() == "b");
