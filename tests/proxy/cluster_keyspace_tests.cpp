@@ -175,6 +175,35 @@ TEST_CASE("in front of a cluster, keys of two slots are refused with CROSSSLOT",
   CHECK(proxy->call({"DBSIZE"}).value_or("") == ":0\r\n");
 }
 
+TEST_CASE(
+    "in front of a cluster, a transaction that watches a key holds its slot: another slot, or "
+    "the whole keyspace, fails its EXEC with nothing written",
+    "[commands]") {
+  if (!in_front_of_cluster()) {
+    SUCCEED("the proxy in front of a Redis Cluster only");
+    return;
+  }
+  auto srv = start_plain_subject();
+  INFO(srv->error());
+  REQUIRE(srv->running());
+  auto proxy = testing::resp_connection::connect(srv->port());
+  REQUIRE(proxy);
+  REQUIRE(proxy->call({"SET", "a", "1"}).value_or("") == "+OK\r\n");
+  // `a` and `b` are on two slots: the watch on `a` is held on its master alone.
+  CHECK(replies(*proxy, {{"WATCH", "a"}, {"MULTI"}, {"INCR", "a"}, {"SET", "b", "2"}, {"EXEC"}}) ==
+        std::vector<std::string>{"+OK\r\n", "+OK\r\n", "+QUEUED\r\n", "+QUEUED\r\n",
+                                 "-CROSSSLOT Keys in request don't hash to the same slot\r\n"});
+  CHECK(replies(*proxy, {{"WATCH", "a"}, {"MULTI"}, {"INCR", "a"}, {"DBSIZE"}, {"EXEC"}}) ==
+        std::vector<std::string>{"+OK\r\n", "+OK\r\n", "+QUEUED\r\n", "+QUEUED\r\n",
+                                 "-ERR redis cluster: a transaction holds keys of one slot, not "
+                                 "operations on the whole bucket\r\n"});
+  CHECK(proxy->call({"GET", "a"}).value_or("") == "$1\r\n1\r\n");
+  CHECK(proxy->call({"EXISTS", "b"}).value_or("") == ":0\r\n");
+  // Without a watch, the whole keyspace in a transaction runs, atomic on each master.
+  CHECK(replies(*proxy, {{"MULTI"}, {"INCR", "a"}, {"DBSIZE"}, {"EXEC"}}) ==
+        std::vector<std::string>{"+OK\r\n", "+QUEUED\r\n", "+QUEUED\r\n", "*2\r\n:2\r\n:1\r\n"});
+}
+
 }  // namespace atomkv::proxy_tests
 
 namespace atomkv::proxy_tests {
