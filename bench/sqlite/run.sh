@@ -81,9 +81,10 @@ median() { sort -n | awk '{v[NR]=$1} END {if (NR%2) print v[(NR+1)/2]; else prin
 value() { awk -v s="$1" -v t="$2" '$1==s && $2==t {print $3}' "$results" | median; }
 group() { awk -v t="$1" '$1=="sqlite" && $2==t {print $4}' "$results" | median; }
 
+keys_used="one key per test"
+if [ -n "${RANDOM_KEYS:-}" ]; then keys_used="keys among $RANDOM_KEYS (lib-sqlite: one key)"; fi
 echo
-echo "requests/s, median of $rounds rounds, $clients clients, $requests requests per test," \
-  "${RANDOM_KEYS:+keys among $RANDOM_KEYS (lib-sqlite: one key)}${RANDOM_KEYS:-one key per test}"
+echo "requests/s, median of $rounds rounds, $clients clients, $requests requests per test, $keys_used"
 printf '%-6s %12s %12s %12s %12s %10s %11s %10s %10s\n' test lib-sqlite redis-always \
   redis-everys proxy-sqlite 'lib/alw' 'lib/everys' 'proxy/alw' ops/commit
 for t in set incr; do
