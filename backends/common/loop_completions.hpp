@@ -62,7 +62,8 @@ class loop_completions {
 
   // Loop thread. Delivers on `loop` from now on; attaching to a second loop is an error.
   result<void> attach(uv_loop_s* loop);
-  // Loop thread. See the header comment; calls still pending fail with `why`.
+  // Loop thread. See the header comment; calls still pending fail with `why`. The callbacks it
+  // runs may detach again (nothing happens) but must not destroy this object.
   void detach(const error& why);
   bool attached() const { return channel_ != nullptr; }
 

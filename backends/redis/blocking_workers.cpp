@@ -62,7 +62,7 @@ struct blocking_workers::shared {
         next = std::move(self->queue.front());
         self->queue.pop_front();
       }
-      if (std::chrono::steady_clock::now() > next->take_by) {
+      if (std::chrono::steady_clock::now() >= next->take_by) {
         next->complete(failure(overdue(self->queue_wait)));
       } else {
         next->complete(run_guarded(next->work));
@@ -108,7 +108,7 @@ bool blocking_workers::run(job work, backend::apply_done done) {
   if (start_thread) {
     try {
       std::thread([state = shared_] { shared::work_loop(state); }).detach();
-    } catch (const std::system_error&) {
+    } catch (...) {  // std::system_error, or std::bad_alloc
       // Out of threads: the work waits for one of ours, or fails now if none runs.
       std::unique_ptr<shared::queued> orphan;
       {
@@ -131,8 +131,9 @@ bool blocking_workers::run(job work, backend::apply_done done) {
   return waits;
 }
 
-void blocking_workers::fail_overdue() {
+std::optional<std::chrono::milliseconds> blocking_workers::fail_overdue() {
   std::deque<std::unique_ptr<shared::queued>> overdue_work;
+  std::optional<std::chrono::milliseconds> next_due;
   {
     std::lock_guard guard(shared_->lock);
     const auto now = std::chrono::steady_clock::now();
@@ -140,14 +141,18 @@ void blocking_workers::fail_overdue() {
       if (now >= (*it)->take_by) {
         overdue_work.push_back(std::move(*it));
         it = shared_->queue.erase(it);
-      } else {
-        ++it;
+        continue;
       }
+      // Rounded up: a timer that fires on time finds it due.
+      const auto left = std::chrono::ceil<std::chrono::milliseconds>((*it)->take_by - now);
+      next_due = next_due ? std::min(*next_due, left) : left;
+      ++it;
     }
   }
   for (auto& item : overdue_work) {
     item->complete(failure(overdue(shared_->queue_wait)));
   }
+  return next_due;
 }
 
 std::chrono::milliseconds blocking_workers::queue_wait() const {

@@ -1,7 +1,7 @@
 #pragma once
 // The blocking work of a cluster store attached to an event loop, off the loop: the calls that
-// still go through the blocking pools (operations on the whole bucket, listings, keys of several
-// slots) run on threads of their own, and each result is delivered on the loop
+// still go through the blocking pools (operations on the whole bucket, listings) run on threads
+// of their own, and each result is delivered on the loop
 // (loop_completions.hpp). A master slow to answer then holds one of these threads, never the
 // loop and every other client with it.
 //
@@ -18,6 +18,7 @@
 #include <deque>
 #include <functional>
 #include <memory>
+#include <optional>
 
 #include "atomkv/backend.hpp"
 #include "common/loop_completions.hpp"
@@ -41,8 +42,9 @@ class blocking_workers {
   // when it waits in the queue for a thread: fail_overdue() after queue_wait then fails it on
   // time if it still waits.
   bool run(job work, backend::apply_done done);
-  // Loop thread. Fails the work that has waited for a thread longer than queue_wait.
-  void fail_overdue();
+  // Loop thread. Fails the work that has waited for a thread as long as queue_wait; how long
+  // until the next of the work still waiting is due, if any waits.
+  std::optional<std::chrono::milliseconds> fail_overdue();
   std::chrono::milliseconds queue_wait() const;
   // Loop thread. Final. Work not started fails with `why` (nothing of it ran); work running
   // fails with `why` and that its outcome is unknown.

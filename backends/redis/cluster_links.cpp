@@ -15,13 +15,6 @@ struct cluster_links::backoff_timer {
   static void on_close(uv_handle_t* handle) { delete static_cast<backoff_timer*>(handle->data); }
 };
 
-namespace {
-
-// Threads for the blocking work of one loop, at most: each is mostly waiting on a node.
-constexpr std::size_t kBlockingThreads = 8;
-
-}  // namespace
-
 cluster_links::cluster_links(uv_loop_t* loop, std::shared_ptr<cluster_nodes> nodes)
     : loop_(loop),
       nodes_(std::move(nodes)),
@@ -129,12 +122,25 @@ void cluster_links::start_work(std::uint64_t lane, held_work held) {
           links->completed(lane, false);
         }
       });
-  if (waits) {
-    // Every thread waits on a node: fail the work on time if none is free by its deadline. The
-    // timers belong to these links, and stop() runs them before the workers go.
-    after(static_cast<std::uint64_t>(workers_.queue_wait().count()) + 1,
-          [this] { workers_.fail_overdue(); });
+  if (waits && overdue_timer_ == 0) {
+    // Every thread waits on a node: fail the work on time if none is free by its deadline.
+    watch_overdue_work(workers_.queue_wait());
   }
+}
+
+void cluster_links::watch_overdue_work(std::chrono::milliseconds until_due) {
+  // The work's pending call keeps the loop alive while it waits; the timer need not. It belongs
+  // to these links, and stop() runs it before the workers go.
+  overdue_timer_ = after(
+      static_cast<std::uint64_t>(until_due.count()),
+      [this] {
+        overdue_timer_ = 0;
+        // The loop's clock may lag the work's: early, it finds the next due and waits again.
+        if (auto next_due = workers_.fail_overdue(); next_due && !stopped_) {
+          watch_overdue_work(*next_due);
+        }
+      },
+      false);
 }
 
 void cluster_links::start_in_lane(std::unique_ptr<routed_apply> call) {
@@ -195,12 +201,13 @@ void cluster_links::send_after_backoff(std::unique_ptr<routed_apply> call) {
   start_timer(std::min(backoff_ms(where.attempts), where.deadline - at), std::move(call));
 }
 
-std::uint64_t cluster_links::after(std::uint64_t ms, std::function<void()> then) {
+std::uint64_t cluster_links::after(std::uint64_t ms, std::function<void()> then,
+                                   bool keeps_loop_alive) {
   if (stopped_) {
     then();
     return 0;
   }
-  return start_timer(ms, std::move(then));
+  return start_timer(ms, std::move(then), keeps_loop_alive);
 }
 
 void cluster_links::cancel_after(std::uint64_t timer) {
@@ -217,7 +224,8 @@ void cluster_links::cancel_after(std::uint64_t timer) {
 }
 
 std::uint64_t cluster_links::start_timer(
-    std::uint64_t ms, std::variant<std::unique_ptr<routed_apply>, std::function<void()>> then) {
+    std::uint64_t ms, std::variant<std::unique_ptr<routed_apply>, std::function<void()>> then,
+    bool keeps_loop_alive) {
   auto* waiting = new backoff_timer;
   waiting->owner = this;
   waiting->number = ++timers_started_;
@@ -240,6 +248,9 @@ std::uint64_t cluster_links::start_timer(
         }
       },
       ms, 0);
+  if (!keeps_loop_alive) {
+    uv_unref(reinterpret_cast<uv_handle_t*>(&waiting->timer));
+  }
   return waiting->number;
 }
 

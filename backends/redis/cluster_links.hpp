@@ -15,8 +15,8 @@
 // waits for the calls in flight when they were routed by an older map (it could reach a slot's
 // new master before them), and while one of them is being sent again (a redirection or a
 // backoff), so that nothing overtakes it. Work that does not go this way (the blocking forms:
-// operations on the whole bucket, keys of several slots) runs on a worker thread only once the
-// lane's calls in flight are answered, and calls that come after it wait for it.
+// operations on the whole bucket, listings) runs on a worker thread only once the lane's calls
+// in flight are answered, and calls that come after it wait for it.
 
 #include <uv.h>
 
@@ -41,6 +41,9 @@ namespace atomkv::redis {
 
 class cluster_links : public std::enable_shared_from_this<cluster_links> {
  public:
+  // Threads for the blocking work of one loop, at most: each is mostly waiting on a node.
+  static constexpr std::size_t kBlockingThreads = 8;
+
   cluster_links(uv_loop_t* loop, std::shared_ptr<cluster_nodes> nodes);
   ~cluster_links();
   cluster_links(const cluster_links&) = delete;
@@ -74,9 +77,9 @@ class cluster_links : public std::enable_shared_from_this<cluster_links> {
   // For transactions (cluster_async_transaction): the engine of `node` (none once stopped),
   // and `then` run after `ms` on the loop — or at once when the links stop, to fail its work.
   // after() returns the timer's number for cancel_after, which drops `then` unrun (a timer
-  // armed keeps the loop alive); 0 when it ran at once.
+  // armed keeps the loop alive, unless told not to); 0 when it ran at once.
   std::shared_ptr<async_engine> engine_for(const node_address& node);
-  std::uint64_t after(std::uint64_t ms, std::function<void()> then);
+  std::uint64_t after(std::uint64_t ms, std::function<void()> then, bool keeps_loop_alive = true);
   void cancel_after(std::uint64_t timer);
   bool stopped() const { return stopped_; }
   std::size_t timers_armed() const { return timers_.size(); }
@@ -101,8 +104,11 @@ class cluster_links : public std::enable_shared_from_this<cluster_links> {
   };
   struct backoff_timer;
 
-  std::uint64_t start_timer(
-      std::uint64_t ms, std::variant<std::unique_ptr<routed_apply>, std::function<void()>> then);
+  std::uint64_t start_timer(std::uint64_t ms,
+                            std::variant<std::unique_ptr<routed_apply>, std::function<void()>> then,
+                            bool keeps_loop_alive = true);
+  // A timer that fails the blocking work waiting for a thread when it is due, while some waits.
+  void watch_overdue_work(std::chrono::milliseconds until_due);
   void start_in_lane(std::unique_ptr<routed_apply> call);
   void start_work(std::uint64_t lane, held_work held);
   // Whether a new call of the lane must wait for the ones before it.
@@ -116,6 +122,7 @@ class cluster_links : public std::enable_shared_from_this<cluster_links> {
   std::unordered_map<std::uint64_t, lane_state> lanes_;
   std::unordered_set<backoff_timer*> timers_;
   std::uint64_t timers_started_ = 0;      // to number them
+  std::uint64_t overdue_timer_ = 0;       // watch_overdue_work's, while armed
   std::shared_ptr<map_refresh> refresh_;  // made on first use
   blocking_workers workers_;
 };

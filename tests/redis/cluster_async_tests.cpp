@@ -270,8 +270,7 @@ TEST_CASE("attached: a count held up by a stalled master holds its own lane only
   CHECK(other_lane->value()[0].integer == 2);
   REQUIRE(listed->has_value());
   INFO(listed->value()[0].text);
-  CHECK(listed->value()[0].what == op_result::kind::keys);
-  CHECK_FALSE(listed->value()[0].keys.empty());  // `near` at least
+  CHECK(listed->value()[0].what == op_result::kind::keys);  // a page, maybe of no key
 
   REQUIRE(loop.run_until([&] { return read.has_value(); }));
   resumer.join();
