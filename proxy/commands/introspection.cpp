@@ -17,6 +17,7 @@
 #include "../command_table.hpp"
 #include "../redis_errors.hpp"
 #include "atomkv/glob.hpp"
+#include "command_keys.hpp"
 #include "command_metadata.hpp"
 #include "help_reply.hpp"
 #include "introspection.hpp"
@@ -309,39 +310,6 @@ void run_command_docs(command_context&, args_view a, resp::reply_writer& out) {
     out.bulk(spec->name);
     write_command_doc(*spec, out);
   }
-}
-
-// A key of a call: its argument position and the flags of the specification that found it.
-struct found_key {
-  std::size_t position;
-  std::span<const std::string_view> flags;
-};
-
-// The keys of `command`, found by its key specifications as Redis's getKeysUsingKeySpecs finds
-// them (src/db.c); none when an argument a specification needs is missing. Every specification
-// of the proxy's commands begins at an index and finds a range. A specification with variable
-// flags takes them from the call, as Redis's getkeys procedure for it does.
-std::vector<found_key> find_keys(const command_spec& spec, args_view command) {
-  std::vector<found_key> found;
-  const int argc = static_cast<int>(command.size());
-  for (const key_spec& ks : spec.info.key_specs) {
-    const int first = ks.begin_index;
-    const int last = ks.last_key >= 0 ? first + ks.last_key
-                     : ks.limit == 0  ? argc + ks.last_key
-                                      : first + ((argc - first) / ks.limit + ks.last_key);
-    if (last >= argc || last < first || first >= argc) {
-      return {};
-    }
-    const std::span<const std::string_view> flags =
-        ks.flags_by_arguments
-            ? ks.flags_by_arguments(command)
-            : std::span<const std::string_view>(ks.flags.begin(), ks.flags.size());
-    assert(ks.key_step > 0);
-    for (int i = first; i <= last; i += ks.key_step) {
-      found.push_back({static_cast<std::size_t>(i), flags});
-    }
-  }
-  return found;
 }
 
 // COMMAND GETKEYS and GETKEYSANDFLAGS command [arg ...]: getKeysSubcommandImpl's checks and

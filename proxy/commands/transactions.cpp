@@ -13,12 +13,50 @@
 #include "../dispatch.hpp"
 #include "../redis_errors.hpp"
 #include "../server.hpp"
+#include "command_keys.hpp"
 #include "parse.hpp"
+#include "redis/hash_slot.hpp"
 #include "server_info.hpp"
 #include "transactions.hpp"
 
 namespace atomkv::proxy {
 namespace transactions_family {
+
+constexpr std::string_view kCrossSlot = "CROSSSLOT Keys in request don't hash to the same slot";
+
+// The one slot of `keys`, if they name one; none for no key or several slots.
+std::optional<std::uint16_t> one_slot_of(args_view keys) {
+  std::optional<std::uint16_t> slot;
+  for (std::string_view key : keys) {
+    const std::uint16_t own = redis::hash_slot(key);
+    if (slot && *slot != own) {
+      return std::nullopt;
+    }
+    slot = own;
+  }
+  return slot;
+}
+
+// In front of a Redis Cluster a transaction runs on the master of one slot. A node checks each
+// queued command by itself (src/cluster.c, getNodeByQuery): keys of two slots in one command are
+// refused at once, and EXEC then aborts. So is a command on another slot than the transaction's
+// (its watched keys' or its earlier commands'): no master holds both.
+std::optional<std::string> keep_to_one_slot(session& state, const command_spec& spec,
+                                            args_view args) {
+  std::optional<std::uint16_t> slot = state.multi_slot;
+  if (!slot && state.watching) {
+    slot = state.watch_slot;
+  }
+  for (const found_key& key : find_keys(spec, args)) {
+    const std::uint16_t own = redis::hash_slot(args[key.position]);
+    if (slot && *slot != own) {
+      return std::string(kCrossSlot);
+    }
+    slot = own;
+  }
+  state.multi_slot = slot;
+  return {};
+}
 
 void run_multi(command_context& c, args_view, resp::reply_writer& out) {
   session& state = c.state;
@@ -29,6 +67,7 @@ void run_multi(command_context& c, args_view, resp::reply_writer& out) {
   state.in_multi = true;
   state.queued_db = state.db;
   state.multi_db.reset();
+  state.multi_slot.reset();
   out.simple("OK");
 }
 
@@ -87,6 +126,10 @@ void run_watch(client& c, args_view a) {
     }
     state.watch = std::move(begun).value();
     state.watch_db = state.db;
+  }
+  if (c.owner().config().cluster_mode() && !state.watch_slot) {
+    // Keys of several slots are refused by the backend, and leave none.
+    state.watch_slot = one_slot_of(a.subspan(1));
   }
   state.set_watching(true);
   auto ticket = c.defer();
@@ -152,7 +195,6 @@ constexpr std::string_view kAfterSwapdb =
     "transaction";
 constexpr std::string_view kWatchedElsewhere =
     "ERR atomkv-proxy cannot queue commands of one database after WATCHing keys of another";
-
 // EXEC's array, once the batch has committed and every entry is complete.
 void write_exec_array(const exec_batch& batch, resp::reply_writer& out) {
   out.set_protocol(batch.before.proto);
@@ -347,6 +389,9 @@ std::optional<std::string> admit_to_multi(client& c, const command_spec& spec, a
     return std::string(transactions_family::kTwoDatabases);
   }
   state.multi_db = state.queued_db;
+  if (c.owner().config().cluster_mode()) {
+    return transactions_family::keep_to_one_slot(state, spec, args);
+  }
   return {};
 }
 

@@ -176,8 +176,8 @@ TEST_CASE("in front of a cluster, keys of two slots are refused with CROSSSLOT",
 }
 
 TEST_CASE(
-    "in front of a cluster, a transaction that watches a key holds its slot: another slot, or "
-    "the whole keyspace, fails its EXEC with nothing written",
+    "in front of a cluster, a transaction keeps to one slot: another slot is refused when queued "
+    "and EXEC aborts, the whole keyspace with a watch fails EXEC, nothing written",
     "[commands]") {
   if (!in_front_of_cluster()) {
     SUCCEED("the proxy in front of a Redis Cluster only");
@@ -188,20 +188,33 @@ TEST_CASE(
   REQUIRE(srv->running());
   auto proxy = testing::resp_connection::connect(srv->port());
   REQUIRE(proxy);
+  const std::string cross_slot = "-CROSSSLOT Keys in request don't hash to the same slot\r\n";
+  const std::string aborted = "-EXECABORT Transaction discarded because of previous errors.\r\n";
   REQUIRE(proxy->call({"SET", "a", "1"}).value_or("") == "+OK\r\n");
-  // `a` and `b` are on two slots: the watch on `a` is held on its master alone.
-  CHECK(replies(*proxy, {{"WATCH", "a"}, {"MULTI"}, {"INCR", "a"}, {"SET", "b", "2"}, {"EXEC"}}) ==
-        std::vector<std::string>{"+OK\r\n", "+OK\r\n", "+QUEUED\r\n", "+QUEUED\r\n",
-                                 "-CROSSSLOT Keys in request don't hash to the same slot\r\n"});
+  // `a` and `b` are on two slots. A node checks each queued command alone: two slots in one
+  // command are refused as it is queued.
+  CHECK(replies(*proxy, {{"MULTI"}, {"INCR", "a"}, {"MSET", "a", "5", "b", "5"}, {"EXEC"}}) ==
+        std::vector<std::string>{"+OK\r\n", "+QUEUED\r\n", cross_slot, aborted});
+  // The transaction's slot is its first key's, or its watched keys'.
+  CHECK(replies(*proxy, {{"MULTI"}, {"INCR", "a"}, {"SET", "b", "2"}, {"EXEC"}}) ==
+        std::vector<std::string>{"+OK\r\n", "+QUEUED\r\n", cross_slot, aborted});
+  CHECK(replies(*proxy, {{"WATCH", "a"}, {"MULTI"}, {"SET", "b", "2"}, {"INCR", "a"}, {"EXEC"}}) ==
+        std::vector<std::string>{"+OK\r\n", "+OK\r\n", cross_slot, "+QUEUED\r\n", aborted});
+  // A watch on the whole keyspace is not possible: the transaction fails at EXEC.
   CHECK(replies(*proxy, {{"WATCH", "a"}, {"MULTI"}, {"INCR", "a"}, {"DBSIZE"}, {"EXEC"}}) ==
         std::vector<std::string>{"+OK\r\n", "+OK\r\n", "+QUEUED\r\n", "+QUEUED\r\n",
                                  "-ERR redis cluster: a transaction holds keys of one slot, not "
                                  "operations on the whole bucket\r\n"});
   CHECK(proxy->call({"GET", "a"}).value_or("") == "$1\r\n1\r\n");
   CHECK(proxy->call({"EXISTS", "b"}).value_or("") == ":0\r\n");
-  // Without a watch, the whole keyspace in a transaction runs, atomic on each master.
+  // One slot, watched or not, runs; so does the whole keyspace without a watch, atomic on each
+  // master.
+  CHECK(replies(*proxy,
+                {{"WATCH", "{a}x"}, {"MULTI"}, {"INCR", "a"}, {"SET", "{a}y", "1"}, {"EXEC"}}) ==
+        std::vector<std::string>{"+OK\r\n", "+OK\r\n", "+QUEUED\r\n", "+QUEUED\r\n",
+                                 "*2\r\n:2\r\n+OK\r\n"});
   CHECK(replies(*proxy, {{"MULTI"}, {"INCR", "a"}, {"DBSIZE"}, {"EXEC"}}) ==
-        std::vector<std::string>{"+OK\r\n", "+QUEUED\r\n", "+QUEUED\r\n", "*2\r\n:2\r\n:1\r\n"});
+        std::vector<std::string>{"+OK\r\n", "+QUEUED\r\n", "+QUEUED\r\n", "*2\r\n:3\r\n:2\r\n"});
 }
 
 }  // namespace atomkv::proxy_tests

@@ -1,0 +1,32 @@
+#include "command_keys.hpp"
+
+#include <cassert>
+
+#include "command_metadata.hpp"
+
+namespace atomkv::proxy {
+
+std::vector<found_key> find_keys(const command_spec& spec, args_view command) {
+  std::vector<found_key> found;
+  const int argc = static_cast<int>(command.size());
+  for (const key_spec& ks : spec.info.key_specs) {
+    const int first = ks.begin_index;
+    const int last = ks.last_key >= 0 ? first + ks.last_key
+                     : ks.limit == 0  ? argc + ks.last_key
+                                      : first + ((argc - first) / ks.limit + ks.last_key);
+    if (last >= argc || last < first || first >= argc) {
+      return {};
+    }
+    const std::span<const std::string_view> flags =
+        ks.flags_by_arguments
+            ? ks.flags_by_arguments(command)
+            : std::span<const std::string_view>(ks.flags.begin(), ks.flags.size());
+    assert(ks.key_step > 0);
+    for (int i = first; i <= last; i += ks.key_step) {
+      found.push_back({static_cast<std::size_t>(i), flags});
+    }
+  }
+  return found;
+}
+
+}  // namespace atomkv::proxy
