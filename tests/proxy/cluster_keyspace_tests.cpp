@@ -32,6 +32,21 @@ std::vector<std::string> replies(testing::resp_connection& conn,
   return out;
 }
 
+// The proxy under test, started, and a connection to it.
+struct connected_subject {
+  std::unique_ptr<server> srv;
+  std::optional<testing::resp_connection> connection;
+};
+
+connected_subject connect_to_subject() {
+  connected_subject subject{start_plain_subject(), std::nullopt};
+  INFO(subject.srv->error());
+  REQUIRE(subject.srv->running());
+  subject.connection = testing::resp_connection::connect(subject.srv->port());
+  REQUIRE(subject.connection);
+  return subject;
+}
+
 // The cluster's master for `key` now, asked with CLUSTER KEYSLOT.
 testing::redis_server* master_for(testing::redis_cluster& cluster, const std::string& key) {
   auto any = testing::resp_connection::connect(cluster.node(0).port());
@@ -153,11 +168,8 @@ TEST_CASE("in front of a cluster, keys of two slots are refused with CROSSSLOT",
     SUCCEED("the proxy in front of a Redis Cluster only");
     return;
   }
-  auto srv = start_plain_subject();
-  INFO(srv->error());
-  REQUIRE(srv->running());
-  auto proxy = testing::resp_connection::connect(srv->port());
-  REQUIRE(proxy);
+  auto subject = connect_to_subject();
+  auto& proxy = subject.connection;
   const std::string cross_slot = "-CROSSSLOT Keys in request don't hash to the same slot\r\n";
   for (const command& c : std::vector<command>{{"MSET", "a", "1", "b", "2"},
                                                {"MSETNX", "a", "1", "b", "2"},
@@ -183,11 +195,8 @@ TEST_CASE(
     SUCCEED("the proxy in front of a Redis Cluster only");
     return;
   }
-  auto srv = start_plain_subject();
-  INFO(srv->error());
-  REQUIRE(srv->running());
-  auto proxy = testing::resp_connection::connect(srv->port());
-  REQUIRE(proxy);
+  auto subject = connect_to_subject();
+  auto& proxy = subject.connection;
   const std::string cross_slot = "-CROSSSLOT Keys in request don't hash to the same slot\r\n";
   const std::string aborted = "-EXECABORT Transaction discarded because of previous errors.\r\n";
   REQUIRE(proxy->call({"SET", "a", "1"}).value_or("") == "+OK\r\n");
@@ -230,11 +239,8 @@ TEST_CASE("in front of a cluster, a pipeline takes effect in order across every 
     SUCCEED("the proxy in front of a Redis Cluster only");
     return;
   }
-  auto srv = start_plain_subject();
-  INFO(srv->error());
-  REQUIRE(srv->running());
-  auto proxy = testing::resp_connection::connect(srv->port());
-  REQUIRE(proxy);
+  auto subject = connect_to_subject();
+  auto& proxy = subject.connection;
   REQUIRE(proxy->call({"FLUSHALL"}).value_or("") == "+OK\r\n");
 
   constexpr int kRounds = 50, kKeys = 20;
