@@ -43,9 +43,6 @@ struct session {
   // queued data commands act on, once there is one: EXEC applies them in one step on one bucket.
   std::size_t queued_db = 0;
   std::optional<std::size_t> multi_db;
-  // In front of a Redis Cluster: the one slot whose master the transaction runs on, once a queued
-  // command or a watched key names it (admit_to_multi).
-  std::optional<std::uint16_t> multi_slot;
   bool swapdb_queued = false;  // commands that act on a database may not follow it
   // An EXEC is with the backend whose queued commands change this connection's settings
   // (SELECT, HELLO, CLIENT SETNAME): they take effect only if it commits, so nothing that reads
@@ -58,17 +55,13 @@ struct session {
   std::unique_ptr<backend::transaction> watch;
   std::size_t watch_db = 0;
   bool watching = false;  // changed by set_watching only, which keeps the server's count
-  std::optional<std::uint16_t> watch_slot;  // in front of a cluster: the watched keys' slot
-  std::size_t* watching_total = nullptr;    // the server's count of watching clients
+  std::size_t* watching_total = nullptr;  // the server's count of watching clients
 
   void set_watching(bool on) {
     if (on != watching && watching_total != nullptr) {
       on ? ++*watching_total : --*watching_total;
     }
     watching = on;
-    if (!on) {
-      watch_slot.reset();
-    }
   }
 
   // UNWATCH, without waiting for the backend: the same transaction's next call comes after it.
@@ -94,7 +87,6 @@ struct session {
     queued_bytes = 0;
     queued_db = db;
     multi_db.reset();
-    multi_slot.reset();
     swapdb_queued = false;
   }
 };

@@ -24,29 +24,12 @@ namespace transactions_family {
 
 constexpr std::string_view kCrossSlot = "CROSSSLOT Keys in request don't hash to the same slot";
 
-// The one slot of `keys`, if they name one; none for no key or several slots.
-std::optional<std::uint16_t> one_slot_of(args_view keys) {
+// In front of a Redis Cluster: a node checks each queued command by itself (src/cluster.c,
+// getNodeByQuery), so keys of two slots in one command are refused as it is queued and EXEC then
+// aborts. Keys of two slots over several commands are EXEC's CROSSSLOT (the backend's), as a node
+// serving both slots answers.
+std::optional<std::string> refuse_two_slots(const command_spec& spec, args_view args) {
   std::optional<std::uint16_t> slot;
-  for (std::string_view key : keys) {
-    const std::uint16_t own = redis::hash_slot(key);
-    if (slot && *slot != own) {
-      return std::nullopt;
-    }
-    slot = own;
-  }
-  return slot;
-}
-
-// In front of a Redis Cluster a transaction runs on the master of one slot. A node checks each
-// queued command by itself (src/cluster.c, getNodeByQuery): keys of two slots in one command are
-// refused at once, and EXEC then aborts. So is a command on another slot than the transaction's
-// (its watched keys' or its earlier commands'): no master holds both.
-std::optional<std::string> keep_to_one_slot(session& state, const command_spec& spec,
-                                            args_view args) {
-  std::optional<std::uint16_t> slot = state.multi_slot;
-  if (!slot && state.watching) {
-    slot = state.watch_slot;
-  }
   for (const found_key& key : find_keys(spec, args)) {
     const std::uint16_t own = redis::hash_slot(args[key.position]);
     if (slot && *slot != own) {
@@ -54,7 +37,6 @@ std::optional<std::string> keep_to_one_slot(session& state, const command_spec& 
     }
     slot = own;
   }
-  state.multi_slot = slot;
   return {};
 }
 
@@ -67,7 +49,6 @@ void run_multi(command_context& c, args_view, resp::reply_writer& out) {
   state.in_multi = true;
   state.queued_db = state.db;
   state.multi_db.reset();
-  state.multi_slot.reset();
   out.simple("OK");
 }
 
@@ -126,10 +107,6 @@ void run_watch(client& c, args_view a) {
     }
     state.watch = std::move(begun).value();
     state.watch_db = state.db;
-  }
-  if (c.owner().config().cluster_mode() && !state.watch_slot) {
-    // Keys of several slots are refused by the backend, and leave none.
-    state.watch_slot = one_slot_of(a.subspan(1));
   }
   state.set_watching(true);
   auto ticket = c.defer();
@@ -390,7 +367,7 @@ std::optional<std::string> admit_to_multi(client& c, const command_spec& spec, a
   }
   state.multi_db = state.queued_db;
   if (c.owner().config().cluster_mode()) {
-    return transactions_family::keep_to_one_slot(state, spec, args);
+    return transactions_family::refuse_two_slots(spec, args);
   }
   return {};
 }
