@@ -1,7 +1,10 @@
 #include "dispatch.hpp"
 
+#include <optional>
+
 #include "client.hpp"
 #include "client_context.hpp"
+#include "commands/command_keys.hpp"
 #include "cycle_clock.hpp"
 #include "redis_errors.hpp"
 #include "server.hpp"
@@ -115,6 +118,40 @@ bool refused_without_replicas(client& c, const command_spec& spec) {
   return (spec.flags & flag_runs_transaction) && state.in_multi && queued_with(state, flag_write);
 }
 
+// In front of a Redis Cluster, as a node's processCommand: keys of two slots are refused
+// (getNodeByQuery, CROSSSLOT) before memory and replicas are checked. A command is checked alone,
+// and inside MULTI its refusal dooms the transaction; EXEC checks every queued command together,
+// and its refusal discards the transaction and its watches. (A queue on one slot and watches on
+// another are the backend's CROSSSLOT, at EXEC: a node does not check watched keys.)
+bool refused_over_two_slots(client& c, const command_spec& spec, args_view args) {
+  if (!c.owner().config().cluster_mode()) {
+    return false;
+  }
+  session& state = c.state();
+  std::optional<std::uint16_t> slot;
+  if (!(spec.flags & flag_runs_transaction)) {
+    if (!keys_on_two_slots(spec, args, slot)) {
+      return false;
+    }
+    reject(c, errors::cross_slot, &spec);
+    return true;
+  }
+  if (!state.in_multi) {
+    return false;
+  }
+  for (const queued_command& queued : state.queued) {
+    const std::vector<std::string_view> words(queued.args.begin(), queued.args.end());
+    if (keys_on_two_slots(*queued.spec, words, slot)) {
+      ++c.owner().stats().commands[command_index(spec)].rejected_calls;
+      state.clear_multi();
+      state.release_watches();
+      c.reply().error(errors::cross_slot);
+      return true;
+    }
+  }
+  return false;
+}
+
 // Whether `spec` may run while the client's earlier commands still wait for the backend.
 bool may_run_early(client& c, const command_spec& spec) {
   const session& state = c.state();
@@ -172,6 +209,9 @@ bool dispatch(client& c, args_view args) {
   }
   if (!state.authenticated && !(spec->flags & flag_no_auth)) {
     reject(c, errors::noauth, spec);
+    return true;
+  }
+  if (refused_over_two_slots(c, *spec, args)) {
     return true;
   }
   if (refused_over_maxmemory(c, *spec)) {

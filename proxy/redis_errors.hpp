@@ -12,6 +12,8 @@ inline constexpr std::string_view out_of_memory =
     "OOM command not allowed when used memory > 'maxmemory'.";
 // A write with min-replicas-to-write set (Redis's shared.noreplicaserr): the proxy has no replicas.
 inline constexpr std::string_view no_replicas = "NOREPLICAS Not enough good replicas to write.";
+inline constexpr std::string_view cross_slot =
+    "CROSSSLOT Keys in request don't hash to the same slot";
 inline constexpr std::string_view not_integer = "ERR value is not an integer or out of range";
 inline constexpr std::string_view overflow = "ERR increment or decrement would overflow";
 inline constexpr std::string_view decrement_overflow = "ERR decrement would overflow";

@@ -3,6 +3,7 @@
 #include <cassert>
 
 #include "command_metadata.hpp"
+#include "redis/hash_slot.hpp"
 
 namespace atomkv::proxy {
 
@@ -27,6 +28,18 @@ std::vector<found_key> find_keys(const command_spec& spec, args_view command) {
     }
   }
   return found;
+}
+
+bool keys_on_two_slots(const command_spec& spec, args_view command,
+                       std::optional<std::uint16_t>& slot) {
+  for (const found_key& key : find_keys(spec, command)) {
+    const std::uint16_t own = redis::hash_slot(command[key.position]);
+    if (slot && *slot != own) {
+      return true;
+    }
+    slot = own;
+  }
+  return false;
 }
 
 }  // namespace atomkv::proxy

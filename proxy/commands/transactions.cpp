@@ -13,32 +13,12 @@
 #include "../dispatch.hpp"
 #include "../redis_errors.hpp"
 #include "../server.hpp"
-#include "command_keys.hpp"
 #include "parse.hpp"
-#include "redis/hash_slot.hpp"
 #include "server_info.hpp"
 #include "transactions.hpp"
 
 namespace atomkv::proxy {
 namespace transactions_family {
-
-constexpr std::string_view kCrossSlot = "CROSSSLOT Keys in request don't hash to the same slot";
-
-// In front of a Redis Cluster: a node checks each queued command by itself (src/cluster.c,
-// getNodeByQuery), so keys of two slots in one command are refused as it is queued and EXEC then
-// aborts. Keys of two slots over several commands are EXEC's CROSSSLOT (the backend's), as a node
-// serving both slots answers.
-std::optional<std::string> refuse_two_slots(const command_spec& spec, args_view args) {
-  std::optional<std::uint16_t> slot;
-  for (const found_key& key : find_keys(spec, args)) {
-    const std::uint16_t own = redis::hash_slot(args[key.position]);
-    if (slot && *slot != own) {
-      return std::string(kCrossSlot);
-    }
-    slot = own;
-  }
-  return {};
-}
 
 void run_multi(command_context& c, args_view, resp::reply_writer& out) {
   session& state = c.state;
@@ -366,9 +346,6 @@ std::optional<std::string> admit_to_multi(client& c, const command_spec& spec, a
     return std::string(transactions_family::kTwoDatabases);
   }
   state.multi_db = state.queued_db;
-  if (c.owner().config().cluster_mode()) {
-    return transactions_family::refuse_two_slots(spec, args);
-  }
   return {};
 }
 

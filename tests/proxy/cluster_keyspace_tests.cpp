@@ -5,6 +5,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <catch2/catch.hpp>
@@ -233,6 +234,84 @@ TEST_CASE(
                                  "+QUEUED\r\n", "*2\r\n:2\r\n+OK\r\n"});
   CHECK(replies(*proxy, {{"MULTI"}, {"INCR", "a"}, {"DBSIZE"}, {"EXEC"}}) ==
         std::vector<std::string>{"+OK\r\n", "+QUEUED\r\n", "+QUEUED\r\n", "*2\r\n:3\r\n:2\r\n"});
+}
+
+// A key on the master of `key`'s slot but on another slot: a node answers for both (no MOVED),
+// so only its slot check refuses them together.
+static std::string other_slot_same_master(testing::redis_cluster& cluster, const std::string& key) {
+  auto* master = master_for(cluster, key);
+  auto any = testing::resp_connection::connect(cluster.node(0).port());
+  if (master == nullptr || !any) {
+    return {};
+  }
+  const auto slot = any->call({"CLUSTER", "KEYSLOT", key});
+  for (int i = 0; i < 1000; ++i) {
+    const std::string candidate = "other" + std::to_string(i);
+    if (master_for(cluster, candidate) == master &&
+        any->call({"CLUSTER", "KEYSLOT", candidate}) != slot) {
+      return candidate;
+    }
+  }
+  return {};
+}
+
+TEST_CASE(
+    "in front of a cluster, keys of two slots are refused before memory and replicas are "
+    "checked, and before syntax, as a node: a command alone, or EXEC over its queue, which it "
+    "discards",
+    "[commands]") {
+  if (!in_front_of_cluster()) {
+    SUCCEED("the proxy in front of a Redis Cluster only");
+    return;
+  }
+  auto subject = connect_to_subject();  // starts the cluster too
+  auto* cluster = testing::backend_redis_cluster();
+  REQUIRE(cluster != nullptr);
+  const std::string other = other_slot_same_master(*cluster, "a");
+  REQUIRE_FALSE(other.empty());
+  // {connection, command}: connection 1 changes the settings while connection 0 is in MULTI.
+  // A node's min-replicas-to-write of 2 fails with its one replica; the proxy has none.
+  const std::vector<std::pair<int, command>> steps{
+      {1, {"CONFIG", "SET", "min-replicas-to-write", "2"}},
+      {0, {"MSET", "a", "1", other, "2"}},
+      {0, {"SET", "a", "1"}},
+      {0, {"MULTI"}},
+      {0, {"MSET", "a", "1", other, "2"}},
+      {0, {"EXEC"}},
+      {1, {"CONFIG", "SET", "min-replicas-to-write", "0"}},
+      {0, {"WATCH", "a"}},
+      {0, {"MULTI"}},
+      {0, {"INCR", "a"}},
+      {0, {"SET", other, "2"}},
+      {1, {"CONFIG", "SET", "min-replicas-to-write", "2"}},
+      {0, {"EXEC"}},
+      {0, {"EXEC"}},
+      {1, {"CONFIG", "SET", "min-replicas-to-write", "0"}},
+      {0, {"EXISTS", "a"}},
+      {0, {"EXISTS", other}},
+      {0, {"COPY", "a", other, "REPLACE", "foo"}}};  // slots before syntax
+  auto run = [&](int port) {
+    std::vector<std::string> got;
+    auto first = testing::resp_connection::connect(port);
+    auto second = testing::resp_connection::connect(port);
+    REQUIRE(first);
+    REQUIRE(second);
+    for (const auto& [which, c] : steps) {
+      got.push_back((which == 0 ? first : second)->call(c).value_or("<no reply>"));
+    }
+    return got;
+  };
+  REQUIRE(subject.connection->call({"FLUSHALL"}).value_or("") == "+OK\r\n");
+  const auto expected = run(master_for(*cluster, "a")->port());
+  REQUIRE(subject.connection->call({"FLUSHALL"}).value_or("") == "+OK\r\n");
+  const auto got = run(subject.srv->port());
+  const std::string cross_slot = "-CROSSSLOT Keys in request don't hash to the same slot\r\n";
+  CHECK(expected[1] == cross_slot);  // not NOREPLICAS
+  CHECK(expected[12] == cross_slot);
+  for (std::size_t i = 0; i < steps.size(); ++i) {
+    INFO(i << ": " << steps[i].second[0]);
+    CHECK(testing::escape_bytes(got[i]) == testing::escape_bytes(expected[i]));
+  }
 }
 
 TEST_CASE("in front of a cluster, a pipeline takes effect in order across every kind of command",
