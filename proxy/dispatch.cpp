@@ -139,17 +139,22 @@ bool refused_over_two_slots(client& c, const command_spec& spec, args_view args)
   if (!state.in_multi) {
     return false;
   }
+  bool refused = false;
   for (const queued_command& queued : state.queued) {
     const std::vector<std::string_view> words(queued.args.begin(), queued.args.end());
     if (keys_on_two_slots(*queued.spec, words, slot)) {
-      ++c.owner().stats().commands[command_index(spec)].rejected_calls;
-      state.clear_multi();
-      state.release_watches();
-      c.reply().error(errors::cross_slot);
-      return true;
+      refused = true;
+      break;
     }
   }
-  return false;
+  if (!refused) {
+    return false;
+  }
+  ++c.owner().stats().commands[command_index(spec)].rejected_calls;
+  state.clear_multi();
+  state.release_watches();
+  c.reply().error(errors::cross_slot);
+  return true;
 }
 
 // Whether `spec` may run while the client's earlier commands still wait for the backend.

@@ -32,12 +32,25 @@ std::vector<found_key> find_keys(const command_spec& spec, args_view command) {
 
 bool keys_on_two_slots(const command_spec& spec, args_view command,
                        std::optional<std::uint16_t>& slot) {
-  for (const found_key& key : find_keys(spec, command)) {
-    const std::uint16_t own = redis::hash_slot(command[key.position]);
+  auto same_slot = [&slot](std::string_view key) {
+    const std::uint16_t own = redis::hash_slot(key);
     if (slot && *slot != own) {
-      return true;
+      return false;
     }
     slot = own;
+    return true;
+  };
+  const auto& specs = spec.info.key_specs;
+  if (specs.size() == 1 && specs.begin()->last_key == 0) {
+    // One key at its index, as find_keys would find it, without building the list: most
+    // commands.
+    const auto at = static_cast<std::size_t>(specs.begin()->begin_index);
+    return at < command.size() && !same_slot(command[at]);
+  }
+  for (const found_key& key : find_keys(spec, command)) {
+    if (!same_slot(command[key.position])) {
+      return true;
+    }
   }
   return false;
 }

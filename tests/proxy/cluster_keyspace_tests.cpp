@@ -255,10 +255,42 @@ static std::string other_slot_same_master(testing::redis_cluster& cluster, const
   return {};
 }
 
+// Puts back settings a test changes on a server (a cluster node the other tests share), on a
+// connection of its own, however the test ends.
+class settings_restorer {
+ public:
+  settings_restorer(int port, std::vector<std::string> names) : port_(port) {
+    auto conn = testing::resp_connection::connect(port);
+    REQUIRE(conn);
+    for (auto& name : names) {
+      // *2 $<n> name $<m> value
+      const std::string reply = conn->call({"CONFIG", "GET", name}).value_or("");
+      const auto last = reply.rfind("\r\n", reply.size() - 3);
+      REQUIRE(reply.starts_with("*2\r\n"));
+      REQUIRE(last != std::string::npos);
+      saved_.push_back({std::move(name), reply.substr(last + 2, reply.size() - last - 4)});
+    }
+  }
+  ~settings_restorer() {
+    auto conn = testing::resp_connection::connect(port_);
+    for (const auto& [name, value] : saved_) {
+      if (conn) {
+        (void)conn->call({"CONFIG", "SET", name, value});
+      }
+    }
+  }
+  settings_restorer(const settings_restorer&) = delete;
+  settings_restorer& operator=(const settings_restorer&) = delete;
+
+ private:
+  int port_;
+  std::vector<std::pair<std::string, std::string>> saved_;
+};
+
 TEST_CASE(
     "in front of a cluster, keys of two slots are refused before memory and replicas are "
     "checked, and before syntax, as a node: a command alone, or EXEC over its queue, which it "
-    "discards",
+    "discards with its watches",
     "[commands]") {
   if (!in_front_of_cluster()) {
     SUCCEED("the proxy in front of a Redis Cluster only");
@@ -273,8 +305,8 @@ TEST_CASE(
   // A node's min-replicas-to-write of 2 fails with its one replica; the proxy has none.
   const std::vector<std::pair<int, command>> steps{
       {1, {"CONFIG", "SET", "min-replicas-to-write", "2"}},
-      {0, {"MSET", "a", "1", other, "2"}},
-      {0, {"SET", "a", "1"}},
+      {0, {"MSET", "a", "1", other, "2"}},  // 1: CROSSSLOT, not NOREPLICAS
+      {0, {"SET", "a", "1"}},               // 2: NOREPLICAS
       {0, {"MULTI"}},
       {0, {"MSET", "a", "1", other, "2"}},
       {0, {"EXEC"}},
@@ -284,13 +316,31 @@ TEST_CASE(
       {0, {"INCR", "a"}},
       {0, {"SET", other, "2"}},
       {1, {"CONFIG", "SET", "min-replicas-to-write", "2"}},
-      {0, {"EXEC"}},
+      {0, {"EXEC"}},  // 12: CROSSSLOT, not EXECABORT ... NOREPLICAS; the transaction is gone
       {0, {"EXEC"}},
       {1, {"CONFIG", "SET", "min-replicas-to-write", "0"}},
+      {1, {"SET", "a", "9"}},  // the watch went with the transaction: the next EXEC runs
+      {0, {"MULTI"}},
+      {0, {"GET", "a"}},
+      {0, {"EXEC"}},  // 18
+      {1, {"CONFIG", "SET", "maxmemory", "1"}},
+      {0, {"MSET", "a", "1", other, "2"}},  // 20: CROSSSLOT, not OOM
+      {0, {"SET", "a", "1"}},               // 21: OOM
+      {1, {"CONFIG", "SET", "maxmemory", "0"}},
+      {0, {"MULTI"}},
+      {0, {"WATCH", "a", other}},  // 24: CROSSSLOT before WATCH's own refusal inside MULTI
+      {0, {"WATCH", "a"}},
+      {0, {"EXEC"}},
+      {0, {"MULTI"}},
+      {0, {"GET", "a"}},
+      {0, {"GET", other}},
+      {0, {"SET", "a"}},  // dooms the transaction; what was queued stays
+      {0, {"EXEC"}},      // 31: CROSSSLOT over the queue, before EXECABORT
       {0, {"EXISTS", "a"}},
       {0, {"EXISTS", other}},
-      {0, {"COPY", "a", other, "REPLACE", "foo"}}};  // slots before syntax
+      {0, {"COPY", "a", other, "REPLACE", "foo"}}};  // 34: slots before syntax
   auto run = [&](int port) {
+    settings_restorer restore(port, {"min-replicas-to-write", "maxmemory"});
     std::vector<std::string> got;
     auto first = testing::resp_connection::connect(port);
     auto second = testing::resp_connection::connect(port);
@@ -305,9 +355,15 @@ TEST_CASE(
   const auto expected = run(master_for(*cluster, "a")->port());
   REQUIRE(subject.connection->call({"FLUSHALL"}).value_or("") == "+OK\r\n");
   const auto got = run(subject.srv->port());
+  // The premises, on the node.
   const std::string cross_slot = "-CROSSSLOT Keys in request don't hash to the same slot\r\n";
-  CHECK(expected[1] == cross_slot);  // not NOREPLICAS
-  CHECK(expected[12] == cross_slot);
+  for (std::size_t i : {1, 12, 20, 24, 31, 34}) {
+    INFO(i);
+    CHECK(expected[i] == cross_slot);
+  }
+  CHECK(expected[2].starts_with("-NOREPLICAS "));
+  CHECK(expected[18] == "*1\r\n$1\r\n9\r\n");
+  CHECK(expected[21].starts_with("-OOM "));
   for (std::size_t i = 0; i < steps.size(); ++i) {
     INFO(i << ": " << steps[i].second[0]);
     CHECK(testing::escape_bytes(got[i]) == testing::escape_bytes(expected[i]));

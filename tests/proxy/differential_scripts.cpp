@@ -1636,6 +1636,12 @@ std::vector<script> keyspace_step_scripts() {
         A({"COPY", "a", "b", "REPLACE", "foo"}), A({"COPY", "a", "a", "foo"}),
         A({"COPY", "a", "a", "DB", "x"}), A({"COPY", "a", "b", "DB", "16", "foo"}),
         A({"COPY", "a", "b", "foo", "DB", "16"}), A({"EXISTS", "b"})}},
+      // The same errors on keys of one slot: in front of a cluster too (a node checks slots first).
+      {"keyspace step copy errors in order on one slot",
+       {A({"SET", "{t}a", "1"}), A({"COPY", "{t}a", "{t}b", "DB", "x"}),
+        A({"COPY", "{t}a", "{t}b", "REPLACE", "foo"}), A({"COPY", "{t}a", "{t}a", "foo"}),
+        A({"COPY", "{t}a", "{t}a"}), A({"COPY", "{t}a", "{t}b", "foo", "DB", "16"}),
+        A({"COPY", "{t}a", "{t}b", "REPLACE"}), A({"MGET", "{t}a", "{t}b"})}},
       {"keyspace step copy to another database",
        {A({"SET", "a", "1", "EXAT", at}),
         A({"COPY", "a", "b", "DB", "3"}),
