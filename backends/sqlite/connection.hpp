@@ -14,6 +14,7 @@
 #include <utility>
 
 #include "atomkv/result.hpp"
+#include "log_overlay.hpp"
 
 namespace atomkv::sqlite {
 
@@ -76,6 +77,9 @@ class connection {
   // Whether the last failure was a lock that was not waited for.
   bool was_busy() const { return (sqlite3_errcode(db_) & 0xff) == SQLITE_BUSY; }
 
+  // What this connection has read of the file's log (log_overlay.hpp).
+  log_overlay& overlay() { return overlay_; }
+
  private:
   connection(sqlite3* db, std::chrono::milliseconds busy_timeout);
   static int on_busy(void* self, int attempts);
@@ -86,6 +90,7 @@ class connection {
   bool waited_ = false;
   bool no_wait_ = false;
   std::unordered_map<const char*, sqlite3_stmt*> statements_;
+  log_overlay overlay_;
 };
 
 // The contract's error for a SQLite result code outside a connection (e.g. open failures).

@@ -8,6 +8,10 @@ namespace {
 // Idle read connections kept open; more are opened under load and closed when given back.
 constexpr std::size_t kMaxIdleReaders = 16;
 
+// What an idle read connection keeps of the log's images (log_overlay.hpp); beyond this it reads
+// the log again when next used.
+constexpr std::size_t kIdleOverlayBytes = 1 << 20;
+
 struct registry {
   std::mutex lock;
   std::map<std::string, std::weak_ptr<database>, std::less<>> open;
@@ -56,6 +60,7 @@ result<reader> database::read() {
 }
 
 void database::give_back(std::unique_ptr<connection> c) {
+  c->overlay().trim(kIdleOverlayBytes);
   std::lock_guard guard(lock_);
   if (idle_.size() < kMaxIdleReaders) {
     idle_.push_back(std::move(c));

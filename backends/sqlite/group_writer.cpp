@@ -26,6 +26,38 @@ constexpr std::chrono::microseconds kYieldToOtherProcess{300};
 // The longest a writer waits for more requests before starting a group.
 constexpr std::chrono::steady_clock::duration kMostGatherWait = std::chrono::milliseconds(1);
 
+// The log is merged into the table at the start of a group once it holds this many images or
+// bytes of them (log_overlay.hpp): each merge rewrites every page those keys are on, so the
+// larger the batch, the fewer times a page is rewritten; the cost is the one group that merges.
+constexpr std::size_t kMergeImages = 16384;
+constexpr std::size_t kMergeBytes = 16 << 20;
+// The purges read the table alone, so they run in groups that merged: at least this often, and
+// in every group while the last purge of expired rows met its batch limit.
+constexpr std::uint64_t kMergeEvery = 1024;
+
+// A log row holds at most about this many bytes of images; a group writing more takes several.
+constexpr std::size_t kMostLogRowBytes = 16 << 20;
+
+// Merges what the file's log holds into the table (on open, so that the deadlines it holds are
+// seen by the first look for them).
+result<void> merge_log(connection& c) {
+  BOOST_OUTCOME_TRY(c.run(sql::begin_write));
+  auto merged = [&]() -> result<void> {
+    BOOST_OUTCOME_TRY(c.overlay().catch_up(c));
+    return c.overlay().merge(c);
+  }();
+  if (merged) {
+    merged = c.run(sql::commit);
+  }
+  if (!merged) {
+    (void)c.run(sql::rollback);
+    c.overlay().rolled_back();
+    return merged;
+  }
+  c.overlay().applied(0, {});
+  return outcome::success();
+}
+
 // A commit slower than this (fsync on a busy disk) goes to the writer thread rather than hold
 // the caller's event loop; cheaper ones are quicker done where the requests were read.
 constexpr std::chrono::steady_clock::duration kSlowCommit = std::chrono::milliseconds(1);
@@ -67,6 +99,10 @@ result<std::unique_ptr<group_writer>> group_writer::start(const config& settings
   if (!prepared) {
     return failure(error::no_such_store("sqlite: cannot use '" + settings.path +
                                         "': " + prepared.error().message));
+  }
+  if (auto merged = merge_log(*c); !merged) {
+    return failure(error::no_such_store("sqlite: cannot use '" + settings.path +
+                                        "': " + merged.error().message));
   }
   bool deadlines = false;
   {
@@ -182,8 +218,9 @@ void group_writer::run() {
       std::unique_lock guard(lock_);
       thread_at_work_ = false;
       const auto ready = [&] { return (stopping_ || !queue_.empty()) && !caller_at_work_; };
-      if (!may_have_deadlines_.load()) {
-        wake_.wait(guard, [&] { return ready() || may_have_deadlines_.load(); });
+      const auto timed = [&] { return may_have_deadlines_.load() || log_unmerged_.load(); };
+      if (!timed()) {
+        wake_.wait(guard, [&] { return ready() || timed(); });
       }
       if (!wake_.wait_for(guard, more_due ? std::chrono::milliseconds(0) : kIdlePurgeEvery,
                           ready)) {
@@ -195,7 +232,13 @@ void group_writer::run() {
         }
         idle = true;
       } else if (queue_.empty()) {
-        return;  // stopping, and everything queued is done
+        // Stopping, and everything queued is done: a clean close leaves the log merged.
+        thread_at_work_ = true;
+        guard.unlock();
+        if (log_unmerged_.load()) {
+          commit_group(group, true, true);
+        }
+        return;
       }
       thread_at_work_ = true;
       if (!idle) {
@@ -208,7 +251,11 @@ void group_writer::run() {
       }
     }
     if (idle) {
-      // No client writes: expired rows are purged all the same, a batch per empty group.
+      // No client writes: the log is merged, and expired rows are purged all the same, a batch
+      // per empty group.
+      if (log_unmerged_.load() && quiet_for(kIdlePurgeEvery)) {
+        commit_group(group, true, true);
+      }
       more_due = any_due() && commit_group(group, true) && last_purge_full_;
       continue;
     }
@@ -228,6 +275,18 @@ void group_writer::run() {
   }
 }
 
+bool group_writer::merge_due() const {
+  const log_overlay& overlay = c_->overlay();
+  return overlay.size() >= kMergeImages || overlay.bytes() >= kMergeBytes ||
+         groups_since_merge_ >= kMergeEvery || expired_behind_;
+}
+
+bool group_writer::quiet_for(std::chrono::steady_clock::duration span) const {
+  const std::chrono::steady_clock::time_point last{
+      std::chrono::steady_clock::duration(last_group_at_.load())};
+  return std::chrono::steady_clock::now() - last >= span;
+}
+
 bool group_writer::any_due() {
   auto q = c_->prepare(sql::any_due);
   if (!q) {
@@ -245,7 +304,8 @@ bool group_writer::commit_queued_here() {
     if (thread_at_work_ || caller_at_work_ || queue_.empty()) {
       return false;  // nothing to do, or the writer thread takes it after its group
     }
-    hand_over = last_commit_ > kSlowCommit;
+    // A merge (a large batch of rows) is the writer thread's, never the loop's.
+    hand_over = last_commit_ > kSlowCommit || merge_due();
     if (!hand_over) {
       caller_at_work_ = true;
       while (!queue_.empty() && group.size() < settings_.max_group) {
@@ -309,10 +369,13 @@ void group_writer::gather(std::unique_lock<std::mutex>& guard) {
   gather_target_ = 0;
 }
 
-bool group_writer::commit_group(std::vector<std::shared_ptr<request>>& group, bool may_wait) {
+bool group_writer::commit_group(std::vector<std::shared_ptr<request>>& group, bool may_wait,
+                                bool merge) {
   last_purge_full_ = false;  // a group that fails before its purge leaves nothing more due
+  log_overlay& overlay = c_->overlay();
   auto fail_all = [&](const error& why) {
     pending_.clear();
+    overlay.rolled_back();
     for (auto& r : group) {
       r->complete(failure(why));
     }
@@ -332,6 +395,16 @@ bool group_writer::commit_group(std::vector<std::shared_ptr<request>>& group, bo
     return fail_all(clock.error());
   }
   const write_clock before = clock.value();
+  if (auto caught_up = overlay.catch_up(*c_); !caught_up) {
+    (void)c_->run(sql::rollback);
+    return fail_all(caught_up.error());
+  }
+  if (merge || merge_due()) {
+    if (auto merged = overlay.merge(*c_); !merged) {
+      (void)c_->run(sql::rollback);
+      return fail_all(merged.error());
+    }
+  }
   std::vector<outcome_type> outcomes;
   outcomes.reserve(group.size());
   for (auto& r : group) {
@@ -342,21 +415,27 @@ bool group_writer::commit_group(std::vector<std::shared_ptr<request>>& group, bo
       return fail_all(why);
     }
   }
-  // Every write of the group reaches the file: one statement per key, however often written.
-  if (auto flushed = pending_.flush(*c_); !flushed) {
+  // Every write of the group reaches the file as one log row, however many keys it wrote.
+  auto images = pending_.take_dirty();
+  auto logged = append_log(images);
+  if (!logged) {
     (void)c_->run(sql::rollback);
-    return fail_all(flushed.error());
+    return fail_all(logged.error());
   }
-  if (pending_.wrote_deadline() && !may_have_deadlines_.exchange(true)) {
-    { std::lock_guard guard(lock_); }  // the thread checks the flag under the lock
-    wake_.notify_one();
-  }
+  const bool wrote_deadline = pending_.wrote_deadline();
   pending_.clear();
-  if (++groups_since_purge_ >= kPurgeEvery) {
-    groups_since_purge_ = 0;
-    (void)purge_tombstones(clock.value());  // best effort: retried with a later group
+  // The purges' statements read the table alone: only once the log is merged.
+  ++groups_since_purge_;
+  ++groups_since_merge_;
+  if (overlay.empty()) {
+    groups_since_merge_ = 0;
+    if (groups_since_purge_ >= kPurgeEvery) {
+      groups_since_purge_ = 0;
+      (void)purge_tombstones(clock.value());  // best effort: retried with a later group
+    }
+    (void)purge_expired(clock.value());  // best effort: the rows stay missing meanwhile
   }
-  (void)purge_expired(clock.value());  // best effort: the rows stay missing meanwhile
+  expired_behind_ = last_purge_full_;
   if (clock.value().clock != before.clock || clock.value().horizon != before.horizon ||
       clock.value().expired != before.expired) {
     auto q = c_->prepare(sql::write_clock);
@@ -375,7 +454,23 @@ bool group_writer::commit_group(std::vector<std::shared_ptr<request>>& group, bo
     (void)c_->run(sql::rollback);
     return fail_all(committed.error());
   }
+  overlay.applied(logged.value(), std::move(images));
+  const auto raise = [&](std::atomic<bool>& flag) {
+    if (!flag.exchange(true)) {
+      { std::lock_guard guard(lock_); }  // the thread checks the flag under the lock
+      wake_.notify_one();
+    }
+  };
+  if (wrote_deadline) {
+    raise(may_have_deadlines_);
+  }
+  if (overlay.size() != 0) {
+    raise(log_unmerged_);
+  } else {
+    log_unmerged_.store(false);
+  }
   groups_.fetch_add(1);
+  last_group_at_.store(std::chrono::steady_clock::now().time_since_epoch().count());
   requests_.fetch_add(group.size());
   for (std::size_t i = 0; i < group.size(); ++i) {
     group[i]->complete(std::move(outcomes[i]));
@@ -414,7 +509,7 @@ group_writer::outcome_type group_writer::run_request(request& r, write_clock& cl
                op.what == operation::kind::swap_databases;
       });
   if (writes_file) {
-    BOOST_OUTCOME_TRY(pending_.flush(*c_));
+    BOOST_OUTCOME_TRY(merge_into_table(*c_, pending_));
     BOOST_OUTCOME_TRY(c_->run(sql::savepoint));
   }
   if (guarded) {
@@ -445,6 +540,34 @@ group_writer::outcome_type group_writer::run_request(request& r, write_clock& cl
     BOOST_OUTCOME_TRY(c_->run(sql::release));
   }
   return std::optional<std::vector<op_result>>(std::move(results));
+}
+
+result<std::int64_t> group_writer::append_log(
+    const std::vector<std::pair<std::string, key_image>>& images) {
+  log_overlay& overlay = c_->overlay();
+  std::int64_t id = overlay.next_id() - 1;
+  if (images.empty()) {
+    return id;
+  }
+  std::string row;
+  const auto write_row = [&]() -> result<void> {
+    BOOST_OUTCOME_TRY(q, c_->prepare(sql::append_log));
+    q.bind(1, ++id).bind_bytes(2, row);
+    if (q.step() != SQLITE_DONE) {
+      return failure(c_->failed("writing the log"));
+    }
+    row.clear();
+    return outcome::success();
+  };
+  for (const auto& [row_id, image] : images) {
+    if (!row.empty() && row.size() + image_size(row_id, image) > kMostLogRowBytes) {
+      BOOST_OUTCOME_TRY(write_row());
+    }
+    append_image(row, row_id, image);
+  }
+  BOOST_OUTCOME_TRY(write_row());
+  BOOST_OUTCOME_TRY(overlay.store_last(*c_, id));
+  return id;
 }
 
 result<void> group_writer::purge_tombstones(write_clock& clock) {

@@ -102,12 +102,20 @@ class group_writer {
   bool enqueue(std::shared_ptr<request> r, committer by);  // false when the writer is stopping
   void run();
   void gather(std::unique_lock<std::mutex>& guard);
-  // False only when `may_wait` is false and the write lock was taken: nothing ran then.
-  bool commit_group(std::vector<std::shared_ptr<request>>& group, bool may_wait);
+  // False only when `may_wait` is false and the write lock was taken: nothing ran then. With
+  // `merge`, the log is merged into the table first, whatever its size.
+  bool commit_group(std::vector<std::shared_ptr<request>>& group, bool may_wait,
+                    bool merge = false);
+  // The group's writes as log rows (inside its transaction); the last log id written.
+  result<std::int64_t> append_log(const std::vector<std::pair<std::string, key_image>>& images);
   outcome_type run_request(request& r, write_clock& clock);
   result<void> purge_tombstones(write_clock& clock);
   result<void> purge_expired(write_clock& clock);
   bool any_due();  // whether some deadline has passed (outside a transaction)
+  // Whether the next group should merge the log first (by its size, or for the purges).
+  bool merge_due() const;
+  // Whether no group has committed for `span`: the log is merged only then, or by size.
+  bool quiet_for(std::chrono::steady_clock::duration span) const;
 
   config settings_;
   std::unique_ptr<connection> c_;  // used by whoever commits a group, one at a time
@@ -131,9 +139,14 @@ class group_writer {
   std::atomic<std::uint64_t> requests_{0};
   std::atomic<std::uint64_t> running_{0};
   std::uint64_t groups_since_purge_ = 0;
+  std::uint64_t groups_since_merge_ = 0;
+  bool expired_behind_ = false;   // the last purge of expired rows met its limit: merge again
   bool last_purge_full_ = false;  // the last purge_expired met its batch limit
   // Whether the file may hold deadlines: until then the idle writer thread sleeps until woken.
   std::atomic<bool> may_have_deadlines_{false};
+  // Whether this writer's log overlay holds images: the idle writer thread merges them.
+  std::atomic<bool> log_unmerged_{false};
+  std::atomic<std::chrono::steady_clock::rep> last_group_at_{0};  // of the last commit
   std::thread thread_;
 };
 

@@ -1,29 +1,50 @@
 #include "pending_rows.hpp"
 
-#include <cstring>
+#include <cassert>
 
+#include "row_id.hpp"
 #include "schema.hpp"
 
 namespace atomkv::sqlite {
 namespace {
 
-// Composite keys start with the bucket's length, so no bucket/key pair can stand for another.
-constexpr std::size_t kLengthBytes = sizeof(std::uint64_t);
-
 std::pair<std::string_view, std::string_view> split(const std::string& id) {
-  std::uint64_t bucket_size = 0;
-  std::memcpy(&bucket_size, id.data(), kLengthBytes);
-  std::string_view rest = std::string_view(id).substr(kLengthBytes);
-  return {rest.substr(0, bucket_size), rest.substr(bucket_size)};
+  auto split = split_row_id(id);
+  assert(split && "pending ids are row ids");
+  return *split;
+}
+
+key_image image_of(const pending_rows::entry& e) {
+  return key_image{e.present, e.version, e.deadline, e.present ? e.value : std::string()};
 }
 
 }  // namespace
 
+result<void> write_row(connection& c, std::string_view bucket, std::string_view key,
+                       const key_image& image) {
+  if (image.present) {
+    BOOST_OUTCOME_TRY(q, c.prepare(sql::upsert));
+    q.bind_bytes(1, bucket).bind_bytes(2, key).bind_bytes(3, image.value).bind(4, image.version);
+    if (image.deadline) {
+      q.bind(5, *image.deadline);
+    } else {
+      q.bind_null(5);
+    }
+    if (q.step() != SQLITE_DONE) {
+      return failure(c.failed("writing a key"));
+    }
+    return outcome::success();
+  }
+  BOOST_OUTCOME_TRY(q, c.prepare(sql::upsert_tombstone));
+  q.bind_bytes(1, bucket).bind_bytes(2, key).bind(3, image.version);
+  if (q.step() != SQLITE_DONE) {
+    return failure(c.failed("deleting a key"));
+  }
+  return outcome::success();
+}
+
 std::string& pending_rows::composite(std::string_view bucket, std::string_view key) {
-  const std::uint64_t bucket_size = bucket.size();
-  scratch_.assign(reinterpret_cast<const char*>(&bucket_size), kLengthBytes);
-  scratch_.append(bucket);
-  scratch_.append(key);
+  assign_row_id(scratch_, bucket, key);
   return scratch_;
 }
 
@@ -68,30 +89,27 @@ result<void> pending_rows::flush(connection& c) {
       continue;
     }
     auto [bucket, key] = split(id);
-    if (e.present) {
-      BOOST_OUTCOME_TRY(q, c.prepare(sql::upsert));
-      q.bind_bytes(1, bucket).bind_bytes(2, key).bind_bytes(3, e.value).bind(4, e.version);
-      if (e.deadline) {
-        wrote_deadline_ = true;
-        q.bind(5, *e.deadline);
-      } else {
-        q.bind_null(5);
-      }
-      if (q.step() != SQLITE_DONE) {
-        return failure(c.failed("writing a key"));
-      }
-    } else {
-      BOOST_OUTCOME_TRY(q, c.prepare(sql::upsert_tombstone));
-      q.bind_bytes(1, bucket).bind_bytes(2, key).bind(3, e.version);
-      if (q.step() != SQLITE_DONE) {
-        return failure(c.failed("deleting a key"));
-      }
-    }
+    BOOST_OUTCOME_TRY(write_row(c, bucket, key, image_of(e)));
+    note_deadline(e);
     // Journaled requests may still be undone: a clean entry restored dirty is written again.
     e.dirty = false;
     --dirty_;
   }
   return outcome::success();
+}
+
+std::vector<std::pair<std::string, key_image>> pending_rows::take_dirty() {
+  std::vector<std::pair<std::string, key_image>> taken;
+  taken.reserve(dirty_);
+  for (auto& [id, e] : entries_) {
+    if (e.dirty) {
+      taken.emplace_back(id, image_of(e));
+      note_deadline(e);
+      e.dirty = false;
+    }
+  }
+  dirty_ = 0;
+  return taken;
 }
 
 void pending_rows::forget_bucket(std::string_view bucket) {

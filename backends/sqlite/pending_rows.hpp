@@ -20,6 +20,7 @@
 
 #include "atomkv/result.hpp"
 #include "connection.hpp"
+#include "log_images.hpp"
 
 namespace atomkv::sqlite {
 
@@ -44,8 +45,13 @@ class pending_rows {
   void write(std::string_view bucket, std::string_view key, std::optional<std::string_view> value,
              std::int64_t version, std::optional<std::int64_t> deadline = std::nullopt);
 
-  // Writes every dirty entry to the file (inside the caller's transaction); they stay, clean.
+  // Writes every dirty entry to the keyspace table (inside the caller's transaction); they
+  // stay, clean.
   result<void> flush(connection& c);
+
+  // The dirty entries as images keyed by row id (row_id.hpp), for the group's log row; they
+  // stay, clean.
+  std::vector<std::pair<std::string, key_image>> take_dirty();
 
   // Forgets every entry of `bucket`, after a statement changed its rows in the file directly.
   void forget_bucket(std::string_view bucket);
@@ -62,6 +68,7 @@ class pending_rows {
 
  private:
   std::string& composite(std::string_view bucket, std::string_view key);
+  void note_deadline(const entry& e) { wrote_deadline_ = wrote_deadline_ || e.deadline; }
   void journal(const std::string& id);
 
   std::unordered_map<std::string, entry> entries_;
@@ -72,5 +79,10 @@ class pending_rows {
   std::vector<std::pair<std::string, std::optional<entry>>> journal_;
   std::unordered_set<std::string> journaled_;  // the keys in journal_
 };
+
+// Writes one row's image into the keyspace table, over any row of the key there (which keeps its
+// seq; a new row's seq is its version).
+result<void> write_row(connection& c, std::string_view bucket, std::string_view key,
+                       const key_image& image);
 
 }  // namespace atomkv::sqlite

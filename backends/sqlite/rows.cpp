@@ -10,6 +10,7 @@
 #include "atomkv/glob.hpp"
 #include "atomkv/object_answer.hpp"
 #include "atomkv/value_edit.hpp"
+#include "row_id.hpp"
 #include "schema.hpp"
 
 namespace atomkv::sqlite {
@@ -29,6 +30,13 @@ result<write_clock> read_clock(connection& c) {
 }
 
 result<std::optional<row>> rows::find_in_file(std::string_view key, bool with_value) {
+  if (const key_image* logged = c_.overlay().find(bucket_, key)) {
+    row found{logged->present, logged->version, logged->deadline, {}};
+    if (with_value && found.present) {
+      found.value = logged->value;
+    }
+    return std::optional<row>(std::move(found));
+  }
   BOOST_OUTCOME_TRY(q, c_.prepare(with_value ? sql::find_value : sql::find));
   q.bind_bytes(1, bucket_).bind_bytes(2, key);
   int code = q.step();
@@ -96,9 +104,12 @@ result<void> rows::write(std::string_view key, std::string_view value, write_clo
   if (pending_ == nullptr) {
     return failure(error::other("sqlite: a write outside the writer's group"));
   }
-  // SQLite's own limit would fail the whole group's flush; fail this request alone instead.
+  // SQLite's own limit would fail the whole group's log row; fail this request alone instead.
   const auto limit = static_cast<std::size_t>(sqlite3_limit(c_.handle(), SQLITE_LIMIT_LENGTH, -1));
-  if (value.size() >= limit || key.size() >= limit - value.size()) {
+  const key_image image{true, 0, deadline, {}};
+  const std::size_t framing = image_size(bucket_, image) + row_id_length_bytes;
+  if (value.size() >= limit || key.size() >= limit - value.size() ||
+      framing >= limit - value.size() - key.size()) {
     return failure(error::other("sqlite: writing a key: string or blob too big"));
   }
   pending_->write(bucket_, key, value, clock.next(), deadline);
@@ -115,9 +126,31 @@ result<void> rows::bury(std::string_view key, write_clock& clock) {
 
 result<void> rows::flush_pending() {
   if (pending_ == nullptr) {
+    if (!c_.overlay().empty()) {
+      // Callers send such reads to the writer (reads_many_rows); this is the guard.
+      return failure(error::other("sqlite: a read over many rows while the log is not merged"));
+    }
     return outcome::success();
   }
-  return pending_->flush(c_);
+  return merge_into_table(c_, *pending_);
+}
+
+result<void> merge_into_table(connection& c, pending_rows& pending) {
+  BOOST_OUTCOME_TRY(c.overlay().merge(c));
+  return pending.flush(c);
+}
+
+bool reads_many_rows(const operation& op) {
+  switch (op.what) {
+    case operation::kind::count:
+    case operation::kind::list:
+    case operation::kind::random_key:
+    case operation::kind::count_expiring:
+    case operation::kind::average_ttl:
+      return true;
+    default:
+      return false;
+  }
 }
 
 result<op_result> rows::set(const operation& op, write_clock& clock) {

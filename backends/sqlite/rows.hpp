@@ -105,4 +105,12 @@ class rows {
 // Reads the clock row (inside a transaction).
 result<write_clock> read_clock(connection& c);
 
+// Inside the writer's transaction: the log and then the group's pending rows into the table,
+// before a statement over many rows (log_overlay.hpp).
+result<void> merge_into_table(connection& c, pending_rows& pending);
+
+// Whether `op` reads many rows with one statement: on a read connection it needs the log merged,
+// so while the log holds rows, such reads go to the writer, which merges first.
+bool reads_many_rows(const operation& op);
+
 }  // namespace atomkv::sqlite

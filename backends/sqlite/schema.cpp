@@ -3,11 +3,12 @@
 namespace atomkv::sqlite {
 namespace {
 
-constexpr int kSchemaVersion = 2;
+constexpr int kSchemaVersion = 3;
 
-// Version 2. The table is the (bucket, key) B-tree itself: a write touches one leaf, not a row
-// table and a unique index. `seq` is the row's place in listings: the version that created it,
-// kept while the row lives (a tombstone keeps it too), so a listing cursor is the next seq.
+// Version 2 (made first, then migrated to 3). The table is the (bucket, key) B-tree itself: a write
+// touches one leaf, not a row table and a unique index. `seq` is the row's place in listings: the
+// version that created it, kept while the row lives (a tombstone keeps it too), so a listing cursor
+// is the next seq.
 constexpr const char* kCreateTable =
     "CREATE TABLE kv("
     "  bucket BLOB NOT NULL,"
@@ -30,6 +31,15 @@ constexpr const char* kCreateMeta =
     "  horizon INTEGER NOT NULL,"
     "  expired INTEGER NOT NULL DEFAULT 0);"
     "INSERT INTO meta VALUES (1, 0, 0, 0);";
+
+// Version 3: the log, and the tables renamed (schema.hpp). A file of version 2 (or a new one,
+// made as version 2 first) becomes version 3 by these steps.
+constexpr const char* kFromVersion2 =
+    "ALTER TABLE kv RENAME TO keyspace;"
+    "ALTER TABLE meta RENAME TO file_state;"
+    "ALTER TABLE file_state ADD COLUMN log_last INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE file_state ADD COLUMN merged_through INTEGER NOT NULL DEFAULT 0;"
+    "CREATE TABLE log(id INTEGER PRIMARY KEY, images BLOB NOT NULL);";
 
 // Version 1 (the first release): kv with a row id, UNIQUE(bucket, key), pages by id. Its rows
 // move over as they are, with no deadline; the row id becomes the seq, so cursors handed out
@@ -67,16 +77,21 @@ result<void> prepare_file(connection& c, bool synchronous_full) {
   // Two processes opening a new file at once: the second sees the first's tables.
   BOOST_OUTCOME_TRY(c.exec(sql::begin_write));
   auto created = [&]() -> result<void> {
-    BOOST_OUTCOME_TRY(version, user_version(c));
+    BOOST_OUTCOME_TRY(found, user_version(c));
+    int version = found;
     if (version == kSchemaVersion) {
       return outcome::success();
     }
     if (version == 1) {
-      // In this transaction: a crash leaves the file at version 1, whole.
+      // In this transaction: a crash leaves the file at its version, whole.
       BOOST_OUTCOME_TRY(c.exec(kSetVersion1Aside));
       BOOST_OUTCOME_TRY(c.exec(kCreateTable));
       BOOST_OUTCOME_TRY(c.exec(kFromVersion1));
       BOOST_OUTCOME_TRY(c.exec(kCreateIndexes));
+      version = 2;
+    }
+    if (version == 2) {
+      BOOST_OUTCOME_TRY(c.exec(kFromVersion2));
       return set_user_version(c);
     }
     if (version != 0) {
@@ -95,6 +110,7 @@ result<void> prepare_file(connection& c, bool synchronous_full) {
     BOOST_OUTCOME_TRY(c.exec(kCreateTable));
     BOOST_OUTCOME_TRY(c.exec(kCreateIndexes));
     BOOST_OUTCOME_TRY(c.exec(kCreateMeta));
+    BOOST_OUTCOME_TRY(c.exec(kFromVersion2));
     return set_user_version(c);
   }();
   if (!created) {

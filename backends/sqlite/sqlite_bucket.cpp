@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "atomkv/clock.hpp"
+#include "read_snapshot.hpp"
 #include "schema.hpp"
 #include "sqlite_transaction.hpp"
 
@@ -46,29 +47,28 @@ std::optional<std::string_view> pattern_of(const backend::list_options& options)
 }  // namespace
 
 result<std::vector<op_result>> sqlite_bucket::read_only(std::span<const operation> ops) {
-  BOOST_OUTCOME_TRY(c, db_->read());
-  // One statement is its own snapshot; several need a read transaction to agree.
-  const bool guarded = ops.size() > 1;
-  if (guarded) {
-    BOOST_OUTCOME_TRY(c->run(sql::begin_read));
-  }
-  auto ran = [&]() -> result<std::vector<op_result>> {
-    rows bucket(*c, name_, unix_time_ms());
-    std::vector<op_result> results;
-    results.reserve(ops.size());
-    for (const auto& op : ops) {
-      BOOST_OUTCOME_TRY(r, bucket.execute(op, nullptr));
-      results.push_back(std::move(r));
+  bool for_writer = false;
+  {
+    BOOST_OUTCOME_TRY(c, db_->read());
+    auto ran = in_snapshot(*c, [&]() -> result<std::vector<op_result>> {
+      if (!c->overlay().empty() && std::any_of(ops.begin(), ops.end(), reads_many_rows)) {
+        for_writer = true;
+        return std::vector<op_result>();
+      }
+      rows bucket(*c, name_, unix_time_ms());
+      std::vector<op_result> results;
+      results.reserve(ops.size());
+      for (const auto& op : ops) {
+        BOOST_OUTCOME_TRY(r, bucket.execute(op, nullptr));
+        results.push_back(std::move(r));
+      }
+      return results;
+    });
+    if (!for_writer) {
+      return ran;
     }
-    return results;
-  }();
-  if (guarded) {
-    auto ended = c->run(sql::commit);
-    if (ran && !ended) {
-      return failure(std::move(ended).error());
-    }
   }
-  return ran;
+  return unconditional(db_->writer().submit(name_, {}, ops));
 }
 
 result<std::vector<op_result>> sqlite_bucket::apply(std::span<const operation> ops) {
@@ -106,24 +106,55 @@ result<std::unique_ptr<backend::transaction>> sqlite_bucket::begin() {
 
 result<std::optional<std::string>> sqlite_bucket::get(std::string_view key) {
   BOOST_OUTCOME_TRY(c, db_->read());
-  BOOST_OUTCOME_TRY(found, rows(*c, name_, unix_time_ms()).find(key, true));
-  if (found && found->present) {
-    return std::optional<std::string>(std::move(found->value));
-  }
-  return std::optional<std::string>();
+  return in_snapshot(*c, [&]() -> result<std::optional<std::string>> {
+    BOOST_OUTCOME_TRY(found, rows(*c, name_, unix_time_ms()).find(key, true));
+    if (found && found->present) {
+      return std::optional<std::string>(std::move(found->value));
+    }
+    return std::optional<std::string>();
+  });
 }
 
 result<bool> sqlite_bucket::exists(std::string_view key) {
   BOOST_OUTCOME_TRY(c, db_->read());
-  BOOST_OUTCOME_TRY(found, rows(*c, name_, unix_time_ms()).find(key, false));
-  return found && found->present;
+  return in_snapshot(*c, [&]() -> result<bool> {
+    BOOST_OUTCOME_TRY(found, rows(*c, name_, unix_time_ms()).find(key, false));
+    return found && found->present;
+  });
 }
 
 result<backend::key_page> sqlite_bucket::list_keys(std::optional<std::string_view> cursor,
                                                    const backend::list_options& options) {
   BOOST_OUTCOME_TRY(request, parse_page_request(cursor, options));
-  BOOST_OUTCOME_TRY(c, db_->read());
-  return rows(*c, name_, unix_time_ms()).list(request.from, request.limit, pattern_of(options));
+  bool for_writer = false;
+  {
+    BOOST_OUTCOME_TRY(c, db_->read());
+    auto listed = in_snapshot(*c, [&]() -> result<backend::key_page> {
+      if (!c->overlay().empty()) {
+        for_writer = true;
+        return backend::key_page();
+      }
+      return rows(*c, name_, unix_time_ms()).list(request.from, request.limit, pattern_of(options));
+    });
+    if (!for_writer) {
+      return listed;
+    }
+  }
+  // The writer merges the log first. Its list operation takes "*" for every key.
+  const std::string from = cursor ? std::string(*cursor) : std::string();
+  const operation op = operation::list(
+      options.match.empty() ? std::string_view("*") : options.match, from, request.limit);
+  BOOST_OUTCOME_TRY(answers, unconditional(db_->writer().submit(name_, {}, {&op, 1})));
+  if (answers.size() != 1 || answers[0].what != op_result::kind::keys) {
+    return failure(error::other("sqlite: listing keys: " +
+                                std::string(answers.empty() ? "no answer" : answers[0].text)));
+  }
+  backend::key_page page;
+  page.keys = std::move(answers[0].keys);
+  if (!answers[0].text.empty()) {
+    page.cursor = std::move(answers[0].text);
+  }
+  return page;
 }
 
 void sqlite_bucket::list_keys_async(std::optional<std::string_view> cursor,

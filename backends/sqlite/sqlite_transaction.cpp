@@ -1,6 +1,7 @@
 #include "sqlite_transaction.hpp"
 
 #include "atomkv/clock.hpp"
+#include "read_snapshot.hpp"
 #include "schema.hpp"
 
 namespace atomkv::sqlite {
@@ -8,9 +9,8 @@ namespace atomkv::sqlite {
 result<std::vector<std::optional<std::string>>> sqlite_transaction::watch(
     std::span<const std::string_view> keys, bool read_values) {
   BOOST_OUTCOME_TRY(c, db_->read());
-  BOOST_OUTCOME_TRY(c->run(sql::begin_read));
   // The clock and the keys are read in one snapshot, so the watch and the values agree.
-  auto watched = [&]() -> result<std::vector<std::optional<std::string>>> {
+  return in_snapshot(*c, [&]() -> result<std::vector<std::optional<std::string>>> {
     BOOST_OUTCOME_TRY(clock, read_clock(*c));
     rows bucket(*c, bucket_, unix_time_ms());
     std::vector<std::optional<std::string>> values(read_values ? keys.size() : 0);
@@ -22,12 +22,7 @@ result<std::vector<std::optional<std::string>>> sqlite_transaction::watch(
     }
     watches_->add(std::move(added));
     return values;
-  }();
-  auto ended = c->run(sql::commit);
-  if (watched && !ended) {
-    return failure(std::move(ended).error());
-  }
-  return watched;
+  });
 }
 
 result<std::optional<std::vector<op_result>>> sqlite_transaction::commit(

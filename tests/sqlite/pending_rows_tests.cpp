@@ -29,8 +29,9 @@ std::string value_of(pending_rows& p, std::string_view bucket, std::string_view 
 // The row of `bucket`/`key` in the file as "value:version" (value NULL for a tombstone).
 std::string row_in_file(const temp_file& file, const std::string& bucket_hex,
                         const std::string& key_hex) {
-  return query_text(file.path(), "SELECT quote(value) || ':' || version FROM kv WHERE bucket = x'" +
-                                     bucket_hex + "' AND key = x'" + key_hex + "'");
+  return query_text(file.path(),
+                    "SELECT quote(value) || ':' || version FROM keyspace WHERE bucket = x'" +
+                        bucket_hex + "' AND key = x'" + key_hex + "'");
 }
 
 }  // namespace

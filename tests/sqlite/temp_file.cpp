@@ -7,6 +7,8 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "atomkv/atomkv.hpp"
+
 namespace atomkv::sqlite_tests {
 namespace {
 
@@ -55,6 +57,11 @@ std::string query_text(const std::string& path, const std::string& sql) {
   sqlite3_finalize(statement);
   sqlite3_close(db);
   return text;
+}
+
+void merge_log(atomkv::bucket& b) {
+  const atomkv::operation count = atomkv::operation::count();
+  REQUIRE(b.backend().apply({&count, 1}));
 }
 
 }  // namespace atomkv::sqlite_tests

@@ -27,3 +27,15 @@ class temp_file {
 std::string query_text(const std::string& path, const std::string& sql);
 
 }  // namespace atomkv::sqlite_tests
+
+namespace atomkv {
+class bucket;
+}
+
+namespace atomkv::sqlite_tests {
+
+// Has the store merge its log into the keyspace table (a count of the bucket's keys does it
+// first), so that the table alone can be queried.
+void merge_log(atomkv::bucket& b);
+
+}  // namespace atomkv::sqlite_tests
