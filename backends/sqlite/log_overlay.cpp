@@ -1,5 +1,6 @@
 #include "log_overlay.hpp"
 
+#include <algorithm>
 #include <cassert>
 
 #include "connection.hpp"
@@ -89,10 +90,25 @@ result<void> log_overlay::merge(connection& c) {
   if (images_.empty() && last_ == merged_) {
     return outcome::success();
   }
+  // In the table's order: each page is then read and written once, with the next row's page
+  // most likely still in SQLite's cache.
+  struct in_order {
+    std::string_view bucket;
+    std::string_view key;
+    const key_image* image;
+  };
+  std::vector<in_order> rows;
+  rows.reserve(images_.size());
   for (const auto& [id, image] : images_) {
     auto split = split_row_id(id);
     assert(split && "an overlay's ids are row ids");
-    BOOST_OUTCOME_TRY(write_row(c, split->first, split->second, image));
+    rows.push_back({split->first, split->second, &image});
+  }
+  std::sort(rows.begin(), rows.end(), [](const in_order& a, const in_order& b) {
+    return a.bucket != b.bucket ? a.bucket < b.bucket : a.key < b.key;
+  });
+  for (const auto& row : rows) {
+    BOOST_OUTCOME_TRY(write_row(c, row.bucket, row.key, *row.image));
   }
   if (last_ != merged_) {
     BOOST_OUTCOME_TRY(c.run(sql::empty_log));
