@@ -103,12 +103,14 @@ std::vector<std::pair<std::string, key_image>> pending_rows::take_dirty() {
   taken.reserve(dirty_);
   for (auto& [id, e] : entries_) {
     if (e.dirty) {
-      taken.emplace_back(id, image_of(e));
       note_deadline(e);
-      e.dirty = false;
+      taken.emplace_back(id, key_image{e.present, e.version, e.deadline,
+                                       e.present ? std::move(e.value) : std::string()});
     }
   }
-  dirty_ = 0;
+  const bool wrote_deadline = wrote_deadline_;
+  clear();
+  wrote_deadline_ = wrote_deadline;
   return taken;
 }
 

@@ -49,8 +49,8 @@ class pending_rows {
   // stay, clean.
   result<void> flush(connection& c);
 
-  // The dirty entries as images keyed by row id (row_id.hpp), for the group's log row; they
-  // stay, clean.
+  // The dirty entries as images keyed by row id (row_id.hpp), for the group's log row, their
+  // values moved out; the group is over, so every entry goes (wrote_deadline() stays).
   std::vector<std::pair<std::string, key_image>> take_dirty();
 
   // Forgets every entry of `bucket`, after a statement changed its rows in the file directly.

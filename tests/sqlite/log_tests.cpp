@@ -207,10 +207,11 @@ TEST_CASE("a group's writes go to the log; other writers and readers see them at
 TEST_CASE("a group larger than a log row writes several; a close merges the log", "[log]") {
   temp_file file;
   const std::string big(10 << 20, 'x');
+  const std::string bigger = big + "y";
   {
     auto store = atomkv::connect(file.url("synchronous=normal")).value();
     auto plain = store.open("").value();
-    std::vector<operation> two{operation::set("big1", big), operation::set("big2", big + "y")};
+    std::vector<operation> two{operation::set("big1", big), operation::set("big2", bigger)};
     REQUIRE(plain.backend().apply(two));
     CHECK(count_of(file, "log") == "2");
     CHECK(plain.get("big2").value()->size() == big.size() + 1);

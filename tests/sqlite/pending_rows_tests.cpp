@@ -4,10 +4,12 @@
 
 #include "sqlite/pending_rows.hpp"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <string>
 
 #include "sqlite/connection.hpp"
+#include "sqlite/row_id.hpp"
 #include "sqlite/schema.hpp"
 #include "temp_file.hpp"
 
@@ -95,4 +97,33 @@ TEST_CASE("an entry remembered from the file does not hide the group's own write
   p.remember("b", "other", from_file);
   CHECK(value_of(p, "b", "other") == "old");
   CHECK_FALSE(p.find("b", "other")->dirty);
+}
+
+TEST_CASE("a group's dirty entries become its log images, and the group's rows are gone",
+          "[pending]") {
+  pending_rows p;
+  pending_rows::entry from_file;
+  from_file.has_row = true;
+  from_file.present = true;
+  from_file.version = 1;
+  from_file.value = "clean";
+  p.remember("b", "read", from_file);
+  p.write("b", "k", std::string_view("v1"), 2);
+  p.write("b", "k", std::string_view("v2"), 3, 4102444800000);
+  p.write("", "gone", std::nullopt, 4);
+  auto images = p.take_dirty();
+  REQUIRE(images.size() == 2);  // the clean entry is not written again
+  std::sort(images.begin(), images.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::string id;
+  atomkv::sqlite::assign_row_id(id, "", "gone");
+  CHECK(images[0].first == id);
+  CHECK((!images[0].second.present && images[0].second.version == 4));
+  atomkv::sqlite::assign_row_id(id, "b", "k");
+  CHECK(images[1].first == id);
+  CHECK((images[1].second.present && images[1].second.value == "v2"));
+  CHECK((images[1].second.version == 3 && images[1].second.deadline == 4102444800000));
+  CHECK(p.wrote_deadline());
+  CHECK_FALSE(p.has_dirty());
+  CHECK(p.find("b", "read") == nullptr);
 }
