@@ -9,14 +9,17 @@
 namespace atomkv::sqlite {
 namespace {
 
-// Tombstones are purged every this many groups (the purge is one indexed DELETE).
+// The purges read the table alone, so they run only in groups where the log is merged (see
+// kMergeEvery below). Tombstones are purged in such a group once this many groups have passed
+// (the purge is one indexed DELETE).
 constexpr std::uint64_t kPurgeEvery = 256;
 
-// Each group turns at most this many rows past their deadline into tombstones (expired keys):
-// a bounded cost per commit, however many keys expire at once.
+// Each such group turns at most this many rows past their deadline into tombstones (expired
+// keys): a bounded cost per commit, however many keys expire at once.
 constexpr std::int64_t kPurgeExpiredBatch = 500;
 
-// With no request to commit, the writer thread looks this often for deadlines that passed.
+// With no request to commit, the writer thread looks this often for deadlines that passed, and
+// merges the log once no group has committed for as long.
 constexpr std::chrono::milliseconds kIdlePurgeEvery{100};
 
 // After a commit, a writer that had to wait for the file's lock (another process writes too)
@@ -30,7 +33,7 @@ constexpr std::chrono::steady_clock::duration kMostGatherWait = std::chrono::mil
 // bytes of them (log_overlay.hpp): each merge rewrites every page those keys are on, so the
 // larger the batch, the fewer times a page is rewritten; the cost is the one group that merges.
 constexpr std::size_t kMergeImages = 16384;
-constexpr std::size_t kMergeBytes = 16 << 20;
+constexpr std::size_t kMergeBytes = 4 << 20;
 // The purges read the table alone, so they run in groups that merged: at least this often, and
 // in every group while the last purge of expired rows met its batch limit.
 constexpr std::uint64_t kMergeEvery = 1024;
@@ -74,6 +77,7 @@ struct group_writer::request {
   kept_operations kept;             // the caller's operations, with every byte they point to
   std::span<const operation> ops;   // kept's
   bool writes_one_key_each = true;  // each operation writes one key at most
+  bool needs_table = false;         // reads or writes many rows at once: merges the log first
 
   finished on_done;  // if set, called instead of waking a waiting caller
   std::mutex lock;
@@ -151,6 +155,7 @@ std::shared_ptr<group_writer::request> group_writer::make_request(std::string_vi
         op.removes_source || op.what == operation::kind::swap_databases) {
       r->writes_one_key_each = false;
     }
+    r->needs_table = r->needs_table || statement_over_rows(op);
   }
   return r;
 }
@@ -200,9 +205,11 @@ void group_writer::submit_async(std::string_view bucket, std::shared_ptr<watch_s
   }
 }
 
-void group_writer::run_async(std::string_view bucket, job work, finished done, committer by) {
+void group_writer::run_async(std::string_view bucket, job work, finished done, committer by,
+                             bool needs_table) {
   auto r = make_request(bucket, {});
   r->work = std::move(work);
+  r->needs_table = needs_table;
   r->on_done = std::move(done);
   if (!enqueue(r, by)) {
     r->on_done(failure(error::other("sqlite: the store is closing")));
@@ -232,11 +239,14 @@ void group_writer::run() {
         }
         idle = true;
       } else if (queue_.empty()) {
-        // Stopping, and everything queued is done: a clean close leaves the log merged.
+        // Stopping, and everything queued is done: a clean close leaves the log merged, unless
+        // another process writes (then it or the next open merges it; a close never waits).
         thread_at_work_ = true;
         guard.unlock();
         if (log_unmerged_.load()) {
+          c_->set_no_wait(true);
           commit_group(group, true, true);
+          c_->set_no_wait(false);
         }
         return;
       }
@@ -275,6 +285,11 @@ void group_writer::run() {
   }
 }
 
+bool group_writer::statement_over_rows(const operation& op) {
+  return reads_many_rows(op) || op.what == operation::kind::clear ||
+         op.what == operation::kind::swap_databases;
+}
+
 bool group_writer::merge_due() const {
   const log_overlay& overlay = c_->overlay();
   return overlay.size() >= kMergeImages || overlay.bytes() >= kMergeBytes ||
@@ -305,7 +320,10 @@ bool group_writer::commit_queued_here() {
       return false;  // nothing to do, or the writer thread takes it after its group
     }
     // A merge (a large batch of rows) is the writer thread's, never the loop's.
-    hand_over = last_commit_ > kSlowCommit || merge_due();
+    hand_over =
+        last_commit_ > kSlowCommit || merge_due() ||
+        (!c_->overlay().empty() &&
+         std::any_of(queue_.begin(), queue_.end(), [](const auto& r) { return r->needs_table; }));
     if (!hand_over) {
       caller_at_work_ = true;
       while (!queue_.empty() && group.size() < settings_.max_group) {
@@ -399,12 +417,35 @@ bool group_writer::commit_group(std::vector<std::shared_ptr<request>>& group, bo
     (void)c_->run(sql::rollback);
     return fail_all(caught_up.error());
   }
-  if (merge || merge_due()) {
+  const bool group_needs_table =
+      std::any_of(group.begin(), group.end(), [](const auto& r) { return r->needs_table; });
+  if (!may_wait && !merge && (merge_due() || (!overlay.empty() && group_needs_table))) {
+    // The caller's event loop does not merge (another process's rows just arrived): the writer
+    // thread takes the group.
+    (void)c_->run(sql::rollback);
+    overlay.rolled_back();
+    return false;
+  }
+  // A group with a statement over many rows merges anyway: at its start, so the purges run too.
+  if (merge || merge_due() || group_needs_table) {
     if (auto merged = overlay.merge(*c_); !merged) {
       (void)c_->run(sql::rollback);
       return fail_all(merged.error());
     }
   }
+  // The purges' statements read the table alone: only where the log is merged, before this
+  // group's own writes go to the log.
+  ++groups_since_purge_;
+  ++groups_since_merge_;
+  if (overlay.empty()) {
+    groups_since_merge_ = 0;
+    if (groups_since_purge_ >= kPurgeEvery) {
+      groups_since_purge_ = 0;
+      (void)purge_tombstones(clock.value());  // best effort: retried with a later group
+    }
+    (void)purge_expired(clock.value());  // best effort: the rows stay missing meanwhile
+  }
+  expired_behind_ = last_purge_full_;
   std::vector<outcome_type> outcomes;
   outcomes.reserve(group.size());
   for (auto& r : group) {
@@ -424,18 +465,6 @@ bool group_writer::commit_group(std::vector<std::shared_ptr<request>>& group, bo
   }
   const bool wrote_deadline = pending_.wrote_deadline();
   pending_.clear();
-  // The purges' statements read the table alone: only once the log is merged.
-  ++groups_since_purge_;
-  ++groups_since_merge_;
-  if (overlay.empty()) {
-    groups_since_merge_ = 0;
-    if (groups_since_purge_ >= kPurgeEvery) {
-      groups_since_purge_ = 0;
-      (void)purge_tombstones(clock.value());  // best effort: retried with a later group
-    }
-    (void)purge_expired(clock.value());  // best effort: the rows stay missing meanwhile
-  }
-  expired_behind_ = last_purge_full_;
   if (clock.value().clock != before.clock || clock.value().horizon != before.horizon ||
       clock.value().expired != before.expired) {
     auto q = c_->prepare(sql::write_clock);
@@ -469,7 +498,9 @@ bool group_writer::commit_group(std::vector<std::shared_ptr<request>>& group, bo
   } else {
     log_unmerged_.store(false);
   }
-  groups_.fetch_add(1);
+  if (!group.empty()) {
+    groups_.fetch_add(1);  // upkeep alone (a merge, a purge) is not a group of requests
+  }
   last_group_at_.store(std::chrono::steady_clock::now().time_since_epoch().count());
   requests_.fetch_add(group.size());
   for (std::size_t i = 0; i < group.size(); ++i) {
@@ -502,12 +533,7 @@ group_writer::outcome_type group_writer::run_request(request& r, write_clock& cl
   // a clear, count or list) by a savepoint. The group's earlier writes are flushed before that
   // savepoint, so undoing it never takes them away.
   const bool guarded = r.ops.size() > 1 || !r.writes_one_key_each;
-  const bool writes_file =
-      guarded && std::any_of(r.ops.begin(), r.ops.end(), [](const auto& op) {
-        return op.what == operation::kind::clear || op.what == operation::kind::count ||
-               op.what == operation::kind::list || op.what == operation::kind::random_key ||
-               op.what == operation::kind::swap_databases;
-      });
+  const bool writes_file = guarded && r.needs_table;
   if (writes_file) {
     BOOST_OUTCOME_TRY(merge_into_table(*c_, pending_));
     BOOST_OUTCOME_TRY(c_->run(sql::savepoint));

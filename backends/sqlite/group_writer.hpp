@@ -40,7 +40,7 @@ namespace atomkv::sqlite {
 
 // Counters for tests and metrics.
 struct writer_stats {
-  std::uint64_t groups = 0;         // write transactions committed
+  std::uint64_t groups = 0;         // write transactions of requests committed
   std::uint64_t caller_groups = 0;  // of those, committed by a caller (commit_queued_here)
   std::uint64_t requests = 0;       // requests completed by those transactions
   std::uint64_t queued = 0;         // requests waiting for the writer now
@@ -76,8 +76,9 @@ class group_writer {
                     committer by = committer::writer_thread);
 
   // Runs `work` in the next group; `done` gets an empty list of results once that commits.
+  // `needs_table`: the work runs a statement over many rows (a listing), which merges the log.
   void run_async(std::string_view bucket, job work, finished done,
-                 committer by = committer::writer_thread);
+                 committer by = committer::writer_thread, bool needs_table = false);
 
   // Commits what is queued as one group on the calling thread (`done` callbacks run here too),
   // unless the writer thread is at work (it takes the queue after its group), the file's write
@@ -114,12 +115,14 @@ class group_writer {
   bool any_due();  // whether some deadline has passed (outside a transaction)
   // Whether the next group should merge the log first (by its size, or for the purges).
   bool merge_due() const;
+  // Whether `op` runs a statement over many rows of the table, so needs the log merged first.
+  static bool statement_over_rows(const operation& op);
   // Whether no group has committed for `span`: the log is merged only then, or by size.
   bool quiet_for(std::chrono::steady_clock::duration span) const;
 
   config settings_;
   std::unique_ptr<connection> c_;  // used by whoever commits a group, one at a time
-  pending_rows pending_;           // the group's reads and writes until its flush
+  pending_rows pending_;           // the group's reads and writes until its log row
 
   mutable std::mutex lock_;
   std::condition_variable wake_;

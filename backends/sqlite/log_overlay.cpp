@@ -86,10 +86,25 @@ result<void> log_overlay::merge(connection& c) {
   if (hidden_ || !known_) {
     return outcome::success();
   }
-  hidden_ = true;
   if (images_.empty() && last_ == merged_) {
+    hidden_ = true;
     return outcome::success();
   }
+  // All or nothing: a merge cut short by an error leaves the table and the log as they were,
+  // and the overlay in use.
+  BOOST_OUTCOME_TRY(c.run(sql::savepoint_merge));
+  auto written = write_all(c);
+  if (!written) {
+    (void)c.run(sql::rollback_to_merge);
+    (void)c.run(sql::release_merge);
+    return written;
+  }
+  BOOST_OUTCOME_TRY(c.run(sql::release_merge));
+  hidden_ = true;
+  return outcome::success();
+}
+
+result<void> log_overlay::write_all(connection& c) {
   // In the table's order: each page is then read and written once, with the next row's page
   // most likely still in SQLite's cache.
   struct in_order {
@@ -113,13 +128,17 @@ result<void> log_overlay::merge(connection& c) {
   if (last_ != merged_) {
     BOOST_OUTCOME_TRY(c.run(sql::empty_log));
   }
-  return store_last(c, last_);
+  return store_marks(c, last_, last_);
 }
 
 result<void> log_overlay::store_last(connection& c, std::int64_t last) {
-  BOOST_OUTCOME_TRY(q, c.prepare(sql::store_log_marks));
   // A merge of this transaction merged everything logged before it.
-  q.bind(1, last).bind(2, hidden_ ? last_ : merged_);
+  return store_marks(c, last, hidden_ ? last_ : merged_);
+}
+
+result<void> log_overlay::store_marks(connection& c, std::int64_t last, std::int64_t merged) {
+  BOOST_OUTCOME_TRY(q, c.prepare(sql::store_log_marks));
+  q.bind(1, last).bind(2, merged);
   if (q.step() != SQLITE_DONE) {
     return failure(c.failed("storing the log's marks"));
   }

@@ -34,15 +34,16 @@ class log_overlay {
   // connection, starts again from the rows left.
   result<void> catch_up(connection& c);
 
-  // Whether the visible overlay holds nothing: the table alone answers whole-bucket reads.
+  // Whether the visible overlay holds nothing: the table and the transaction's own pending rows
+  // are then the whole file.
   bool empty() const { return hidden_ || images_.empty(); }
   std::size_t size() const { return images_.size(); }
   std::size_t bytes() const { return bytes_; }
 
   // The writer's side, inside its transaction. The next free log id.
   std::int64_t next_id() const { return last_ + 1; }
-  // Writes every image into the table, empties the log and stores the marks; hides the overlay.
-  // Nothing to do once hidden.
+  // Writes every image into the table, empties the log and stores the marks, all or nothing (a
+  // savepoint); then hides the overlay. Nothing to do once hidden.
   result<void> merge(connection& c);
   // Stores the log's marks after the writer appended rows up to `last`.
   result<void> store_last(connection& c, std::int64_t last);
@@ -59,6 +60,8 @@ class log_overlay {
 
  private:
   void put(std::string_view id, key_image&& image);
+  result<void> write_all(connection& c);
+  result<void> store_marks(connection& c, std::int64_t last, std::int64_t merged);
 
   std::unordered_map<std::string, key_image> images_;
   std::size_t bytes_ = 0;

@@ -1,10 +1,11 @@
 #pragma once
 // The rows the group being committed has read or written, kept in memory until just before its
-// COMMIT. A key written many times in one group (a hot counter, fifty clients setting one key)
-// then costs one statement at the end instead of one or two per write, and a read in the group
-// sees the group's earlier writes without asking SQLite. Valid only inside one write
-// transaction: the writer clears it at every group's start and end, since another process may
-// write between groups.
+// COMMIT, where they become the group's log row (take_dirty), or go to the table before a
+// statement over many rows (flush). A key written many times in one group (a hot counter, fifty
+// clients setting one key) then costs one image at the end instead of one or two statements per
+// write, and a read in the group sees the group's earlier writes without asking SQLite. Valid only
+// inside one write transaction: the writer clears it at every group's start and end, since another
+// process may write between groups.
 //
 // A request of several operations can be undone alone (a SQLite error in its middle): the
 // entries it changed are journaled and restored.
@@ -32,7 +33,7 @@ class pending_rows {
     std::int64_t version = 0;
     std::optional<std::int64_t> deadline;  // Unix ms, live rows only
     std::string value;
-    bool dirty = false;  // differs from the file: written by flush()
+    bool dirty = false;  // differs from the file: written by take_dirty() or flush()
   };
 
   // The entry for `key` of `bucket`, if this group has read or written it.
@@ -57,7 +58,7 @@ class pending_rows {
   void forget_bucket(std::string_view bucket);
 
   bool has_dirty() const { return dirty_ != 0; }
-  // Whether a flush since the last clear() wrote a row with a deadline.
+  // Whether take_dirty() or a flush since the last clear() wrote a row with a deadline.
   bool wrote_deadline() const { return wrote_deadline_; }
   void clear();
 

@@ -98,7 +98,7 @@ result<std::optional<row>> rows::find(std::string_view key, bool with_value) {
   return found;
 }
 
-// Only the writer writes, and its writes wait in the group's pending rows until the flush.
+// Only the writer writes, and its writes wait in the group's pending rows until its log row.
 result<void> rows::write(std::string_view key, std::string_view value, write_clock& clock,
                          std::optional<std::int64_t> deadline) {
   if (pending_ == nullptr) {

@@ -2,7 +2,7 @@
 // The operations of the backend contract as SQL on one bucket's rows, inside a transaction the
 // caller has opened. The same code serves the read connections (read-only operations, no clock)
 // and the writer (every operation, versions from the file's clock). The writer passes its group's
-// pending rows: reads look there first and writes stay there until the group's flush.
+// pending rows: reads look there first and writes stay there until the group's log row.
 
 #include <cstdint>
 #include <optional>

@@ -7,8 +7,8 @@ constexpr int kSchemaVersion = 3;
 
 // Version 2 (made first, then migrated to 3). The table is the (bucket, key) B-tree itself: a write
 // touches one leaf, not a row table and a unique index. `seq` is the row's place in listings: the
-// version that created it, kept while the row lives (a tombstone keeps it too), so a listing cursor
-// is the next seq.
+// version of the write that put the row in the table (schema.hpp), kept while the row lives (a
+// tombstone keeps it too), so a listing cursor is the next seq.
 constexpr const char* kCreateTable =
     "CREATE TABLE kv("
     "  bucket BLOB NOT NULL,"

@@ -11,9 +11,11 @@
 // The log: a group commits its writes as one row of final images (log_images.hpp) instead of
 // rewriting each key's page of the table; with keys spread wide, that is one page per group
 // instead of one per key. Every reader applies the log rows after `merged_through` over the
-// table (log_overlay.hpp). The writer merges them into the table in large batches (by size, when
-// idle, on open and close, and before any statement over many rows), empties the log and moves
-// `merged_through` to `log_last`. Log ids come from `log_last`, never reused.
+// table (log_overlay.hpp). The writer merges them into the table in large batches (by size, every
+// 1024 groups, in every group while expired rows are behind, when idle, on open and close, and
+// before any statement over many rows), empties the log and moves `merged_through` to
+// `log_last`. Log ids come from `log_last`, never reused. The purges of expired rows and old
+// tombstones read the table alone: they run in groups that merged, right after the merge.
 //
 // Versions: `file_state.clock` is a per-file write counter, read and advanced inside the write
 // transaction, so versions grow across every process sharing the file. Each write stamps its row
@@ -31,8 +33,9 @@
 // a key that expired is no write for a watch that already saw it missing, and a watch that saw
 // it live sees it missing. `file_state.expired` counts the keys removed so.
 //
-// A row keeps its `seq` (the version that wrote it into the table) while it lives: list_keys
-// pages by seq, and its cursor is the next seq to read.
+// A row keeps its `seq` (the version of the image that first put it in the table, by a merge)
+// while it lives, tombstone included: list_keys merges the log first and pages by seq, and its
+// cursor is the next seq to read, so a key live for a whole listing is listed once.
 //
 // Version 2 had no log, and its tables were named kv and meta: they are renamed by the migration
 // so that a process of version 2 still holding the file open fails instead of missing the log.
@@ -58,6 +61,9 @@ inline constexpr const char* rollback = "ROLLBACK";
 inline constexpr const char* savepoint = "SAVEPOINT request";
 inline constexpr const char* release = "RELEASE request";
 inline constexpr const char* rollback_to = "ROLLBACK TO request";
+inline constexpr const char* savepoint_merge = "SAVEPOINT merge";
+inline constexpr const char* release_merge = "RELEASE merge";
+inline constexpr const char* rollback_to_merge = "ROLLBACK TO merge";
 
 inline constexpr const char* read_clock =
     "SELECT clock, horizon, expired FROM file_state WHERE id = 1";

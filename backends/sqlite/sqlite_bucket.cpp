@@ -186,7 +186,7 @@ void sqlite_bucket::list_keys_async(std::optional<std::string_view> cursor,
         }
         finish(std::move(*page));
       },
-      group_writer::committer::queuing_loop);
+      group_writer::committer::queuing_loop, true);
   loop_->queued();
 }
 

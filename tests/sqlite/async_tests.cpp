@@ -3,18 +3,22 @@
 // across a pipeline, transactions keep their call order, and a detach with calls pending fails
 // them without touching the loop afterwards. Callbacks only record; the test thread checks.
 
+#include <sqlite3.h>
 #include <uv.h>
 
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "atomkv/atomkv.hpp"
+#include "sqlite/log_images.hpp"
+#include "sqlite/row_id.hpp"
 #include "temp_file.hpp"
 #include "writer_probe.hpp"
 
@@ -30,6 +34,28 @@ using atomkv::sqlite_tests::wait_for;
 using atomkv::sqlite_tests::wait_until_writer_sleeps;
 
 namespace {
+
+// Every image of the file's log rows, by key: its value, or "<tombstone>".
+std::map<std::string, std::string> logged_images(const std::string& path) {
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+  sqlite3_stmt* q = nullptr;
+  REQUIRE(sqlite3_prepare_v2(db, "SELECT images FROM log ORDER BY id", -1, &q, nullptr) ==
+          SQLITE_OK);
+  std::map<std::string, std::string> found;
+  while (sqlite3_step(q) == SQLITE_ROW) {
+    const auto* bytes = static_cast<const char*>(sqlite3_column_blob(q, 0));
+    const std::string_view row(bytes, static_cast<std::size_t>(sqlite3_column_bytes(q, 0)));
+    REQUIRE(atomkv::sqlite::for_each_image(
+        row, [&](std::string_view id, atomkv::sqlite::key_image&& image) {
+          found[std::string(atomkv::sqlite::split_row_id(id)->second)] =
+              image.present ? image.value : "<tombstone>";
+        }));
+  }
+  sqlite3_finalize(q);
+  sqlite3_close(db);
+  return found;
+}
 
 // A loop with the store attached; detached and closed (with every handle gone) at the end.
 class attached_loop {
@@ -195,6 +221,17 @@ TEST_CASE("a group writes each key once: the last value, with a version newer th
     apply_recorded(*o.bucket, {operation::remove("gone")}, 1, calls[44]);
     const auto before = o.store->stats();
     loop.turn();
+    {
+      // The write lock keeps the idle writer from merging the log while it is read here.
+      lock_holder hold(file.path());
+      // One log row for the group, one image per key with its last version.
+      REQUIRE(query_text(file.path(), "SELECT count(*) FROM log") == "1");
+      const auto logged = logged_images(file.path());
+      CHECK(logged.size() == 3);
+      CHECK(logged.at("c") == "40");
+      CHECK(logged.at("k") == "last");
+      CHECK(logged.at("gone") == "<tombstone>");
+    }
     CHECK(o.store->stats().groups - before.groups == 1);
     CHECK(text_of(calls[40]) == "40");
     CHECK(text_of(calls[43]) == "briefly");  // a read in the group sees the group's writes
@@ -205,6 +242,7 @@ TEST_CASE("a group writes each key once: the last value, with a version newer th
     CHECK_FALSE(o.bucket->get("gone").value());
     // One row per key; the created-then-deleted key left a tombstone.
     REQUIRE(o.bucket->apply({{operation::count()}}));  // merges the log into the table
+    CHECK(query_text(file.path(), "SELECT count(*) FROM log") == "0");
     CHECK(query_text(file.path(), "SELECT count(*) FROM keyspace") == "3");
     CHECK(query_text(file.path(), "SELECT quote(value) FROM keyspace WHERE key = x'676f6e65'") ==
           "NULL");
@@ -225,8 +263,9 @@ TEST_CASE("after a slow commit the writer thread commits the next group, not the
     attached_loop loop(*o.store);
     wait_until_writer_sleeps(*o.store);
     const auto before = o.store->stats();
-    // 16 MiB through the WAL and its fsync: far over the millisecond a loop may spend.
-    apply_recorded(*o.bucket, {operation::set("big", std::string(16 << 20, 'x'))}, 1, big);
+    // 3 MiB through the WAL and its fsync: far over the millisecond a loop may spend, and under
+    // the 4 MiB of log that would have the writer thread merge anyway.
+    apply_recorded(*o.bucket, {operation::set("big", std::string(3 << 20, 'x'))}, 1, big);
     loop.turn();
     REQUIRE(big.ran);
     CHECK(big.outcome.has_value());
