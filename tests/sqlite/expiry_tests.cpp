@@ -14,21 +14,11 @@
 using atomkv::expiry;
 using atomkv::operation;
 using atomkv::sqlite_tests::query_text;
+using atomkv::sqlite_tests::run_sql;
 using atomkv::sqlite_tests::temp_file;
 using namespace std::chrono_literals;
 
 namespace {
-
-void run_sql(const std::string& path, const char* sql) {
-  sqlite3* db = nullptr;
-  REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
-  char* message = nullptr;
-  const int code = sqlite3_exec(db, sql, nullptr, nullptr, &message);
-  INFO((message ? message : ""));
-  sqlite3_free(message);
-  sqlite3_close(db);
-  REQUIRE(code == SQLITE_OK);
-}
 
 // Exactly what the first release (user_version 1) created.
 constexpr const char* kVersion1 =

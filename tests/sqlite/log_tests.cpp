@@ -18,6 +18,7 @@ using atomkv::operation;
 using atomkv::sqlite::key_image;
 using atomkv::sqlite_tests::merge_log;
 using atomkv::sqlite_tests::query_text;
+using atomkv::sqlite_tests::run_sql;
 using atomkv::sqlite_tests::temp_file;
 
 namespace {
@@ -45,17 +46,6 @@ atomkv::result<std::vector<decoded>> decode(std::string_view images) {
     return atomkv::failure(read.error());
   }
   return out;
-}
-
-void run_sql(const std::string& path, const char* sql) {
-  sqlite3* db = nullptr;
-  REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
-  char* message = nullptr;
-  const int code = sqlite3_exec(db, sql, nullptr, nullptr, &message);
-  INFO((message ? message : ""));
-  sqlite3_free(message);
-  sqlite3_close(db);
-  REQUIRE(code == SQLITE_OK);
 }
 
 // Exactly what version 2 created, with rows of two buckets.

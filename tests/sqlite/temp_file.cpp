@@ -59,6 +59,17 @@ std::string query_text(const std::string& path, const std::string& sql) {
   return text;
 }
 
+void run_sql(const std::string& path, const char* sql) {
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+  char* message = nullptr;
+  const int code = sqlite3_exec(db, sql, nullptr, nullptr, &message);
+  INFO((message ? message : ""));
+  sqlite3_free(message);
+  sqlite3_close(db);
+  REQUIRE(code == SQLITE_OK);
+}
+
 void merge_log(atomkv::bucket& b) {
   const atomkv::operation count = atomkv::operation::count();
   REQUIRE(b.backend().apply({&count, 1}));

@@ -26,6 +26,9 @@ class temp_file {
 // row as text ("" when there is none).
 std::string query_text(const std::string& path, const std::string& sql);
 
+// Runs SQL text (several statements) on the file with SQLite itself; fails the test on error.
+void run_sql(const std::string& path, const char* sql);
+
 }  // namespace atomkv::sqlite_tests
 
 namespace atomkv {
