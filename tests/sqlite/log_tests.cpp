@@ -269,3 +269,62 @@ TEST_CASE("a reader of one store sees whole groups while another store writes an
   auto counted = reader.backend().apply({{operation::count()}}).value();
   CHECK(counted.at(0).integer == kGroups * kPerGroup + 1);
 }
+
+TEST_CASE("a merge cut short leaves the table and the log as they were", "[log]") {
+  temp_file file;
+  const auto refuse_zz = [&] {
+    // SQLite itself refuses the table's row for "zz" while the trigger is there. A merge writes
+    // in the table's order, so "a" is written before "zz" fails: a merge stopped part-way.
+    run_sql(file.path(),
+            "CREATE TRIGGER refuse_zz BEFORE INSERT ON keyspace WHEN NEW.key = CAST('zz' AS "
+            "BLOB) BEGIN SELECT RAISE(ABORT, 'refused for the test'); END;");
+  };
+  {
+    auto store = atomkv::connect(file.url()).value().open("").value();
+    refuse_zz();
+    // One group, one log row: any merge from now on meets "zz".
+    REQUIRE(store.backend().apply({{operation::set("a", "1"), operation::set("zz", "2")}}));
+
+    auto counted = store.backend().apply({{operation::count()}});
+    REQUIRE_FALSE(counted);
+    CHECK(counted.error().message.find("refused for the test") != std::string::npos);
+    CHECK(count_of(file, "keyspace") == "0");  // "a" was written, then undone with the rest
+    CHECK(count_of(file, "log") == "1");
+    CHECK(store.get("a").value() == "1");
+    CHECK(store.get("zz").value() == "2");
+    // Writes that need no merge go on meanwhile, on top of the log.
+    CHECK(atomkv::atomics::increment(store, "a", 4).value() == 5);
+    REQUIRE(store.set("c", "3"));
+  }
+  // The close's merge failed as well: the log holds everything, and an open, which merges
+  // first, refuses the file with SQLite's reason while the merge cannot be done.
+  CHECK(count_of(file, "keyspace") == "0");
+  CHECK(count_of(file, "log") == "3");
+  auto refused = atomkv::connect(file.url());
+  REQUIRE_FALSE(refused);
+  CHECK(refused.error().message.find("refused for the test") != std::string::npos);
+
+  run_sql(file.path(), "DROP TRIGGER refuse_zz;");
+  auto store = atomkv::connect(file.url()).value().open("").value();
+  CHECK(count_of(file, "log") == "0");
+  CHECK(query_text(file.path(), "SELECT count(*) FROM keyspace WHERE value IS NOT NULL") == "3");
+  CHECK(store.get("a").value() == "5");
+  CHECK(store.get("zz").value() == "2");
+  CHECK(store.get("c").value() == "3");
+
+  // The same in a running store: the next merge writes everything.
+  refuse_zz();
+  REQUIRE(store.backend().apply({{operation::set("zz", "22"), operation::set("d", "4")}}));
+  auto refused_count = store.backend().apply({{operation::count()}});
+  REQUIRE_FALSE(refused_count);
+  CHECK(refused_count.error().message.find("refused for the test") != std::string::npos);
+  CHECK(store.get("zz").value() == "22");
+  run_sql(file.path(), "DROP TRIGGER refuse_zz;");
+  auto counted = store.backend().apply({{operation::count()}});
+  REQUIRE(counted);
+  CHECK(counted.value().at(0).integer == 4);
+  CHECK(count_of(file, "log") == "0");
+  CHECK(query_text(file.path(),
+                   "SELECT CAST(value AS TEXT) FROM keyspace WHERE key = "
+                   "CAST('zz' AS BLOB)") == "22");
+}

@@ -62,6 +62,7 @@ std::string query_text(const std::string& path, const std::string& sql) {
 void run_sql(const std::string& path, const char* sql) {
   sqlite3* db = nullptr;
   REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+  sqlite3_busy_timeout(db, 10000);  // a store's writer may hold the lock for a moment
   char* message = nullptr;
   const int code = sqlite3_exec(db, sql, nullptr, nullptr, &message);
   INFO((message ? message : ""));
