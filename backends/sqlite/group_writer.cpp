@@ -261,12 +261,17 @@ void group_writer::run() {
       }
     }
     if (idle) {
-      // No client writes: the log is merged, and expired rows are purged all the same, a batch
-      // per empty group.
-      if (log_unmerged_.load() && quiet_for(kIdlePurgeEvery)) {
-        commit_group(group, true, true);
+      // Nothing queued for the thread: the log is merged once no group has committed for a
+      // while, and expired rows are purged all the same, a batch per empty group. The purges
+      // need the log merged: with deadlines due, an empty group merges it however recently
+      // groups committed (an event loop's small groups, a client polling), or they would wait
+      // for a merge due by size or count.
+      const bool due = any_due();
+      if (log_unmerged_.load() && (due || quiet_for(kIdlePurgeEvery))) {
+        more_due = commit_group(group, true, true) && due && last_purge_full_;
+      } else {
+        more_due = due && commit_group(group, true) && last_purge_full_;
       }
-      more_due = any_due() && commit_group(group, true) && last_purge_full_;
       continue;
     }
     const auto started = std::chrono::steady_clock::now();
@@ -278,7 +283,10 @@ void group_writer::run() {
     }
     running_.store(0);
     group.clear();
-    more_due = false;
+    // A client's group purged a full batch: more are due, so look again at once rather than
+    // after kIdlePurgeEvery (a client polling at that pace would otherwise hold the purges to
+    // one batch per poll).
+    more_due = last_purge_full_;
     if (c_->waited()) {
       std::this_thread::sleep_for(kYieldToOtherProcess);
     }

@@ -99,6 +99,7 @@ class proxy_instance : public server {
   std::optional<std::size_t> resident_bytes() override {
     return testing::resident_bytes(proxy_.pid());
   }
+  std::optional<std::string> backend_url() const override { return proxy_.backend(); }
   std::optional<int> stop(std::chrono::milliseconds grace, int sig) override {
     return proxy_.stop(grace, sig);
   }

@@ -40,6 +40,8 @@ class server {
   virtual bool alive() = 0;
   // The server's resident memory (VmRSS), in bytes; nullopt when it is not a child of the tests.
   virtual std::optional<std::size_t> resident_bytes() { return std::nullopt; }
+  // The store URL behind a proxy the tests started; nullopt for any other server.
+  virtual std::optional<std::string> backend_url() const { return std::nullopt; }
   // SIGTERM/SIGINT, then SIGKILL after the grace time; returns the wait status.
   virtual std::optional<int> stop(std::chrono::milliseconds grace, int sig) = 0;
 };

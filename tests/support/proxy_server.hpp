@@ -38,6 +38,8 @@ class proxy_server {
   const std::string& error() const { return error_; }
   std::uint16_t port() const { return port_; }
   pid_t pid() const { return process_.pid(); }
+  // The store URL it was started on.
+  const std::string& backend() const { return options_.backend; }
 
   // Sends `sig` (SIGTERM by default), then SIGKILL after `grace`; returns the wait status.
   std::optional<int> stop(std::chrono::milliseconds grace = std::chrono::seconds(5),
