@@ -14,7 +14,9 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <map>
 #include <mutex>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -146,6 +148,92 @@ TEST_CASE("KEYS through the proxy is one native KEYS on Redis, not SCAN pages", 
   INFO(stats);
   CHECK(stats.find("cmdstat_keys:calls=1,") != std::string::npos);
   CHECK(stats.find("cmdstat_scan:") == std::string::npos);
+}
+
+namespace {
+
+// How many commands Redis ran since CONFIG RESETSTAT, by name, from INFO commandstats: the
+// harness's own CONFIG and INFO left out.
+std::map<std::string, long long> commands_run(hiredis_client& direct) {
+  std::map<std::string, long long> run;
+  std::istringstream lines(str(direct.cmd({"INFO", "commandstats"})));
+  for (std::string line; std::getline(lines, line);) {
+    const std::string prefix = "cmdstat_";
+    const auto colon = line.find(":calls=");
+    if (!line.starts_with(prefix) || colon == std::string::npos) {
+      continue;
+    }
+    const std::string name = line.substr(prefix.size(), colon - prefix.size());
+    if (!name.starts_with("config") && name != "info") {
+      run[name] = std::stoll(line.substr(colon + 7));
+    }
+  }
+  return run;
+}
+
+}  // namespace
+
+TEST_CASE("every expiry command through the proxy is one native command on Redis", "[.upstream]") {
+  auto srv = started();
+  auto& redis = backend();
+  hiredis_client proxy(*srv);
+  hiredis_client direct("127.0.0.1", redis.port());
+  REQUIRE(proxy.ok());
+  REQUIRE(direct.ok());
+  const std::string later_s = std::to_string(
+      std::chrono::duration_cast<std::chrono::seconds>(
+          std::chrono::system_clock::now().time_since_epoch() + std::chrono::hours(1))
+          .count());
+  const std::string later_ms = later_s + "000";
+  const std::vector<std::vector<std::string>> commands{
+      {"SET", "ex", "v", "EX", "100"},
+      {"SET", "ex", "v", "PX", "100000", "NX"},
+      {"SET", "ex", "w", "EXAT", later_s, "XX", "GET"},
+      {"SET", "ex", "x", "PXAT", later_ms},
+      {"SET", "ex", "y", "KEEPTTL"},
+      {"SETEX", "ex", "100", "v"},
+      {"PSETEX", "ex", "100000", "v"},
+      {"GETEX", "ex", "EX", "200"},
+      {"GETEX", "ex", "PXAT", later_ms},
+      {"GETEX", "ex", "PERSIST"},
+      {"EXPIRE", "ex", "100", "NX"},
+      {"PEXPIRE", "ex", "200000", "GT"},
+      {"EXPIREAT", "ex", later_s, "XX"},
+      {"PEXPIREAT", "ex", later_ms, "LT"},
+      {"TTL", "ex"},
+      {"PTTL", "ex"},
+      {"EXPIRETIME", "ex"},
+      {"PEXPIRETIME", "ex"},
+      {"INCR", "counter"},
+      {"EXPIRE", "counter", "100"},
+      {"INCRBY", "counter", "5"},
+      {"PERSIST", "ex"},
+      {"EXPIRE", "ex", "-1"},
+  };
+  for (const auto& command : commands) {
+    std::string text;
+    for (const auto& arg : command) {
+      text += arg + " ";
+    }
+    INFO(text);
+    REQUIRE(str(direct.cmd({"CONFIG", "RESETSTAT"})) == "OK");
+    auto reply = proxy.cmd(command);
+    REQUIRE(reply);
+    CHECK(reply->type != REDIS_REPLY_ERROR);
+    const auto run = commands_run(direct);
+    long long total = 0;
+    std::string seen;
+    for (const auto& [name, calls] : run) {
+      total += calls;
+      seen += name + "=" + std::to_string(calls) + " ";
+    }
+    INFO("Redis ran: " << seen);
+    CHECK(total == 1);
+  }
+  // The last EXPIRE, into the past, deleted the key on Redis itself.
+  CHECK(integer(direct.cmd({"EXISTS", "ex"})) == 0);
+  CHECK(integer(direct.cmd({"TTL", "counter"})) > 0);
+  CHECK(str(direct.cmd({"GET", "counter"})) == "6");
 }
 
 namespace {
