@@ -102,6 +102,12 @@ enum command_flag : std::uint32_t {
   // Ends the transaction or the connection (EXEC, DISCARD, QUIT, RESET): not refused inside MULTI
   // over maxmemory, as Redis exempts them.
   flag_leaves_multi = 1 << 12,
+  // Acts on no database (WAIT): inside MULTI it may follow a SWAPDB.
+  flag_no_database = 1 << 13,
+  // Inside EXEC, runs once the transaction's batch has committed (SWAPDB, when its arguments
+  // swap two databases: server_family::swapdb_swaps): a command queued after it that acts on a
+  // database would run before it, so MULTI refuses one.
+  flag_runs_after_batch = 1 << 14,
 };
 
 // How a command runs outside MULTI.

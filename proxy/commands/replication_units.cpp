@@ -13,7 +13,7 @@ using namespace replication_family;
 const command_spec kCommands[] = {
     {.name = "wait",
      .arity = 3,
-     .flags = 0,
+     .flags = flag_no_database,
      .behaviour = deferred(run_wait, plan_wait_in_exec),
      .info = {.flags = {"noscript"},
               .acl_categories = {"@slow", "@connection"},

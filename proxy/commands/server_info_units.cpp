@@ -50,7 +50,7 @@ const command_spec kCommands[] = {
                      {.name = "sync", .type = "pure-token", .token = "SYNC", .since = "6.2.0"}}}}}},
     {.name = "swapdb",
      .arity = 3,
-     .flags = flag_write | flag_fast,
+     .flags = flag_write | flag_fast | flag_runs_after_batch,
      .behaviour = deferred(run_swapdb_deferred, plan_swapdb_in_exec),
      .info = {.flags = {"write", "fast"},
               .acl_categories = {"@keyspace", "@write", "@fast", "@dangerous"}},

@@ -326,11 +326,12 @@ std::optional<std::string> admit_to_multi(client& c, const command_spec& spec, a
     return {};
   }
   // SWAPDB runs once EXEC's batch has committed (swapdb.cpp): a command queued after it that acts
-  // on a database would run before it. WAIT acts on none.
+  // on a database would run before it.
   const bool acts_on_data = spec.behaviour.in_exec == in_exec_kind::planned_ops ||
                             (spec.behaviour.in_exec == in_exec_kind::exec_planner &&
-                             spec.name != "wait" && spec.name != "swapdb");
-  if (spec.name == "swapdb" && server_family::swapdb_swaps(args, c.owner().config())) {
+                             (spec.flags & (flag_no_database | flag_runs_after_batch)) == 0);
+  if ((spec.flags & flag_runs_after_batch) &&
+      server_family::swapdb_swaps(args, c.owner().config())) {
     state.swapdb_queued = true;
   } else if (state.swapdb_queued && acts_on_data) {
     return std::string(transactions_family::kAfterSwapdb);
