@@ -2,25 +2,26 @@
 # SET with a 60 s expiry, the write of caches, locks and rate limiters: redis-benchmark's custom
 # command `SET key:__rand_int__ value EX 60` (-r 100000: keys spread over 100,000 names) from 50
 # clients, without pipelining (-P 1) and with 16 commands per round trip (-P 16), on
-#   (a) redis-server itself,
-#   (b) atomkv-proxy on memory://,
-#   (c) atomkv-proxy on sqlite:// (a file in the temporary directory, synchronous=FULL),
-#   and, when --servers names it, (d) "front": atomkv-proxy in front of (a) (redis://),
+#   (a) redis-server itself, without persistence,
+#   (b) "always": redis-server with appendonly yes and appendfsync always, durable as (d) is,
+#   (c) atomkv-proxy on memory://,
+#   (d) atomkv-proxy on sqlite:// (a file in the temporary directory, synchronous=FULL),
+#   and, when --servers names it, (e) "front": atomkv-proxy in front of (a) (redis://),
 # measured in the same run, the servers taking turns round after round (in a rotating order). The
-# table shows each median requests/s, the proxies' as ratios of Redis's, and each server process's
-# CPU time (user + system) per request. Before measuring, each server must answer the command
+# table shows each median requests/s, as ratios of (a)'s and of (b)'s (the peer of sqlite://),
+# and each server process's CPU time (user + system) per request. Before measuring, each server must answer the command
 # with OK and leave the key a TTL: a server that refuses SET EX is reported, not measured
 # (redis-benchmark would count error replies as requests).
 #
 #   bench/proxy/expiry.sh BUILD_DIR [--rounds N] [--requests N] [--requests-pipelined N]
-#                                   [--servers redis,memory,sqlite[,front]]
+#                                   [--servers redis,always,memory,sqlite[,front]]
 #
 # The proxy binary is BUILD_DIR/proxy/atomkv-proxy unless ATOMKV_PROXY_BINARY names another.
 set -euo pipefail
 
 usage() {
   echo "usage: $0 BUILD_DIR [--rounds N] [--requests N] [--requests-pipelined N]" \
-    "[--servers redis,memory,sqlite[,front]]" >&2
+    "[--servers redis,always,memory,sqlite[,front]]" >&2
   exit 2
 }
 [ $# -ge 1 ] || usage
@@ -29,7 +30,7 @@ shift
 rounds=3
 requests=100000
 requests_pipelined=1000000
-wanted=redis,memory,sqlite
+wanted=redis,always,memory,sqlite
 while [ $# -gt 0 ]; do
   case "$1" in
     --rounds) rounds="$2"; shift 2 ;;
@@ -41,9 +42,12 @@ while [ $# -gt 0 ]; do
 done
 
 proxy_bin="${ATOMKV_PROXY_BINARY:-$build_dir/proxy/atomkv-proxy}"
-if [ "$wanted" != redis ]; then
-  [ -x "$proxy_bin" ] || { echo "no atomkv-proxy at $proxy_bin (build target atomkv-proxy)" >&2; exit 1; }
-fi
+for name in ${wanted//,/ }; do
+  case "$name" in
+    redis | always) ;;
+    *) [ -x "$proxy_bin" ] || { echo "no atomkv-proxy at $proxy_bin (build target atomkv-proxy)" >&2; exit 1; } ;;
+  esac
+done
 for tool in redis-server redis-benchmark redis-cli; do
   command -v "$tool" >/dev/null || { echo "$tool not found (Debian: redis-server, redis-tools)" >&2; exit 1; }
 done
@@ -59,12 +63,13 @@ for name in ${wanted//,/ }; do
   port="$(free_port)"
   case "$name" in
     redis) start_redis "$port" ;;
+    always) start_redis "$port" --appendonly yes --appendfsync always --appenddirname "aof-$port" ;;
     memory) start_proxy "$port" memory:// ;;
     sqlite) start_proxy "$port" "sqlite://$work/expiry.db" ;;
     front)
       [ -n "${port_of[redis]:-}" ] || { echo "front needs redis before it in --servers" >&2; exit 2; }
       start_proxy "$port" "redis://127.0.0.1:${port_of[redis]}" ;;
-    *) echo "unknown server $name (redis, memory, sqlite, front)" >&2; exit 2 ;;
+    *) echo "unknown server $name (redis, always, memory, sqlite, front)" >&2; exit 2 ;;
   esac
   port_of[$name]="$port"
   pid_of[$name]="${pids[-1]}"
@@ -120,8 +125,8 @@ import csv, statistics, sys
 rows = list(csv.DictReader(open(sys.argv[1])))
 tick_us = 1e6 / float(sys.argv[5])
 servers = sys.argv[6:]
-labels = {"redis": "redis-server", "memory": "proxy memory://", "sqlite": "proxy sqlite://",
-          "front": "proxy redis://"}
+labels = {"redis": "redis-server", "always": "redis always", "memory": "proxy memory://",
+          "sqlite": "proxy sqlite://", "front": "proxy redis://"}
 runs, cpu = {}, {}
 for r in rows:
     if not r["rps"]:
@@ -133,17 +138,21 @@ print()
 print("SET key:__rand_int__ value EX 60, redis-benchmark -c 50 -r 100000, median of %s rounds;"
       % sys.argv[2])
 print("load average %s before, %s after" % (sys.argv[3], sys.argv[4]))
-print("%-8s %-16s %12s %10s %14s" % ("pipeline", "server", "req/s", "/ redis", "CPU us/req"))
+print("%-8s %-16s %12s %10s %10s %14s" % ("pipeline", "server", "req/s", "/ redis", "/ always",
+                                          "CPU us/req"))
+def median_of(server, pipeline):
+    got = runs.get((server, pipeline))
+    return statistics.median(got) if got else None
 for pipeline in (1, 16):
-    base = runs.get(("redis", pipeline))
-    base = statistics.median(base) if base else None
+    base, durable = median_of("redis", pipeline), median_of("always", pipeline)
     for s in servers:
-        got = runs.get((s, pipeline))
-        if not got:
+        rps = median_of(s, pipeline)
+        if rps is None:
             print("%-8s %-16s %12s" % ("-P %d" % pipeline, labels[s], "no result"))
             continue
-        rps = statistics.median(got)
         ratio = "%.2f" % (rps / base) if base else "-"
-        print("%-8s %-16s %12.0f %10s %14.3f" % ("-P %d" % pipeline, labels[s], rps, ratio,
-                                                statistics.median(cpu[(s, pipeline)])))
+        ratio_durable = "%.2f" % (rps / durable) if durable else "-"
+        print("%-8s %-16s %12.0f %10s %10s %14.3f" % ("-P %d" % pipeline, labels[s], rps, ratio,
+                                                     ratio_durable,
+                                                     statistics.median(cpu[(s, pipeline)])))
 PY

@@ -34,12 +34,15 @@ wait_ping() {
   exit 1
 }
 
-# A redis-server without persistence on port $1; its pid is appended to pids.
+# A redis-server without persistence on port $1 (more redis-server options after it, which win);
+# its pid is appended to pids.
 start_redis() {
-  redis-server --port "$1" --bind 127.0.0.1 --save "" --appendonly no --daemonize no \
-    --dir "$work" --logfile "$work/redis-$1.log" &
+  local port="$1"
+  shift
+  redis-server --port "$port" --bind 127.0.0.1 --save "" --appendonly no --daemonize no \
+    --dir "$work" --logfile "$work/redis-$port.log" "$@" &
   pids+=($!)
-  wait_ping "$1" redis-server
+  wait_ping "$port" redis-server
 }
 
 # atomkv-proxy ($proxy_bin) on port $1 with backend $2; its pid is appended to pids.
