@@ -9,9 +9,9 @@ namespace {
 constexpr std::size_t kMaxIdleReaders = 16;
 
 // What an idle read connection keeps of the log's images (log_overlay.hpp): more than the writer
-// lets the log hold before it merges (4 MiB), so a reader catches up row by row; only after one
+// lets the log hold before it merges (8 MiB), so a reader catches up row by row; only after one
 // very large group does it drop them and read the log again when next used.
-constexpr std::size_t kIdleOverlayBytes = 8 << 20;
+constexpr std::size_t kIdleOverlayBytes = 16 << 20;
 
 struct registry {
   std::mutex lock;

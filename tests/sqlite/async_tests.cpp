@@ -264,7 +264,7 @@ TEST_CASE("after a slow commit the writer thread commits the next group, not the
     wait_until_writer_sleeps(*o.store);
     const auto before = o.store->stats();
     // 3 MiB through the WAL and its fsync: far over the millisecond a loop may spend, and under
-    // the 4 MiB of log that would have the writer thread merge anyway.
+    // the 8 MiB of log that would have the writer thread merge anyway.
     apply_recorded(*o.bucket, {operation::set("big", std::string(3 << 20, 'x'))}, 1, big);
     loop.turn();
     REQUIRE(big.ran);

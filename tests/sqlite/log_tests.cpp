@@ -223,10 +223,10 @@ TEST_CASE("a reader of one store sees whole groups while another store writes an
   temp_file file;
   auto writer = atomkv::connect(file.url("synchronous=normal")).value().open("").value();
   auto reader = atomkv::connect(file.url()).value().open("").value();
-  // 40 groups of 1,000 new keys and one increment: the log passes 16,384 keys twice, so the
+  // 40 groups of 3,500 new keys and one increment: the log passes 65,536 keys twice, so the
   // writer merges while the reader reads.
   constexpr int kGroups = 40;
-  constexpr int kPerGroup = 1000;
+  constexpr int kPerGroup = 3500;
   std::atomic<bool> done{false};
   std::atomic<int> reads{0};
   std::atomic<int> torn{0};
@@ -239,7 +239,7 @@ TEST_CASE("a reader of one store sees whole groups while another store writes an
         continue;
       }
       const std::int64_t n = count.value() ? std::stoll(*count.value()) : 0;
-      // The group that made the count n also wrote its 1,000 keys: one snapshot has both.
+      // The group that made the count n also wrote its keys: one snapshot has both.
       auto key = reader.get("k" + std::to_string((n - 1) * kPerGroup + kPerGroup - 1));
       if (n < last || (n > 0 && (!key || !key.value()))) {
         ++torn;

@@ -146,11 +146,11 @@ TEST_CASE("SIGKILL in the middle of a load loses no acknowledged increment", "[p
   }
 }
 
-// Over 16,384 keys the writer merges its log into the table (log_overlay.hpp) while it writes,
+// Over 65,536 keys the writer merges its log into the table (log_overlay.hpp) while it writes,
 // so with the larger count the kill lands after merges, during one or between them.
 TEST_CASE("SIGKILL in the middle of a load keeps every acknowledged deadline", "[process]") {
   temp_file file;
-  const std::int64_t keys = GENERATE(500, 40000);
+  const std::int64_t keys = GENERATE(500, 140000);
   // synchronous=FULL, the default, for the short run; NORMAL (safe against a killed process)
   // keeps the long one quick.
   const std::string url = keys < 1000 ? file.url() : file.url("synchronous=normal");
