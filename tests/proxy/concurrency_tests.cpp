@@ -14,24 +14,13 @@
 #include <catch2/catch.hpp>
 
 #include "proxy/hiredis_client.hpp"
+#include "proxy/plain_subject.hpp"
 #include "proxy/servers.hpp"
 
 namespace atomkv::proxy_tests {
 
-namespace {
-
-// Nothing special is needed: a shared proxy will do (see start_plain_subject).
-std::unique_ptr<server> started() {
-  auto s = start_plain_subject();
-  INFO(s->error());
-  REQUIRE(s->running());
-  return s;
-}
-
-}  // namespace
-
 TEST_CASE("50 clients x 2000 INCR end at exactly 100000", "[concurrent]") {
-  auto srv = started();
+  auto srv = running_plain_subject();
   constexpr int clients = 50, each = 2000;
   std::atomic<int> failures{0};
   std::vector<std::thread> threads;
@@ -62,7 +51,7 @@ TEST_CASE("50 clients x 2000 INCR end at exactly 100000", "[concurrent]") {
 // BITFIELD INCRBY is one read-modify-write of the key on every backend: two counters in one
 // value, one of them wrapping as u8, end exact.
 TEST_CASE("50 clients x 100 BITFIELD INCRBY end at the exact totals", "[concurrent]") {
-  auto srv = started();
+  auto srv = running_plain_subject();
   constexpr int clients = 50, each = 100;
   std::atomic<int> failures{0};
   std::vector<std::thread> threads;
@@ -98,7 +87,7 @@ TEST_CASE("50 clients x 100 BITFIELD INCRBY end at the exact totals", "[concurre
 // APPEND and INCRBYFLOAT read and write one key in one atomic step: 50 clients appending and 50
 // adding at the same time lose nothing, and no two of them are handed the same result.
 TEST_CASE("50 clients APPEND to one key and 50 INCRBYFLOAT another, all exact", "[concurrent]") {
-  auto srv = started();
+  auto srv = running_plain_subject();
   constexpr int clients = 50, each = 100;
   constexpr std::size_t token_length = 4;  // "007." for client 7
   std::atomic<int> failures{0};
@@ -181,7 +170,7 @@ TEST_CASE("50 clients APPEND to one key and 50 INCRBYFLOAT another, all exact", 
 }
 
 TEST_CASE("16 clients retrying WATCH/GET/MULTI/SET/EXEC end at the exact total", "[concurrent]") {
-  auto srv = started();
+  auto srv = running_plain_subject();
   constexpr int clients = 16, each = 200;
   std::atomic<int> failures{0};
   std::atomic<long> conflicts{0};
@@ -253,7 +242,7 @@ TEST_CASE("16 clients retrying WATCH/GET/MULTI/SET/EXEC end at the exact total",
 }
 
 TEST_CASE("no client sees half of a multi-key EXEC", "[concurrent]") {
-  auto srv = started();
+  auto srv = running_plain_subject();
   std::atomic<bool> done{false};
   std::atomic<int> torn{0}, failures{0};
   constexpr int rounds = 2000;
@@ -309,7 +298,7 @@ TEST_CASE("no client sees half of a multi-key EXEC", "[concurrent]") {
 // counts every request exactly once (the counts handed out are 1..n, each once), only the first
 // request of a window sets its deadline, and every window key ends with one.
 TEST_CASE("30 clients x 100 rate-limited requests count every window exactly", "[concurrent]") {
-  auto srv = started();
+  auto srv = running_plain_subject();
   constexpr int clients = 30, each = 100, windows = 4;
   std::atomic<int> failures{0};
   std::mutex seen_mutex;
@@ -387,7 +376,7 @@ TEST_CASE("30 clients x 100 rate-limited requests count every window exactly", "
 // inside the critical section never goes above one, and releases with the wrong token delete
 // nothing.
 TEST_CASE("10 contenders for a SET NX PX lock never hold it together", "[concurrent]") {
-  auto srv = started();
+  auto srv = running_plain_subject();
   constexpr int contenders = 10, rounds = 20;
   std::atomic<int> inside{0}, overlaps{0}, failures{0}, acquired{0}, foreign_deletes{0};
   std::vector<std::thread> threads;

@@ -15,26 +15,12 @@
 #include <catch2/catch.hpp>
 
 #include "proxy/hiredis_client.hpp"
-#include "proxy/servers.hpp"
+#include "proxy/plain_subject.hpp"
+#include "support/unix_time.hpp"
 
 namespace atomkv::proxy_tests {
 
-namespace {
-
-std::unique_ptr<server> started() {
-  auto s = start_plain_subject();
-  INFO(s->error());
-  REQUIRE(s->running());
-  return s;
-}
-
-long long unix_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-}  // namespace
+using testing::unix_ms;
 
 // MULTI / INCR rate / EXPIRE rate 1 NX / PEXPIRETIME rate / EXEC, for 2.5 s or more: the key
 // expires every second and the next request starts a new window. PEXPIRETIME names the window
@@ -42,7 +28,7 @@ long long unix_ms() {
 // every window must have handed out 1..n, each once, and only its first request set a deadline.
 TEST_CASE("30 clients x 100 rate-limited requests count every window exactly as windows expire",
           "[concurrent]") {
-  auto srv = started();
+  auto srv = running_plain_subject();
   constexpr int clients = 30, each = 100;
   constexpr auto pause = std::chrono::milliseconds(25);  // 100 requests span 2.5 s at least
   std::atomic<int> failures{0};
@@ -124,7 +110,7 @@ TEST_CASE("30 clients x 100 rate-limited requests count every window exactly as 
 // release (WATCH / GET / MULTI / DEL / EXEC) afterwards leaves the new holder's lock alone.
 TEST_CASE("a lock whose holder walks away is taken over by one contender after its deadline",
           "[concurrent]") {
-  auto srv = started();
+  auto srv = running_plain_subject();
   constexpr int contenders = 9;
   hiredis_client first(*srv, 10000);
   REQUIRE(first.ok());

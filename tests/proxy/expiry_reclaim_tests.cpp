@@ -15,10 +15,12 @@
 #include "proxy/servers.hpp"
 #include "support/child_process.hpp"
 #include "support/resp_client.hpp"
+#include "support/unix_time.hpp"
 
 using namespace atomkv::proxy_tests;
 using millis = std::chrono::milliseconds;
 using atomkv::testing::resp_connection;
+using atomkv::testing::unix_ms;
 
 namespace {
 
@@ -31,12 +33,6 @@ constexpr int kKeys = atomkv::testing::kUnderAddressSanitizer ? 200'000 : 1'000'
 // Reclaiming a million keys takes a few seconds (README, "Expiry"); past this, a test fails
 // rather than waits: the purges have stalled or fallen back to a trickle.
 constexpr auto kReclaimWithin = std::chrono::seconds(60);
-
-long long unix_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 std::size_t resident(server& srv) {
   auto bytes = srv.resident_bytes();
@@ -162,16 +158,28 @@ void check_reclaimed(server& srv, resp_connection& c, long long expired, std::si
   CHECK(c.call({"PING"}) == "+PONG\r\n");
 }
 
+// A fresh proxy, a client of it, and the readings to compare with after the reclaim.
+struct reclaim_run {
+  std::unique_ptr<server> srv = start_subject();
+  std::optional<resp_connection> c;
+  long long expired_before = 0;
+  std::size_t resident_before = 0;
+
+  reclaim_run() {
+    REQUIRE(srv->running());
+    c = resp_connection::connect(srv->port());
+    REQUIRE(c);
+    expired_before = info_field(*c, "stats", "expired_keys");
+    resident_before = resident(*srv);
+  }
+};
+
 }  // namespace
 
 TEST_CASE("a million keys expiring at once are reclaimed without being touched",
           "[expiry-reclaim]") {
-  auto srv = start_subject();
-  REQUIRE(srv->running());
-  auto c = resp_connection::connect(srv->port());
-  REQUIRE(c);
-  const long long expired_before = info_field(*c, "stats", "expired_keys");
-  const std::size_t before = resident(*srv);
+  reclaim_run run;
+  auto& c = run.c;
 
   // Every key gets the same absolute deadline, a little after the last one is likely written,
   // so that the whole million is alive at once before it goes.
@@ -183,34 +191,30 @@ TEST_CASE("a million keys expiring at once are reclaimed without being touched",
   } else {
     WARN("writing took past the keys' deadline: their number at once is not checked");
   }
-  const std::size_t peak = resident(*srv);
+  const std::size_t peak = resident(*run.srv);
   while (unix_ms() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
 
   const auto [expired, seconds] =
-      wait_until_expired(*c, expired_before, kKeys, std::chrono::steady_clock::now());
+      wait_until_expired(*c, run.expired_before, kKeys, std::chrono::steady_clock::now());
   std::printf("%s: %d keys expiring at once, all reclaimed %.1f s after their deadline\n",
               subject_backend().c_str(), kKeys, seconds);
   INFO("resident peak " << peak / kMB << " MB");
-  check_reclaimed(*srv, *c, expired, before);
+  check_reclaimed(*run.srv, *c, expired, run.resident_before);
 }
 
 TEST_CASE("a million keys with a one-second lifetime are gone a few seconds after the last write",
           "[expiry-reclaim]") {
-  auto srv = start_subject();
-  REQUIRE(srv->running());
-  auto c = resp_connection::connect(srv->port());
-  REQUIRE(c);
-  const long long expired_before = info_field(*c, "stats", "expired_keys");
-  const std::size_t before = resident(*srv);
+  reclaim_run run;
+  auto& c = run.c;
 
   // Keys expire while later ones are written: the background reclaim runs alongside the writes.
   write_keys(*c, [](int) { return std::vector<std::string>{"PX", "1000"}; });
   const auto last_write = std::chrono::steady_clock::now();
 
-  const auto [expired, seconds] = wait_until_expired(*c, expired_before, kKeys, last_write);
+  const auto [expired, seconds] = wait_until_expired(*c, run.expired_before, kKeys, last_write);
   std::printf("%s: %d keys with a 1 s lifetime, all reclaimed %.1f s after the last write\n",
               subject_backend().c_str(), kKeys, seconds);
-  check_reclaimed(*srv, *c, expired, before);
+  check_reclaimed(*run.srv, *c, expired, run.resident_before);
 }
