@@ -18,8 +18,8 @@ constexpr std::uint64_t kPurgeEvery = 256;
 // keys): a bounded cost per commit, however many keys expire at once.
 constexpr std::int64_t kPurgeExpiredBatch = 500;
 
-// With no request to commit, the writer thread looks this often for deadlines that passed, and
-// merges the log once no group has committed for as long.
+// The writer looks this often for deadlines that passed (merging the log first when some have,
+// for the purges), and merges the log once no group has committed for as long.
 constexpr std::chrono::milliseconds kIdlePurgeEvery{100};
 
 // After a commit, a writer that had to wait for the file's lock (another process writes too)
@@ -237,7 +237,11 @@ void group_writer::run() {
       std::unique_lock guard(lock_);
       thread_at_work_ = false;
       const auto ready = [&] { return (stopping_ || !queue_.empty()) && !caller_at_work_; };
-      const auto timed = [&] { return may_have_deadlines_.load() || log_unmerged_.load(); };
+      // Deadlines to look for, a log to merge, or a page cache to give back once quiet.
+      const auto timed = [&] {
+        return may_have_deadlines_.load() || log_unmerged_.load() ||
+               released_after != last_group_at_.load();
+      };
       if (!timed()) {
         wake_.wait(guard, [&] { return ready() || timed(); });
       }
@@ -443,6 +447,14 @@ bool group_writer::commit_group(std::vector<std::shared_ptr<request>>& group, bo
   if (auto caught_up = overlay.catch_up(*c_); !caught_up) {
     (void)c_->run(sql::rollback);
     return fail_all(caught_up.error());
+  }
+  // The purges need the log merged. Under a steady stream of client groups the writer is never
+  // idle, so look here too, as often as an idle writer does: deadlines due make this group merge
+  // (and a group of the event loop's go to the writer thread for it).
+  if (!overlay.empty() && !expired_behind_ && may_have_deadlines_.load() &&
+      std::chrono::steady_clock::now() - last_due_check_ >= kIdlePurgeEvery) {
+    last_due_check_ = std::chrono::steady_clock::now();
+    expired_behind_ = any_due();
   }
   const bool group_needs_table =
       std::any_of(group.begin(), group.end(), [](const auto& r) { return r->needs_table; });

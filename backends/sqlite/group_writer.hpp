@@ -112,12 +112,13 @@ class group_writer {
   outcome_type run_request(request& r, write_clock& clock);
   result<void> purge_tombstones(write_clock& clock);
   result<void> purge_expired(write_clock& clock);
-  bool any_due();  // whether some deadline has passed (outside a transaction)
+  bool any_due();  // whether some row of the table is past its deadline
   // Whether the next group should merge the log first (by its size, or for the purges).
   bool merge_due() const;
   // Whether `op` runs a statement over many rows of the table, so needs the log merged first.
   static bool statement_over_rows(const operation& op);
-  // Whether no group has committed for `span`: the log is merged only then, or by size.
+  // Whether no group has committed for `span`: an idle writer merges the log then (and when
+  // deadlines are due; otherwise by size or count).
   bool quiet_for(std::chrono::steady_clock::duration span) const;
 
   config settings_;
@@ -143,7 +144,9 @@ class group_writer {
   std::atomic<std::uint64_t> running_{0};
   std::uint64_t groups_since_purge_ = 0;
   std::uint64_t groups_since_merge_ = 0;
-  bool expired_behind_ = false;   // the last purge of expired rows met its limit: merge again
+  // The last purge of expired rows met its limit, or deadlines were found due: merge again.
+  bool expired_behind_ = false;
+  std::chrono::steady_clock::time_point last_due_check_{};  // by a client's group
   bool last_purge_full_ = false;  // the last purge_expired met its batch limit
   // Whether the file may hold deadlines: until then the idle writer thread sleeps until woken.
   std::atomic<bool> may_have_deadlines_{false};
