@@ -38,6 +38,10 @@ for tool in redis-server redis-cli; do
   command -v "$tool" >/dev/null || { echo "$tool not found (Debian: redis-server, redis-tools)" >&2; exit 1; }
 done
 python=/usr/bin/python3
+case ",$wanted," in
+  *,memory,* | *,sqlite,*)
+    [ -x "$proxy_bin" ] || { echo "no atomkv-proxy at $proxy_bin (build target atomkv-proxy)" >&2; exit 1; } ;;
+esac
 "$python" -c 'import redis' 2>/dev/null || { echo "redis-py not found (Debian: python3-redis)" >&2; exit 1; }
 
 . "$(dirname "$0")/servers.sh"
@@ -55,10 +59,12 @@ for round in $(seq "$rounds"); do
         start_proxy "$port" "sqlite://$work/reclaim.db" ;;
       *) echo "unknown server $name (redis, memory, sqlite)" >&2; exit 2 ;;
     esac
-    printf '%-7s round %d: %s\n' "$name" "$round" \
-      "$("$python" "$(dirname "$0")/expiry_reclaim.py" "$port" "${pids[-1]}" "$keys")"
+    figures="$("$python" "$(dirname "$0")/expiry_reclaim.py" "$port" "${pids[-1]}" "$keys")" ||
+      figures="the measurement failed (above)"
+    printf '%-7s round %d: %s\n' "$name" "$round" "$figures"
     kill "${pids[-1]}"
     wait "${pids[-1]}" 2>/dev/null || true
+    unset 'pids[-1]'  # stopped: the clean-up at exit must not signal its pid again
   done
 done
 echo "load average $(cut -d' ' -f1-3 /proc/loadavg)"
