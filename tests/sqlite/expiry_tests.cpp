@@ -206,6 +206,34 @@ TEST_CASE("100,000 expired rows are purged without any access", "[expiry][purge]
   CHECK(integer_of(b, operation::expired_total()) == 100'000);
 }
 
+// The writer is never idle here: a write every 10 ms keeps its thread at work and its log never
+// quiet for 100 ms. The groups themselves must find the table's rows past their deadline and
+// merge the log so that the purges run, not wait for a merge by size or count.
+TEST_CASE("expired rows are purged while writes keep the writer busy", "[expiry][purge]") {
+  temp_file file;
+  auto b = atomkv::connect(file.url("synchronous=normal")).value().open("").value();
+  std::vector<std::string> names;  // the operations point into them
+  for (int i = 0; i < 2'000; ++i) {
+    names.push_back("key:" + std::to_string(i));
+  }
+  std::vector<operation> fill;
+  for (const auto& name : names) {
+    fill.push_back(
+        operation::set(name, "v", operation::condition::always, false, expiry::after(1'000)));
+  }
+  REQUIRE(b.backend().apply(fill));
+  // In the table (merged once the writer is quiet), before the deadline.
+  REQUIRE(eventually([&] { return live_rows(file) == "2000"; }));
+  const auto busy_until = std::chrono::steady_clock::now() + 2'500ms;
+  for (int i = 0; std::chrono::steady_clock::now() < busy_until; ++i) {
+    REQUIRE(b.set("busy", std::to_string(i)));
+    std::this_thread::sleep_for(10ms);
+  }
+  // The deadline passed about 1.5 s ago, the writer busy all along: every row is a tombstone.
+  CHECK(query_text(file.path(), "SELECT count(*) FROM keyspace WHERE deadline IS NOT NULL") == "0");
+  CHECK(query_text(file.path(), "SELECT expired FROM file_state") == "2000");
+}
+
 TEST_CASE("WATCH: a key that expires after the watch fails the commit", "[expiry][watch]") {
   temp_file file;
   auto b = atomkv::connect(file.url()).value().open("").value();
