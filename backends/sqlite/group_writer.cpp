@@ -229,8 +229,9 @@ void group_writer::run_async(std::string_view bucket, job work, finished done, c
 void group_writer::run() {
   std::vector<std::shared_ptr<request>> group;
   bool more_due = false;  // the last purge was a full batch: more deadlines have passed
-  // The commit (last_group_at_) after which the page cache was last given back.
-  std::chrono::steady_clock::rep released_after = -1;
+  // The commit (last_group_at_) after which the page cache was last given back: none yet, and
+  // nothing to give back before the first group.
+  std::chrono::steady_clock::rep released_after = last_group_at_.load();
   for (;;) {
     bool idle = false;
     {
