@@ -292,7 +292,8 @@ void group_writer::run() {
       }
       if (quiet && !more_due && released_after != last_group_at_.load()) {
         // The writer goes quiet: the pages merges and purges brought into its cache
-        // (kWriterCacheSize) go back to the system, and the next merge reads them again.
+        // (kWriterCacheSize) go back to the allocator (the proxy trims its heap), and the next
+        // merge reads them again.
         sqlite3_db_release_memory(c_->handle());
         released_after = last_group_at_.load();
       }
